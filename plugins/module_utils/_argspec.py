@@ -1,0 +1,54 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: shared argument specs. plugins/doc_fragments documents exactly these."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+
+
+def api_argspec() -> dict[str, dict[str, t.Any]]:
+    """Connection options of every module that talks to Mailcow's REST API."""
+    return {
+        "api_url": {"type": "str", "required": True, "fallback": (env_fallback, ["MAILCOW_API_URL"])},
+        "api_key": {"type": "str", "required": True, "no_log": True, "fallback": (env_fallback, ["MAILCOW_API_KEY", "MAIL_API"])},
+        "validate_certs": {"type": "bool", "fallback": (env_fallback, ["MAILCOW_VERIFY_SSL"])},
+        "ca_path": {"type": "path", "fallback": (env_fallback, ["MAILCOW_CA_PATH"])},
+        "timeout": {"type": "int", "default": 30},
+    }
+
+
+def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
+    """A client from the module's connection options (validate_certs defaults to true)."""
+    validate = params.get("validate_certs")
+    return MailcowClient(
+        params["api_url"],
+        params["api_key"],
+        validate_certs=True if validate is None else validate,
+        ca_path=params.get("ca_path"),
+        timeout=params["timeout"],
+        **kwargs,
+    )
+
+
+def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options describing one mailbox; used at top level and in each entry of the bulk form."""
+    spec: dict[str, dict[str, t.Any]] = {
+        "address": {"type": "str"},
+        "local_part": {"type": "str"},
+        "name": {"type": "str"},
+        "password": {"type": "str", "no_log": True},
+        "update_password": {"type": "str", "choices": ["on_create", "always"], "default": "on_create"},
+        "quota": {"type": "int"},
+        "active": {"type": "raw"},
+        "tags": {"type": "list", "elements": "str"},
+    }
+    for flag in ("force_pw_update", "tls_enforce_in", "tls_enforce_out", "imap_access", "pop3_access",
+                 "smtp_access", "sieve_access", "sogo_access", "eas_access", "dav_access"):
+        spec[flag] = {"type": "bool"}
+    return spec

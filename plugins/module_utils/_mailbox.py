@@ -1,0 +1,250 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: the mailbox model.
+
+Normalises Mailcow's mailbox objects (bytes, "0"/"1" strings, 0/1/2 ints) into what users write in
+tasks (MiB, booleans, yes/no/login-disabled), validates desired state, and computes the smallest
+set of API writes that turns one into the other.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+
+MIB = 1024 * 1024
+
+ACTIVE_TO_INT = {"yes": 1, "no": 0, "login-disabled": 2}
+INT_TO_ACTIVE = {v: k for k, v in ACTIVE_TO_INT.items()}
+
+# Boolean options that Mailcow keeps in the mailbox's ``attributes`` (as "0"/"1" strings).
+ACCESS_FLAGS = ("imap_access", "pop3_access", "smtp_access", "sieve_access", "sogo_access", "eas_access", "dav_access")
+EDIT_FLAGS = ("force_pw_update",) + ACCESS_FLAGS
+# Changed through edit/tls_policy: edit/mailbox silently ignores them.
+TLS_FLAGS = ("tls_enforce_in", "tls_enforce_out")
+BOOL_FLAGS = EDIT_FLAGS + TLS_FLAGS
+
+# What Mailcow gives a mailbox added without these attributes (spec 4.2): we predict from them.
+CREATE_DEFAULTS: dict[str, t.Any] = dict(
+    {"name": "", "quota": 0, "active": "yes", "force_pw_update": False, "tls_enforce_in": False, "tls_enforce_out": False, "tags": []},
+    **{flag: True for flag in ACCESS_FLAGS},
+)
+COMPARED = ("name", "quota", "active", "tags") + BOOL_FLAGS
+
+_LOCAL_RE = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _flag(value: t.Any) -> bool:
+    try:
+        return int(value) != 0
+    except (TypeError, ValueError):
+        return False
+
+
+def _to_int(value: t.Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, t.Any]:
+    """A Mailcow mailbox object as users think of it."""
+    attributes = raw.get("attributes") or {}
+    address = str(raw.get("username", "")).lower()
+    local_part, _sep, domain = address.partition("@")
+    mailbox: dict[str, t.Any] = {
+        "address": address,
+        "local_part": str(raw.get("local_part") or local_part).lower(),
+        "domain": str(raw.get("domain") or domain).lower(),
+        "name": raw.get("name") or "",
+        "quota": _to_int(raw.get("quota")) // MIB,
+        "quota_used": round(_to_int(raw.get("quota_used")) / MIB, 2),
+        "messages": _to_int(raw.get("messages")),
+        "active": INT_TO_ACTIVE.get(_to_int(raw.get("active_int", raw.get("active"))), "no"),
+        "tags": sorted(str(tag) for tag in (raw.get("tags") or [])),
+        "created": raw.get("created"),
+        "modified": raw.get("modified"),
+    }
+    for flag in BOOL_FLAGS:
+        mailbox[flag] = _flag(attributes.get(flag, 1 if flag in ACCESS_FLAGS else 0))
+    if include_raw:
+        mailbox["raw"] = raw
+    return mailbox
+
+
+def compared_view(mailbox: dict[str, t.Any] | None) -> dict[str, t.Any]:
+    """The part of a normalised mailbox that options manage: what diffs show."""
+    if not mailbox:
+        return {}
+    view = {"address": mailbox["address"]}
+    view.update({key: mailbox[key] for key in COMPARED})
+    return view
+
+
+# -- desired state -------------------------------------------------------------------------------
+
+
+def parse_active(value: t.Any, option: str = "active") -> str | None:
+    """yes / no / login-disabled from what YAML may give: booleans, 0/1/2, strings."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value).strip().lower().replace("_", "-")
+    aliases = {"1": "yes", "true": "yes", "on": "yes", "0": "no", "false": "no", "off": "no", "2": "login-disabled"}
+    text = aliases.get(text, text)
+    if text not in ACTIVE_TO_INT:
+        raise MailcowOptionError("%s must be one of yes, no, login-disabled (or true/false), got %r" % (option, value))
+    return text
+
+
+def split_address(address: str | None, local_part: str | None, domain: str | None, *, where: str = "") -> tuple[str, str]:
+    """(local_part, domain), lower-cased and validated, from either form of identification."""
+    prefix = where + ": " if where else ""
+    if address:
+        if address.count("@") != 1:
+            raise MailcowOptionError("%saddress must be local_part@domain, got %r" % (prefix, address))
+        local_part, domain = address.split("@")
+    elif not local_part:
+        raise MailcowOptionError("%sone of address or local_part is required" % prefix)
+    elif not domain:
+        raise MailcowOptionError("%sdomain is required with local_part (or set MAILCOW_DOMAIN)" % prefix)
+    local_part = (local_part or "").strip().lower()
+    domain = (domain or "").strip().lower().rstrip(".")
+    if not _LOCAL_RE.match(local_part) or local_part.startswith(".") or local_part.endswith(".") or ".." in local_part:
+        raise MailcowOptionError("%slocal part %r is not a valid mailbox name (no spaces, @ or leading/double dots)" % (prefix, local_part))
+    if not _DOMAIN_RE.match(domain):
+        raise MailcowOptionError("%sdomain %r is not a valid domain name" % (prefix, domain))
+    return local_part, domain
+
+
+class Desired(t.NamedTuple):
+    """One mailbox as a task wants it. ``attrs`` holds only the options the user set."""
+
+    local_part: str
+    domain: str
+    state: str
+    attrs: dict[str, t.Any]
+    password: str | None
+    update_password: str
+
+    @property
+    def address(self) -> str:
+        return "%s@%s" % (self.local_part, self.domain)
+
+
+def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None = None, where: str = "") -> Desired:
+    """Validate options (before anything is sent) and keep only those set."""
+    local_part, domain = split_address(params.get("address"), params.get("local_part"), params.get("domain") or default_domain, where=where)
+    prefix = where + ": " if where else ""
+    attrs: dict[str, t.Any] = {}
+    if params.get("name") is not None:
+        attrs["name"] = str(params["name"]).strip()
+    if params.get("quota") is not None:
+        quota = params["quota"]
+        if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
+            raise MailcowOptionError("%squota must be a whole number of MiB, 0 or more (0 = unlimited), got %r" % (prefix, quota))
+        attrs["quota"] = quota
+    if params.get("active") is not None:
+        attrs["active"] = parse_active(params["active"], prefix + "active")
+    for flag in BOOL_FLAGS:
+        if params.get(flag) is not None:
+            attrs[flag] = bool(params[flag])
+    if params.get("tags") is not None:
+        attrs["tags"] = sorted({str(tag).strip() for tag in params["tags"] if str(tag).strip()})
+    password = params.get("password")
+    if password is not None and password == "":
+        raise MailcowOptionError("%spassword must not be empty" % prefix)
+    return Desired(local_part, domain, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create")
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+
+class Plan(t.NamedTuple):
+    """What to write for one mailbox. ``after`` is the predicted normalised mailbox (None: absent)."""
+
+    address: str
+    action: str  # "create" | "update" | "delete" | "none"
+    before: dict[str, t.Any] | None
+    after: dict[str, t.Any] | None
+    add_body: dict[str, t.Any] | None = None
+    edit_attr: dict[str, t.Any] | None = None
+    tls_attr: dict[str, t.Any] | None = None
+    tags_remove: list[str] | None = None
+    password_set: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "none"
+
+
+def plan(desired: Desired, before: dict[str, t.Any] | None, *, purge_tags: bool = True) -> Plan:
+    """The smallest set of writes from ``before`` (normalised or None) to ``desired``."""
+    address = desired.address
+    if desired.state == "absent":
+        return Plan(address, "delete" if before else "none", before, None)
+    if before is None:
+        return _plan_create(desired)
+    return _plan_update(desired, before, purge_tags)
+
+
+def _plan_create(desired: Desired) -> Plan:
+    if not desired.password:
+        raise MailcowOptionError("password is required to create mailbox %s" % desired.address)
+    after = dict(CREATE_DEFAULTS, address=desired.address, local_part=desired.local_part, domain=desired.domain)
+    after.update(desired.attrs)
+    body: dict[str, t.Any] = {"local_part": desired.local_part, "domain": desired.domain, "password": desired.password, "password2": desired.password}
+    for key, value in desired.attrs.items():
+        body[key] = _api_value(key, value)
+    # Mailcow would default these anyway, but sending them makes the request say what it means.
+    body.setdefault("active", 1)
+    return Plan(desired.address, "create", None, after, add_body=body, password_set=True)
+
+
+def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -> Plan:
+    wanted = dict(desired.attrs)
+    if "name" in wanted and wanted["name"] == "" and before["name"]:
+        raise MailcowOptionError("name: Mailcow cannot clear the name of mailbox %s once set; give a non-empty name" % desired.address)
+    if "tags" in wanted and not purge_tags:
+        wanted["tags"] = sorted(set(before["tags"]) | set(wanted["tags"]))
+    differs = {key: value for key, value in wanted.items() if before.get(key) != value}
+    password_set = bool(desired.password) and desired.update_password == "always"
+    after = dict(before, **differs)
+    edit_attr = {key: _api_value(key, value) for key, value in differs.items() if key not in TLS_FLAGS and key != "tags"}
+    tags_add = sorted(set(differs.get("tags", before["tags"])) - set(before["tags"]))
+    tags_remove = sorted(set(before["tags"]) - set(differs.get("tags", before["tags"])))
+    if tags_add:
+        edit_attr["tags"] = tags_add
+    if password_set:
+        edit_attr["password"] = edit_attr["password2"] = desired.password
+    tls_attr = None
+    if any(flag in differs for flag in TLS_FLAGS):
+        tls_attr = {flag: int(after[flag]) for flag in TLS_FLAGS}
+    action = "update" if (edit_attr or tls_attr or tags_remove) else "none"
+    return Plan(desired.address, action, before, after, edit_attr=edit_attr or None, tls_attr=tls_attr, tags_remove=tags_remove or None, password_set=password_set)
+
+
+def _api_value(key: str, value: t.Any) -> t.Any:
+    """Option value -> what Mailcow's write API takes (ints, never 'true': PHP intval makes that 0)."""
+    if key == "active":
+        return ACTIVE_TO_INT[value]
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def diff_view(plan_: Plan) -> dict[str, t.Any]:
+    """before/after for --diff, secrets replaced by a marker."""
+    after = compared_view(plan_.after)
+    if plan_.password_set and after:
+        after["password"] = "(set)"
+    return {"before": compared_view(plan_.before), "after": after}

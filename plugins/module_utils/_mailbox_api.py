@@ -1,0 +1,109 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: reading mailboxes and carrying out mailbox plans over the API.
+
+Single mailboxes and whole domains go through the same functions: a domain is read once, and the
+writes of many plans are batched the way Mailcow allows (edit and delete take lists of items).
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import Plan, normalize
+
+# Characters that do not survive Mailcow's path-to-query-string rewrite (a '+' becomes a space).
+_UNSAFE_IN_PATH = set("+&#%?")
+
+
+def as_list(data: t.Any) -> list[dict[str, t.Any]]:
+    """Mailcow answers ``{}`` for an empty list and an object for a single hit."""
+    if isinstance(data, list):
+        return [item for item in data if isinstance(item, dict)]
+    if isinstance(data, dict) and data:
+        return [data]
+    return []
+
+
+def list_mailboxes(client: MailcowClient, domain: str | None = None) -> list[dict[str, t.Any]]:
+    """Raw mailbox objects, of one domain or of all. One request."""
+    if domain is None:
+        return as_list(client.get("mailbox", "all"))
+    domain = domain.lower()
+    # An unknown domain makes Mailcow return every domain's mailboxes: filter ourselves.
+    return [item for item in as_list(client.get("mailbox", "all", domain)) if str(item.get("domain", "")).lower() == domain]
+
+
+def get_mailbox(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
+    """One raw mailbox object, or None when absent. One request."""
+    address = address.lower()
+    if _UNSAFE_IN_PATH & set(address):
+        candidates = list_mailboxes(client, address.partition("@")[2])
+    else:
+        candidates = as_list(client.get("mailbox", address))
+    return next((item for item in candidates if str(item.get("username", "")).lower() == address), None)
+
+
+def get_normalized(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
+    raw = get_mailbox(client, address)
+    return normalize(raw) if raw else None
+
+
+def apply_plan(client: MailcowClient, plan: Plan) -> None:
+    """Carry out one plan with the fewest requests."""
+    apply_plans(client, [plan], concurrency=1)
+
+
+def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> None:
+    """Carry out many plans: deletes in one request, equal edits in one request, adds in parallel.
+
+    Deletes go first (they free domain quota), then edits, then adds. Every independent write is
+    attempted; then one failure is raised as it is, several as one MailcowError naming each.
+    """
+    failures: list[tuple[list[str], MailcowError]] = []
+    deletes = [p.address for p in plans if p.action == "delete"]
+    if deletes:
+        _attempt(failures, deletes, client.write, "delete", "mailbox", deletes)
+    updates = [p for p in plans if p.action == "update"]
+    for attr, items in _group(updates, "edit_attr"):
+        _attempt(failures, items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
+    for attr, items in _group(updates, "tls_attr"):
+        _attempt(failures, items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
+    for p in updates:
+        if p.tags_remove:
+            _attempt(failures, [p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
+    creates = [p for p in plans if p.action == "create"]
+    if creates:
+        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(creates)))) as pool:
+            outcomes = list(pool.map(lambda p: _attempt([], [p.address], client.write, "add", "mailbox", p.add_body), creates))
+        failures.extend(o for o in outcomes if o)
+    if len(failures) == 1:
+        raise failures[0][1]
+    if failures:
+        raise MailcowError("%d writes failed: %s" % (len(failures), "; ".join("%s: %s" % (", ".join(items), exc) for items, exc in failures)))
+
+
+def _group(plans: t.Sequence[Plan], field: str) -> list[tuple[dict[str, t.Any], list[str]]]:
+    """Plans that send the same attributes share one request (Mailcow edits take a list of items)."""
+    groups: dict[str, tuple[dict[str, t.Any], list[str]]] = {}
+    for p in plans:
+        attr = getattr(p, field)
+        if attr:
+            key = json.dumps(attr, sort_keys=True)
+            groups.setdefault(key, (attr, []))[1].append(p.address)
+    return list(groups.values())
+
+
+def _attempt(failures: list[tuple[list[str], MailcowError]], items: list[str], call: t.Callable[..., t.Any], *args: t.Any) -> tuple[list[str], MailcowError] | None:
+    """Run one write; record (and return) its failure instead of stopping the others."""
+    try:
+        call(*args)
+    except MailcowError as exc:
+        failures.append((items, exc))
+        return items, exc
+    return None

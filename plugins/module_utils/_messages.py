@@ -1,0 +1,91 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: English text for Mailcow's message keys.
+
+Mailcow answers ``"msg": "key"`` or ``"msg": ["key", arg1, ...]`` with untranslated keys of its
+language files (data/web/lang/lang.en-gb.json). ``%s`` places are filled with the arguments in order.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+MESSAGES: dict[str, str] = {
+    # failures ("danger")
+    "access_denied": "access denied, or the object does not exist",
+    "alias_domain_invalid": "alias domain %s is invalid or already exists",
+    "alias_empty": "the alias address must not be empty",
+    "alias_goto_identical": "an alias must not forward to itself",
+    "alias_invalid": "alias %s is invalid or does not exist",
+    "aliases_in_use": "the maximum number of aliases must be at least %s (aliases in use)",
+    "comment_too_long": "a comment is longer than 160 characters",
+    "defquota_empty": "the default mailbox quota must be greater than 0",
+    "domain_cannot_match_hostname": "the domain must not be the mail server's own host name",
+    "domain_exists": "domain %s already exists",
+    "domain_invalid": "the domain name is invalid, or the domain does not exist",
+    "domain_not_empty": "domain %s still holds mailboxes; remove them first",
+    "domain_not_found": "domain %s does not exist",
+    "domain_quota_m_in_use": "the domain quota must be at least %s MiB (quota in use)",
+    "extra_acl_invalid": "external sender address %s is invalid",
+    "extra_acl_invalid_domain": "external sender %s must not be a Mailcow domain",
+    "goto_empty": "an alias needs at least one valid goto address",
+    "goto_invalid": "goto address %s is invalid",
+    "is_alias": "%s is already used by an alias",
+    "is_alias_or_mailbox": "%s is already an alias or a mailbox",
+    "is_spam_alias": "%s is already a temporary (spam) alias",
+    "mailbox_defquota_exceeds_mailbox_maxquota": "the default mailbox quota exceeds the maximum mailbox quota",
+    "mailbox_invalid": "the mailbox address is invalid",
+    "mailbox_quota_exceeded": "the quota exceeds the domain's maximum per mailbox (%s MiB)",
+    "mailbox_quota_exceeds_domain_quota": "the maximum mailbox quota exceeds the domain's total quota",
+    "mailbox_quota_left_exceeded": "the quota exceeds what is left of the domain's quota (%s MiB left)",
+    "mailboxes_in_use": "the maximum number of mailboxes must be at least %s (mailboxes in use)",
+    "max_alias_exceeded": "the domain has reached its maximum number of aliases",
+    "max_mailbox_exceeded": "the domain has reached its maximum number of mailboxes (%s of %s)",
+    "max_quota_in_use": "the maximum mailbox quota must be at least %s MiB (largest mailbox quota in use)",
+    "maxquota_empty": "the maximum mailbox quota must be greater than 0",
+    "mysql_error": "database error: %s",
+    "object_exists": "%s already exists",
+    "password_complexity": "the password does not meet the server's password policy (or is empty)",
+    "password_mismatch": "the password confirmation does not match",
+    "quarantine_category_invalid": "the quarantine category must be add_header, reject or all",
+    "rl_timeframe": "the rate limit time frame must be s, m, h or d",
+    "sender_acl_invalid": "sender ACL entry %s is invalid",
+    "tag_limit_exceeded": "too many tags (%s)",
+    "targetd_relay_domain": "target domain %s is a relay domain",
+    "target_domain_invalid": "the target domain is invalid",
+    "unlimited_quota_acl": "unlimited quota is not allowed",
+    "username_invalid": "user name %s is invalid",
+    # successes
+    "alias_added": "alias %s added (id %s)",
+    "alias_modified": "alias %s changed",
+    "alias_removed": "alias %s removed",
+    "dkim_added": "DKIM key for %s added",
+    "domain_add_dkim_available": "domain %s added; its earlier DKIM key was kept",
+    "domain_added": "domain %s added",
+    "domain_modified": "domain %s changed",
+    "domain_removed": "domain %s removed",
+    "mailbox_added": "mailbox %s added",
+    "mailbox_modified": "mailbox %s changed",
+    "mailbox_removed": "mailbox %s removed",
+    "rl_saved": "rate limit for %s saved",
+}
+
+
+def split_msg(msg: t.Any) -> tuple[str, list[t.Any]]:
+    """Mailcow's ``msg`` is a string or ``[key, *args]``; return ``(key, args)``."""
+    if isinstance(msg, list) and msg:
+        return str(msg[0]), list(msg[1:])
+    if msg is None:
+        return "", []
+    return str(msg), []
+
+
+def translate(key: str, args: t.Sequence[t.Any] = ()) -> str:
+    """Readable English for a message key; unknown keys (or free text) are returned with their arguments."""
+    template = MESSAGES.get(key)
+    if template is None:
+        return key if not args else "%s (%s)" % (key, ", ".join(str(a) for a in args))
+    wanted = template.count("%s")
+    filled = [str(a) for a in args[:wanted]] + ["?"] * (wanted - len(args[:wanted]))
+    return template % tuple(filled)

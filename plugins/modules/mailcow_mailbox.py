@@ -1,0 +1,279 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mailcow_mailbox
+short_description: Create, change and delete Mailcow mailboxes
+version_added: 0.1.0
+description:
+  - Ensures one Mailcow mailbox is present with the given settings, or absent.
+  - With O(mailboxes), ensures a whole domain's mailboxes in one call - one read of the domain,
+    then only the writes that differ (equal edits batched into one request, deletes batched into
+    one request, adds in parallel). This is the form the C(glassdome.mailcow.mailboxes) role uses.
+  - Only the options you set are compared and changed. An edit sends only what differs, because
+    every Mailcow mailbox edit ends the user's webmail session.
+author:
+  - glassdome.mailcow contributors
+extends_documentation_fragment:
+  - glassdome.mailcow.api
+  - glassdome.mailcow.mailbox
+attributes:
+  check_mode:
+    support: full
+    details: Check mode reads the mailboxes and predicts C(changed) and the diff exactly, without writing.
+  diff_mode:
+    support: full
+    details: Passwords never appear in a diff; a password that would be set shows as C((set)).
+  idempotent:
+    support: partial
+    details: Idempotent, except with O(update_password=always), which sets the password on every run
+      because Mailcow cannot tell whether a password is already the one given.
+options:
+  state:
+    description:
+      - V(present) creates the mailbox or changes it to match; V(absent) deletes it and all its mail.
+      - Ignored with O(mailboxes), where each entry has its own O(mailboxes[].state).
+    type: str
+    choices: [present, absent]
+    default: present
+  domain:
+    description:
+      - Domain of the mailbox when it is given by O(local_part), and the domain managed with O(mailboxes).
+      - If not set, the value of the E(MAILCOW_DOMAIN) environment variable is used.
+    type: str
+  purge_tags:
+    description:
+      - With O(tags) set, remove tags the mailbox has that are not listed.
+      - When V(false), O(tags) are only added.
+    type: bool
+    default: true
+  mailboxes:
+    description:
+      - The bulk form, a list of mailboxes of O(domain), each with the same options as the single form.
+      - Mutually exclusive with O(address) and O(local_part).
+    type: list
+    elements: dict
+    suboptions:
+      address:
+        description: Full address; or give O(mailboxes[].local_part).
+        type: str
+      local_part:
+        description: Local part; the domain is O(domain).
+        type: str
+      state:
+        description: V(present) or V(absent).
+        type: str
+        choices: [present, absent]
+        default: present
+      name:
+        description: Full name.
+        type: str
+      password:
+        description: Password, required to create.
+        type: str
+      update_password:
+        description: When to set O(mailboxes[].password).
+        type: str
+        choices: [on_create, always]
+        default: on_create
+      quota:
+        description: Quota in MiB, V(0) for unlimited.
+        type: int
+      active:
+        description: V(yes), V(no) or V(login-disabled).
+        type: raw
+      tags:
+        description: Tags.
+        type: list
+        elements: str
+      force_pw_update:
+        description: Force a password change at next login.
+        type: bool
+      tls_enforce_in:
+        description: Enforce TLS for incoming connections.
+        type: bool
+      tls_enforce_out:
+        description: Enforce TLS for outgoing connections.
+        type: bool
+      imap_access:
+        description: Allow IMAP.
+        type: bool
+      pop3_access:
+        description: Allow POP3.
+        type: bool
+      smtp_access:
+        description: Allow SMTP.
+        type: bool
+      sieve_access:
+        description: Allow ManageSieve.
+        type: bool
+      sogo_access:
+        description: Allow SOGo webmail.
+        type: bool
+      eas_access:
+        description: Allow ActiveSync.
+        type: bool
+      dav_access:
+        description: Allow CalDAV/CardDAV.
+        type: bool
+  purge:
+    description:
+      - With O(mailboxes), delete the mailboxes of O(domain) that the list does not name.
+      - Deleting a mailbox deletes its mail. Run in check mode first to see what would go.
+    type: bool
+    default: false
+  concurrency:
+    description:
+      - With O(mailboxes), how many mailboxes are added at the same time.
+      - Mailcow hashes each new password, so a few parallel adds use the server's PHP workers well;
+        keep this small on small servers.
+    type: int
+    default: 4
+notes:
+  - Mailcow changes O(tls_enforce_in) and O(tls_enforce_out) through its C(edit/tls_policy) endpoint and
+    removes tags through C(delete/mailbox/tag); the module does this for you.
+seealso:
+  - module: glassdome.mailcow.mailcow_mailbox_info
+  - module: glassdome.mailcow.mailcow_domain
+"""
+
+EXAMPLES = r"""
+- name: Manage mailboxes with the connection set once
+  module_defaults:
+    group/glassdome.mailcow.mailcow:
+      api_url: https://mail.example.org
+      api_key: "{{ vault_mailcow_api_key }}"
+  block:
+    - name: Ensure alice has a mailbox of 2 GiB
+      glassdome.mailcow.mailcow_mailbox:
+        address: alice@example.org
+        name: Alice Example
+        password: "{{ vault_alice_password }}"
+        quota: 2048
+
+    - name: Disable login for bob but keep receiving his mail
+      glassdome.mailcow.mailcow_mailbox:
+        local_part: bob
+        domain: example.org
+        active: login-disabled
+
+    - name: Remove carol's mailbox and all her mail
+      glassdome.mailcow.mailcow_mailbox:
+        address: carol@example.org
+        state: absent
+
+    - name: Ensure a whole domain's mailboxes in one call, deleting unlisted ones
+      glassdome.mailcow.mailcow_mailbox:
+        domain: example.org
+        purge: true
+        mailboxes:
+          - local_part: alice
+            name: Alice Example
+            password: "{{ vault_alice_password }}"
+          - local_part: dave
+            name: Dave Example
+            password: "{{ vault_dave_password }}"
+            quota: 1024
+"""
+
+RETURN = r"""
+mailbox:
+  description:
+    - The mailbox after the task (predicted in check mode), empty when absent.
+    - Quotas are in MiB.
+  returned: success, single form
+  type: dict
+  sample:
+    address: alice@example.org
+    local_part: alice
+    domain: example.org
+    name: Alice Example
+    quota: 2048
+    quota_used: 0.0
+    messages: 0
+    active: "yes"
+    tags: []
+    force_pw_update: false
+    tls_enforce_in: false
+    tls_enforce_out: false
+    imap_access: true
+    pop3_access: true
+    smtp_access: true
+    sieve_access: true
+    sogo_access: true
+    eas_access: true
+    dav_access: true
+    created: "2026-11-24 10:00:00"
+    modified: "2026-11-24 10:00:00"
+action:
+  description: What was done (or would be done in check mode).
+  returned: success, single form
+  type: str
+  sample: created
+mailboxes:
+  description: With O(mailboxes), one result per mailbox named or purged, in that order.
+  returned: success, bulk form
+  type: list
+  elements: dict
+  sample:
+    - {address: alice@example.org, action: unchanged, changed: false}
+    - {address: dave@example.org, action: created, changed: true}
+    - {address: old@example.org, action: deleted, changed: true}
+summary:
+  description: With O(mailboxes), how many mailboxes each action touched.
+  returned: success, bulk form
+  type: dict
+  sample: {created: 1, updated: 0, deleted: 1, unchanged: 1}
+"""
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client, mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
+
+
+def argument_spec() -> dict:
+    entry = dict(mailbox_attr_argspec(), state={"type": "str", "choices": ["present", "absent"], "default": "present"})
+    spec = dict(api_argspec(), **mailbox_attr_argspec())
+    spec.update(
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+        domain={"type": "str"},
+        purge_tags={"type": "bool", "default": True},
+        mailboxes={"type": "list", "elements": "dict", "options": entry},
+        purge={"type": "bool", "default": False},
+        concurrency={"type": "int", "default": 4},
+    )
+    return spec
+
+
+def main() -> None:
+    module = AnsibleModule(
+        argument_spec=argument_spec(),
+        mutually_exclusive=[("address", "local_part"), ("mailboxes", "address"), ("mailboxes", "local_part")],
+        required_one_of=[("address", "local_part", "mailboxes")],
+        supports_check_mode=True,
+    )
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = dict(module.params, domain=module.params["domain"] or os.environ.get("MAILCOW_DOMAIN"))
+    try:
+        client = api_client(params)
+        if params["mailboxes"] is not None:
+            result = manage_many(client, params, check_mode=module.check_mode, diff=module._diff)
+        else:
+            result = manage_one(client, params, check_mode=module.check_mode, diff=module._diff)
+    except MailcowError as exc:
+        module.fail_json(msg=str(exc), **exc.to_result())
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

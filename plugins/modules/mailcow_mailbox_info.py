@@ -1,0 +1,178 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mailcow_mailbox_info
+short_description: List Mailcow mailboxes
+version_added: 0.1.0
+description:
+  - Returns every mailbox of the server, of one domain, or one mailbox, normalised (quotas in MiB,
+    booleans as booleans) and with Mailcow's raw object.
+  - A read-only API key is enough.
+author:
+  - glassdome.mailcow contributors
+extends_documentation_fragment:
+  - glassdome.mailcow.api
+attributes:
+  check_mode:
+    support: full
+    details: The module only reads.
+  diff_mode:
+    support: none
+  idempotent:
+    support: full
+options:
+  domain:
+    description:
+      - Only the mailboxes of this domain. An unknown domain gives an empty list.
+    type: str
+  address:
+    description:
+      - Only this mailbox. An unknown address gives an empty list.
+    type: str
+  include_raw:
+    description:
+      - Add Mailcow's unmodified object to each mailbox as RV(mailboxes[].raw).
+    type: bool
+    default: true
+seealso:
+  - module: glassdome.mailcow.mailcow_mailbox
+"""
+
+EXAMPLES = r"""
+- name: List one domain's mailboxes with a read-only key
+  glassdome.mailcow.mailcow_mailbox_info:
+    api_url: https://mail.example.org
+    api_key: "{{ vault_mailcow_ro_key }}"
+    domain: example.org
+  register: result
+
+- name: Show who is over 90% of their quota
+  ansible.builtin.debug:
+    msg: "{{ item.address }} uses {{ item.quota_used }} of {{ item.quota }} MiB"
+  loop: "{{ result.mailboxes | selectattr('quota', 'gt', 0) }}"
+  when: item.quota_used > item.quota * 0.9
+
+- name: Read one mailbox, connection from module_defaults
+  module_defaults:
+    group/glassdome.mailcow.mailcow:
+      api_url: https://mail.example.org
+      api_key: "{{ vault_mailcow_ro_key }}"
+  glassdome.mailcow.mailcow_mailbox_info:
+    address: alice@example.org
+  register: alice
+"""
+
+RETURN = r"""
+mailboxes:
+  description: The mailboxes found, sorted by address; empty when nothing matches.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    address:
+      description: Full address, lower-case.
+      type: str
+      sample: alice@example.org
+    local_part:
+      description: Part before the C(@).
+      type: str
+      sample: alice
+    domain:
+      description: Domain.
+      type: str
+      sample: example.org
+    name:
+      description: Full name, possibly empty.
+      type: str
+      sample: Alice Example
+    quota:
+      description: Quota in MiB, V(0) for unlimited.
+      type: int
+      sample: 2048
+    quota_used:
+      description: Space used in MiB.
+      type: float
+      sample: 12.5
+    messages:
+      description: Number of messages stored.
+      type: int
+      sample: 42
+    active:
+      description: V(yes), V(no) or V(login-disabled).
+      type: str
+      sample: "yes"
+    tags:
+      description: Tags, sorted.
+      type: list
+      elements: str
+      sample: [staff]
+    force_pw_update:
+      description: Whether a password change is forced at next login.
+      type: bool
+      sample: false
+    tls_enforce_in:
+      description: Whether incoming TLS is enforced.
+      type: bool
+      sample: false
+    tls_enforce_out:
+      description: Whether outgoing TLS is enforced.
+      type: bool
+      sample: false
+    imap_access:
+      description: Whether IMAP is allowed. C(pop3_access), C(smtp_access), C(sieve_access), C(sogo_access),
+        C(eas_access) and C(dav_access) are returned likewise.
+      type: bool
+      sample: true
+    created:
+      description: When the mailbox was created (server time).
+      type: str
+      sample: "2026-11-24 10:00:00"
+    modified:
+      description: When the mailbox was last changed (server time), or null.
+      type: str
+      sample: "2026-11-24 10:00:00"
+    raw:
+      description: Mailcow's object as the API returned it (quota in bytes, attributes as strings).
+      type: dict
+      returned: when O(include_raw=true)
+      sample: {username: alice@example.org, quota: 2147483648, active: 1, attributes: {imap_access: "1"}}
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import normalize, split_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
+
+
+def find(client, params: dict) -> list:
+    if params["address"]:
+        local_part, domain = split_address(params["address"], None, None)
+        raws = [r for r in [get_mailbox(client, "%s@%s" % (local_part, domain))] if r]
+    else:
+        raws = list_mailboxes(client, (params["domain"] or "").strip().lower() or None)
+    mailboxes = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
+    return sorted(mailboxes, key=lambda mb: mb["address"])
+
+
+def main() -> None:
+    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": True})
+    module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        mailboxes = find(api_client(module.params), module.params)
+    except MailcowError as exc:
+        module.fail_json(msg=str(exc), **exc.to_result())
+    module.exit_json(changed=False, mailboxes=mailboxes)
+
+
+if __name__ == "__main__":
+    main()
