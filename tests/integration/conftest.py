@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Integration tests: real ansible-playbook / ansible runs against the running sandbox.
+
+The sandbox (tests/sandbox/sandbox.py start) must be running; its facts come from the environment
+(`make integration` sources .sandbox/env.sh) or, failing that, from .sandbox/sandbox.json.
+The collection under test is the installed artifact (ANSIBLE_COLLECTIONS_PATH).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import typing as t
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TARGETS = Path(__file__).resolve().parent / "targets"
+
+
+def sandbox_facts() -> dict[str, t.Any]:
+    state = Path(os.environ.get("MAILCOW_SANDBOX_DIR", REPO / ".sandbox")) / "sandbox.json"
+    if not state.exists():
+        pytest.exit("the sandbox is not running: run `make sandbox-start` (or `make integration`)", returncode=2)
+    return json.loads(state.read_text())
+
+
+def sandbox_env(facts: dict[str, t.Any]) -> dict[str, str]:
+    """The environment a user of the sandbox would have after `. .sandbox/env.sh`."""
+    env_file = Path(facts.get("state_dir", REPO / ".sandbox")) / "env.sh"
+    env = dict(os.environ)
+    for line in env_file.read_text().splitlines():
+        line = line.strip()
+        if line.startswith("export ") and "=" in line:
+            key, _sep, value = line[len("export "):].partition("=")
+            env[key] = value.strip().strip("'\"")
+    env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".build" / "installed"))
+    env["ANSIBLE_FORCE_COLOR"] = "0"
+    env["ANSIBLE_NOCOLOR"] = "1"
+    env["ANSIBLE_STDOUT_CALLBACK"] = "default"
+    env["ANSIBLE_LOCALHOST_WARNING"] = "0"
+    env["ANSIBLE_INVENTORY_UNPARSED_WARNING"] = "0"
+    return env
+
+
+class Runner:
+    """Runs ansible-playbook / ansible with the sandbox environment and keeps the output."""
+
+    def __init__(self, env: dict[str, str], tmp: Path) -> None:
+        self.env = env
+        self.tmp = tmp
+
+    def run(self, argv: list[str], *, extra_env: dict[str, str] | None = None, check: bool = False, timeout: int = 600) -> subprocess.CompletedProcess:
+        env = dict(self.env, **(extra_env or {}))
+        proc = subprocess.run(argv, env=env, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        if check and proc.returncode != 0:
+            raise AssertionError("%s failed (rc=%s)\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(argv), proc.returncode, proc.stdout[-20000:], proc.stderr[-5000:]))
+        return proc
+
+    def playbook(self, path: Path | str, *args: str, **kwargs: t.Any) -> subprocess.CompletedProcess:
+        return self.run(["ansible-playbook", "-i", "localhost,", "-c", "local", str(path), *args], **kwargs)
+
+    def adhoc(self, module: str, module_args: str, *args: str, **kwargs: t.Any) -> subprocess.CompletedProcess:
+        return self.run(["ansible", "localhost", "-i", "localhost,", "-c", "local", "-m", module, "-a", module_args, *args], **kwargs)
+
+
+@pytest.fixture(scope="session")
+def facts() -> dict[str, t.Any]:
+    return sandbox_facts()
+
+
+@pytest.fixture(scope="session")
+def runner(facts: dict[str, t.Any], tmp_path_factory: pytest.TempPathFactory) -> Runner:
+    return Runner(sandbox_env(facts), tmp_path_factory.mktemp("ansible"))
