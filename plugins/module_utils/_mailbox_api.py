@@ -9,12 +9,11 @@ writes of many plans are batched the way Mailcow allows (edit and delete take li
 
 from __future__ import annotations
 
-import json
+import functools
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Failure, attempt, attempt_parallel, group, raise_failures
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import Plan, normalize
 
 # Characters that do not survive Mailcow's path-to-query-string rewrite (a '+' becomes a space).
@@ -65,45 +64,18 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
     Deletes go first (they free domain quota), then edits, then adds. Every independent write is
     attempted; then one failure is raised as it is, several as one MailcowError naming each.
     """
-    failures: list[tuple[list[str], MailcowError]] = []
+    failures: list[Failure] = []
     deletes = [p.address for p in plans if p.action == "delete"]
     if deletes:
-        _attempt(failures, deletes, client.write, "delete", "mailbox", deletes)
+        attempt(failures, deletes, client.write, "delete", "mailbox", deletes)
     updates = [p for p in plans if p.action == "update"]
-    for attr, items in _group(updates, "edit_attr"):
-        _attempt(failures, items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
-    for attr, items in _group(updates, "tls_attr"):
-        _attempt(failures, items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
+    for attr, items in group(updates, "edit_attr"):
+        attempt(failures, items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
+    for attr, items in group(updates, "tls_attr"):
+        attempt(failures, items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
     for p in updates:
         if p.tags_remove:
-            _attempt(failures, [p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
+            attempt(failures, [p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
     creates = [p for p in plans if p.action == "create"]
-    if creates:
-        with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(creates)))) as pool:
-            outcomes = list(pool.map(lambda p: _attempt([], [p.address], client.write, "add", "mailbox", p.add_body), creates))
-        failures.extend(o for o in outcomes if o)
-    if len(failures) == 1:
-        raise failures[0][1]
-    if failures:
-        raise MailcowError("%d writes failed: %s" % (len(failures), "; ".join("%s: %s" % (", ".join(items), exc) for items, exc in failures)))
-
-
-def _group(plans: t.Sequence[Plan], field: str) -> list[tuple[dict[str, t.Any], list[str]]]:
-    """Plans that send the same attributes share one request (Mailcow edits take a list of items)."""
-    groups: dict[str, tuple[dict[str, t.Any], list[str]]] = {}
-    for p in plans:
-        attr = getattr(p, field)
-        if attr:
-            key = json.dumps(attr, sort_keys=True)
-            groups.setdefault(key, (attr, []))[1].append(p.address)
-    return list(groups.values())
-
-
-def _attempt(failures: list[tuple[list[str], MailcowError]], items: list[str], call: t.Callable[..., t.Any], *args: t.Any) -> tuple[list[str], MailcowError] | None:
-    """Run one write; record (and return) its failure instead of stopping the others."""
-    try:
-        call(*args)
-    except MailcowError as exc:
-        failures.append((items, exc))
-        return items, exc
-    return None
+    attempt_parallel(failures, [([p.address], functools.partial(client.write, "add", "mailbox", p.add_body)) for p in creates], concurrency=concurrency)
+    raise_failures(failures)
