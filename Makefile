@@ -1,0 +1,257 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Build, test and demo glassdome.mailcow.  `make help` lists the targets.
+#
+# Everything lives in the work tree: .venv (tools), .build (collection link, artifact, installed
+# copy, sanity tree, reports), .sandbox (the embedded Mailcow).  Outside it only pip's download
+# cache, ansible-test's own cache and sanity venvs (~/.ansible/test), and Debian packages.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-print-directory
+
+NAMESPACE := glassdome
+NAME := mailcow
+VERSION := $(shell sed -n 's/^version:[[:space:]]*//p' galaxy.yml)
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+PY := $(VENV)/bin/python
+BUILD := $(CURDIR)/.build
+SANDBOX_DIR := $(or $(MAILCOW_SANDBOX_DIR),$(CURDIR)/.sandbox)
+
+# The project's tools first; colour and prompts off, so logs read the same everywhere.
+export PATH := $(VENV)/bin:$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export ANSIBLE_FORCE_COLOR := 0
+export PY_COLORS := 0
+export NO_COLOR := 1
+
+# venv: a stamp keyed on the requirement files and the interpreter
+VENV_KEY := $(shell cat requirements.txt requirements-dev.txt 2>/dev/null | cat - <($(PYTHON) --version 2>&1) | sha256sum | cut -c1-16)
+VENV_STAMP := $(VENV)/.installed-$(VENV_KEY)
+
+# collection: the link for unit tests, the artifact, and the installed copy of the artifact
+COLLECTION_LINK := $(BUILD)/ansible_collections/$(NAMESPACE)/$(NAME)
+ARTIFACT := $(BUILD)/dist/$(NAMESPACE)-$(NAME)-$(VERSION).tar.gz
+INSTALLED := $(BUILD)/installed
+INSTALLED_STAMP := $(INSTALLED)/ansible_collections/$(NAMESPACE)/$(NAME)/MANIFEST.json
+# What goes into the artifact (galaxy.yml's build_ignore keeps the rest out): tracked and
+# untracked-not-ignored files, less the developer-only ones.  Rebuilt when any of them changes.
+REPO_FILES := $(shell git ls-files -co --exclude-standard 2>/dev/null || find . -path ./.git -prune -o -type f -print)
+ARTIFACT_SOURCES := $(wildcard $(filter-out tests/% .ci/% Makefile requirements%.txt pyproject.toml .ansible-lint,$(REPO_FILES)))
+
+SANITY_ROOT := $(BUILD)/sanity/ansible_collections/$(NAMESPACE)/$(NAME)
+SANITY_PYTHON := 3.11
+REPORTS := $(BUILD)/reports
+
+# Test suites run by `make unit`, each in its own pytest run (test file names may repeat).
+UNIT_SUITES := tests/unit tests/emulator tests/mailstack tests/sandbox/tests
+INTEGRATION_SUITE := tests/integration
+DEMO_PLAYBOOK := playbooks/demo.yml
+DEMO_INVENTORY ?= $(firstword $(wildcard playbooks/inventory/sandbox.yml playbooks/inventory/sandbox.yaml playbooks/inventory/sandbox.ini playbooks/inventory/sandbox) playbooks/inventory)
+BENCH_SCRIPT := tests/bench/run.py
+SANDBOX_SCRIPT := tests/sandbox/sandbox.py
+DEBS_SCRIPT := tests/sandbox/install-debs.sh
+# Debian packages the build itself needs (ansible-test's shellcheck sanity test).
+BUILD_DEBS := shellcheck
+# Re-run when the package list or the sandbox's install script changes (or after `make clean`).
+DEBS_KEY := $(shell cat $(DEBS_SCRIPT) 2>/dev/null | cat - <(echo $(BUILD_DEBS)) | sha256sum | cut -c1-16)
+
+# Upper bounds, so that a hung step fails instead of eating CI's time.
+SANITY_TIMEOUT := 20m
+PYTEST_TIMEOUT := 15m
+
+# This machine kind's pip configuration names local index folders that may not exist; pip warns
+# about each for every package.  Drop those lines only (pipefail keeps the exit status).
+PIP_NOISE_FILTER := { grep -v --line-buffered 'is ignored: it is neither a file nor a directory' || true; }
+
+banner = @printf '\n==== %s ====\n' $(1)
+# $(call need,FILE,what needs it): fail with a clear message when another part is missing.
+need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is written.\n' '$(1)' '$(2)' >&2; exit 1; }
+
+.PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
+	integration sandbox-start sandbox-stop test demo bench clean distclean
+
+help: ## Show this help
+	@printf 'glassdome.mailcow: make targets (a fresh Debian 12 machine needs only `make demo` or `make test`)\n\n'
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F ':.*## ' '{ printf "  %-20s %s\n", $$1, $$2 }'
+
+# --------------------------------------------------------------------------- setup
+
+setup: venv debs collection ## venv + Debian packages + collection (everything the other targets need)
+
+venv: $(VENV_STAMP) ## Create .venv and install the pinned requirements (fast when up to date)
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt
+	$(call banner,"venv: $(VENV)")
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys' 2>/dev/null; then \
+		rm -rf $(VENV); \
+		$(PYTHON) -m venv $(VENV) || { echo "make: '$(PYTHON) -m venv' failed; on Debian: apt-get install python3-venv" >&2; exit 1; }; \
+	fi
+	$(PY) -m pip install --quiet --require-virtualenv -r requirements-dev.txt 2>&1 | $(PIP_NOISE_FILTER)
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+debs: $(BUILD)/stamps/debs-$(DEBS_KEY) ## Install the Debian packages of the sandbox and of the build (root or sudo)
+
+$(BUILD)/stamps/debs-$(DEBS_KEY):
+	$(call banner,"debs: Debian packages")
+	@if [ "$$(id -u)" = 0 ]; then as_root=; else as_root='sudo -n'; fi; \
+	missing=; for deb in $(BUILD_DEBS); do dpkg-query -W -f='$${Status}' $$deb 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$deb"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "apt-get install$$missing"; \
+		$$as_root apt-get update -qq; \
+		$$as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi; \
+	if [ -f $(DEBS_SCRIPT) ]; then \
+		echo "bash $(DEBS_SCRIPT)"; $$as_root bash $(DEBS_SCRIPT); \
+	else \
+		echo "($(DEBS_SCRIPT) not written yet: no sandbox packages to install)"; \
+	fi
+	@mkdir -p $(dir $@) && rm -f $(dir $@)debs-* && touch $@
+
+collection: $(COLLECTION_LINK) $(INSTALLED_STAMP) ## Link the source for unit tests; build and install the artifact
+
+$(COLLECTION_LINK):
+	@mkdir -p $(dir $@)
+	ln -sfn ../../.. $@
+
+$(ARTIFACT): $(ARTIFACT_SOURCES) $(VENV_STAMP)
+	$(call banner,"collection: build $(notdir $@)")
+	@rm -f $(BUILD)/dist/*.tar.gz
+	ansible-galaxy collection build --force --output-path $(BUILD)/dist .
+
+$(INSTALLED_STAMP): $(ARTIFACT)
+	$(call banner,"collection: install into $(INSTALLED)")
+	@rm -rf $(INSTALLED)
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ansible-galaxy collection install --offline --force -p $(INSTALLED) $<
+	@touch $@
+
+# --------------------------------------------------------------------------- static checks
+
+# Each checker runs even when an earlier one failed; lint fails at the end if any did.
+lint: venv $(COLLECTION_LINK) ## ansible-lint (production profile), ruff and mypy
+	@rc=0; \
+	printf '\n==== %s ====\n' "lint: ansible-lint (production profile, offline, strict; collection from .build)"; \
+	ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --offline --strict || rc=1; \
+	printf '\n==== %s ====\n' "lint: ruff check $(wildcard plugins tests)"; \
+	ruff check --no-cache $(wildcard plugins tests) || rc=1; \
+	printf '\n==== %s ====\n' "lint: mypy (plugins, through the .build link; tests/tools)"; \
+	if [ -n "$$(find plugins -name '*.py' -print -quit 2>/dev/null)" ]; then \
+		( cd $(BUILD) && mypy --config-file $(CURDIR)/pyproject.toml --cache-dir $(BUILD)/mypy-cache -p ansible_collections.$(NAMESPACE).$(NAME).plugins ) || rc=1; \
+	else echo "(no Python files in plugins/ yet)"; fi; \
+	mypy --config-file pyproject.toml --cache-dir $(BUILD)/mypy-cache tests/tools || rc=1; \
+	exit $$rc
+
+changelog-lint: venv ## antsibull-changelog lint (changelogs/fragments)
+	$(call banner,"changelog-lint: antsibull-changelog lint")
+	antsibull-changelog lint
+
+ansible-test-cache: venv ## Put our offline pip bootstrap where ansible-test looks for it (only when missing)
+	@$(PY) tests/tools/ansible_test_offline.py install
+
+sanity: venv ansible-test-cache ## ansible-test sanity, all default tests, on a clean copy of the tree
+	$(call banner,"sanity: copy tracked and untracked-not-ignored files")
+	@rm -rf $(BUILD)/sanity && mkdir -p $(SANITY_ROOT)
+	@git ls-files -co --exclude-standard -z \
+		| while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done \
+		| tar --null --no-recursion -T - -cf - | tar -xf - -C $(SANITY_ROOT)
+	@# The copy sits inside this repository's work tree, where it is git-ignored: ansible-test
+	@# lists content with git from the nearest .git up, so the copy gets a repository of its own.
+	@git -C $(SANITY_ROOT) init -q && git -C $(SANITY_ROOT) add -A
+	@echo "$$(git -C $(SANITY_ROOT) ls-files | wc -l) files in $(SANITY_ROOT) (a git repository of its own)"
+	$(call banner,"sanity: ansible-test sanity --python $(SANITY_PYTHON) --requirements")
+	cd $(SANITY_ROOT) && timeout -k 30 $(SANITY_TIMEOUT) \
+		ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no 2>&1 | $(PIP_NOISE_FILTER)
+
+# --------------------------------------------------------------------------- tests
+
+# Shell function for recipes: run_pytest SUITE_DIR REPORT_NAME runs one suite (its exit status
+# is pytest's), or says it has no test files yet and succeeds.
+RUN_PYTEST := run_pytest() { \
+	if [ -z "$$(find "$$1" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then \
+		echo "($$1: no tests yet, skipped)"; return 0; fi; \
+	echo "pytest $$1"; \
+	timeout -k 30 $(PYTEST_TIMEOUT) pytest -q -p no:cacheprovider --junitxml=$(REPORTS)/$$2.xml "$$1"; \
+}
+
+unit: venv collection ## pytest: tests/unit (+ emulator, mailstack, sandbox tests) against the source
+	$(call banner,"unit: pytest (PYTHONPATH=.build, collection from the source tree)")
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/unit-*.xml
+	@$(RUN_PYTEST); export PYTHONPATH=$(BUILD) ANSIBLE_COLLECTIONS_PATH=$(BUILD); rc=0; \
+	for suite in $(UNIT_SUITES); do run_pytest $$suite unit-$$(echo $$suite | tr / -) || rc=$$?; done; \
+	exit $$rc
+
+sandbox-start: ## Start the embedded Mailcow (API emulator + Postfix + Dovecot)
+	$(call need,$(SANDBOX_SCRIPT),the sandbox)
+	$(call banner,"sandbox: start")
+	$(PY) $(SANDBOX_SCRIPT) start
+
+sandbox-stop: ## Stop the sandbox
+	$(call need,$(SANDBOX_SCRIPT),the sandbox)
+	$(call banner,"sandbox: stop")
+	$(PY) $(SANDBOX_SCRIPT) stop
+
+integration: setup ## pytest tests/integration against the installed artifact and the sandbox
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration.xml
+	@if [ -z "$$(find $(INTEGRATION_SUITE) -name 'test_*.py' -print -quit 2>/dev/null)" ]; then \
+		echo "($(INTEGRATION_SUITE): no tests yet, skipped)"; exit 0; fi; \
+	$(RUN_PYTEST); rc=0; \
+	$(MAKE) sandbox-start || rc=$$?; \
+	if [ $$rc = 0 ]; then \
+		printf '\n==== %s ====\n' "integration: pytest (ANSIBLE_COLLECTIONS_PATH=.build/installed)"; \
+		( source $(SANDBOX_DIR)/env.sh && export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) && \
+		  run_pytest $(INTEGRATION_SUITE) integration ) || rc=$$?; \
+	fi; \
+	$(MAKE) sandbox-stop || true; \
+	exit $$rc
+
+# Every step runs even when an earlier one failed (but nothing runs without setup), so one log
+# shows every failure; the summary at the end gives each step's result and time.
+TEST_STEPS := lint changelog-lint sanity unit integration
+
+test: ## setup, lint, changelog-lint, sanity, unit, integration; summary at the end
+	@rm -rf $(REPORTS); results=(); rc=0; \
+	run() { local start=$$SECONDS; \
+		if $(MAKE) "$$1" </dev/null; then results+=("$$(printf '%-16s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
+		else rc=1; results+=("$$(printf '%-16s FAIL  %4ds' "$$1" $$((SECONDS - start)))"); return 1; fi; }; \
+	if run setup; then for step in $(TEST_STEPS); do run $$step || true; done; \
+	else for step in $(TEST_STEPS); do results+=("$$(printf '%-16s SKIP  (setup failed)' $$step)"); done; fi; \
+	printf '\n==== %s ====\n' "make test: summary"; printf '%s\n' "$${results[@]}"; \
+	$(PY) -c 'import glob, sys, xml.etree.ElementTree as ET; \
+		suites = [s for f in sorted(glob.glob(sys.argv[1] + "/*.xml")) for s in ET.parse(f).getroot().iter("testsuite")]; \
+		total = lambda key: sum(int(s.get(key, 0)) for s in suites); \
+		failed, skipped = total("failures") + total("errors"), total("skipped"); \
+		print("tests: %d passed, %d failed, %d skipped" % (total("tests") - failed - skipped, failed, skipped))' \
+		$(REPORTS) 2>/dev/null || true; \
+	if [ $$rc = 0 ]; then echo "make test: OK"; else echo "make test: FAILED"; fi; \
+	exit $$rc
+
+# --------------------------------------------------------------------------- demo, bench
+
+demo: ## Start the sandbox and run playbooks/demo.yml against it (leaves the sandbox running)
+	$(call need,$(DEMO_PLAYBOOK),make demo)
+	@$(MAKE) setup
+	@$(MAKE) sandbox-start
+	$(call banner,"demo: ansible-playbook $(DEMO_PLAYBOOK)")
+	source $(SANDBOX_DIR)/env.sh && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) \
+		ansible-playbook -i $(DEMO_INVENTORY) $(DEMO_PLAYBOOK)
+	@echo "The sandbox is still running: 'make sandbox-stop' stops it."
+
+bench: ## Run the benchmark (tests/bench/run.py)
+	$(call need,$(BENCH_SCRIPT),make bench)
+	@$(MAKE) setup
+	$(call banner,"bench: $(BENCH_SCRIPT)")
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) $(PY) $(BENCH_SCRIPT)
+
+# --------------------------------------------------------------------------- clean
+
+clean: ## Stop the sandbox; remove .build, .sandbox and tool caches (keeps .venv)
+	@if [ -f $(SANDBOX_SCRIPT) ] && [ -x $(PY) ]; then $(PY) $(SANDBOX_SCRIPT) stop >/dev/null 2>&1 || true; fi
+	rm -rf $(BUILD) $(SANDBOX_DIR) tests/output .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./.venv -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean ## clean, and remove .venv
+	rm -rf $(VENV)
