@@ -52,3 +52,28 @@ def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:
                  "smtp_access", "sieve_access", "sogo_access", "eas_access", "dav_access"):
         spec[flag] = {"type": "bool"}
     return spec
+
+
+def domain_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_domain besides the connection; documented in its DOCUMENTATION."""
+    spec: dict[str, dict[str, t.Any]] = {
+        "domain": {"type": "str", "required": True},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "description": {"type": "str"},
+        "max_mailboxes": {"type": "int"},
+        "max_aliases": {"type": "int"},
+        "default_quota": {"type": "int"},
+        "max_quota": {"type": "int"},
+        "total_quota": {"type": "int"},
+        "rate_limit": {
+            "type": "dict",
+            "options": {"value": {"type": "int", "required": True}, "frame": {"type": "str", "choices": ["s", "m", "h", "d"], "default": "s"}},
+        },
+        "tags": {"type": "list", "elements": "str"},
+        "purge_tags": {"type": "bool", "default": True},
+        "force": {"type": "bool", "default": False},
+    }
+    for flag in ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only"):
+        spec[flag] = {"type": "bool"}
+    return spec
+

@@ -1,0 +1,329 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: the domain model.
+
+Normalises Mailcow's domain objects (bytes, 0/1 ints, ``rl`` as strings) into what users write in
+tasks (MiB, booleans, ``{value, frame}``), validates desired state, predicts what Mailcow will
+store (its defaults and its relay-flag forcing), and computes the smallest set of API writes.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import _DOMAIN_RE, MIB
+
+FRAMES = ("s", "m", "h", "d")
+FLAGS = ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only")
+QUOTAS = ("default_quota", "max_quota", "total_quota")
+# Option name -> attribute name of add/domain and edit/domain.
+API_NAMES = {
+    "description": "description",
+    "max_mailboxes": "mailboxes",
+    "max_aliases": "aliases",
+    "default_quota": "defquota",
+    "max_quota": "maxquota",
+    "total_quota": "quota",
+    **{flag: flag for flag in FLAGS},
+}
+# What Mailcow's stock "Default" domain template gives a domain added without these (spec 5.1);
+# the description then becomes the domain name.
+CREATE_DEFAULTS: dict[str, t.Any] = {
+    "max_mailboxes": 10,
+    "max_aliases": 400,
+    "default_quota": 3072,
+    "max_quota": 10240,
+    "total_quota": 10240,
+    "active": True,
+    "gal": True,
+    "backupmx": False,
+    "relay_all_recipients": False,
+    "relay_unknown_only": False,
+    "rate_limit": None,
+    "tags": [],
+}
+COMPARED = ("description",) + tuple(k for k in CREATE_DEFAULTS)
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+
+def ascii_domain(value: t.Any, *, option: str = "domain") -> str:
+    """Lower-case ASCII (punycode) form of a domain name, as Mailcow stores and compares it."""
+    text = str(value or "").strip().rstrip(".").lower()
+    try:
+        ascii_name = text.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value)) from None
+    if not _DOMAIN_RE.match(ascii_name):
+        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value))
+    return ascii_name
+
+
+def unicode_domain(ascii_name: str) -> str:
+    try:
+        return ascii_name.encode("ascii").decode("idna")
+    except UnicodeError:
+        return ascii_name
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _to_int(value: t.Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _rate_limit(rl: t.Any) -> dict[str, t.Any] | None:
+    """Mailcow's ``rl`` (false, or ``{"value": "10", "frame": "s"}``) -> None or ``{value, frame}``."""
+    if not isinstance(rl, dict) or _to_int(rl.get("value")) <= 0:
+        return None
+    return {"value": _to_int(rl.get("value")), "frame": str(rl.get("frame") or "s")}
+
+
+def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, t.Any]:
+    """A Mailcow domain object as users think of it (quotas in MiB)."""
+    name = str(raw.get("domain_name", "")).lower()
+    domain: dict[str, t.Any] = {
+        "domain": name,
+        "domain_unicode": raw.get("domain_h_name") or unicode_domain(name),
+        "description": raw.get("description") or "",
+        "max_mailboxes": _to_int(raw.get("max_num_mboxes_for_domain")),
+        "max_aliases": _to_int(raw.get("max_num_aliases_for_domain")),
+        "default_quota": _to_int(raw.get("def_quota_for_mbox")) // MIB,
+        "max_quota": _to_int(raw.get("max_quota_for_mbox")) // MIB,
+        "total_quota": _to_int(raw.get("max_quota_for_domain")) // MIB,
+        "rate_limit": _rate_limit(raw.get("rl")),
+        "tags": sorted(str(tag) for tag in (raw.get("tags") or [])),
+        "mailboxes": _to_int(raw.get("mboxes_in_domain")),
+        "aliases": _to_int(raw.get("aliases_in_domain")),
+        "quota_allocated": _to_int(raw.get("quota_used_in_domain")) // MIB,
+        "created": raw.get("created"),
+        "modified": raw.get("modified"),
+    }
+    for flag in FLAGS:
+        domain[flag] = _to_int(raw.get(flag + "_int", raw.get(flag))) != 0
+    if include_raw:
+        domain["raw"] = raw
+    return domain
+
+
+def compared_view(domain: dict[str, t.Any] | None) -> dict[str, t.Any]:
+    """The part of a normalised domain that options manage: what diffs show."""
+    if not domain:
+        return {}
+    view = {"domain": domain["domain"]}
+    view.update({key: domain[key] for key in COMPARED})
+    return view
+
+
+# -- desired state -------------------------------------------------------------------------------
+
+
+class Desired(t.NamedTuple):
+    """One domain as a task wants it. ``attrs`` holds only the options the user set."""
+
+    domain: str
+    state: str
+    attrs: dict[str, t.Any]
+    purge_tags: bool
+    force: bool
+
+
+def _whole(params: dict[str, t.Any], option: str, minimum: int, what: str) -> int | None:
+    value = params.get(option)
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise MailcowOptionError("%s must be %s, got %r" % (option, what, value))
+    return value
+
+
+def _rate_limit_option(value: t.Any) -> dict[str, t.Any] | None:
+    if not isinstance(value, dict):
+        raise MailcowOptionError("rate_limit must be a dictionary such as {value: 10, frame: s}, got %r" % (value,))
+    number = value.get("value")
+    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+        raise MailcowOptionError("rate_limit.value must be a whole number of messages, 0 or more (0 = no limit), got %r" % (number,))
+    frame = value.get("frame") or "s"
+    if frame not in FRAMES:
+        raise MailcowOptionError("rate_limit.frame must be one of s, m, h, d (per second, minute, hour, day), got %r" % (frame,))
+    return {"value": number, "frame": frame} if number else None
+
+
+def desired_from_params(params: dict[str, t.Any]) -> Desired:
+    """Validate options (before anything is sent) and keep only those set."""
+    domain = ascii_domain(params.get("domain"))
+    attrs: dict[str, t.Any] = {}
+    if params.get("description") is not None:
+        # Mailcow stores the domain name for an empty description and cannot clear one: "" means that default.
+        attrs["description"] = str(params["description"]).strip() or domain
+    for option in ("max_mailboxes", "max_aliases"):
+        number = _whole(params, option, 0, "a whole number, 0 or more")
+        if number is not None:
+            attrs[option] = number
+    for option in QUOTAS:
+        number = _whole(params, option, 1, "a whole number of MiB greater than 0")
+        if number is not None:
+            attrs[option] = number
+    for flag in FLAGS:
+        if params.get(flag) is not None:
+            attrs[flag] = bool(params[flag])
+    if params.get("rate_limit") is not None:
+        attrs["rate_limit"] = _rate_limit_option(params["rate_limit"])
+    if params.get("tags") is not None:
+        attrs["tags"] = sorted({str(tag).strip() for tag in params["tags"] if str(tag).strip()})
+    purge_tags = params.get("purge_tags")
+    return Desired(domain, params.get("state") or "present", attrs, True if purge_tags is None else bool(purge_tags), bool(params.get("force")))
+
+
+# -- planning ------------------------------------------------------------------------------------
+
+
+class Plan(t.NamedTuple):
+    """What to write for one domain. ``after`` is the predicted normalised domain (None: absent)."""
+
+    domain: str
+    action: str  # "create" | "update" | "delete" | "none"
+    before: dict[str, t.Any] | None
+    after: dict[str, t.Any] | None
+    add_body: dict[str, t.Any] | None = None
+    edit_attr: dict[str, t.Any] | None = None
+    rl_attr: dict[str, t.Any] | None = None
+    tags_remove: list[str] | None = None
+    mailboxes_delete: list[str] | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.action != "none"
+
+
+def plan(desired: Desired, before: dict[str, t.Any] | None, *, mailboxes: t.Sequence[str] | None = None) -> Plan:
+    """The smallest set of writes from ``before`` (normalised or None) to ``desired``.
+
+    ``mailboxes``: addresses of the domain's mailboxes, read only for ``state=absent, force=true``.
+    """
+    if desired.state == "absent":
+        return _plan_delete(desired, before, mailboxes)
+    if before is None:
+        return _plan_create(desired)
+    return _plan_update(desired, before)
+
+
+def _plan_delete(desired: Desired, before: dict[str, t.Any] | None, mailboxes: t.Sequence[str] | None) -> Plan:
+    if before is None:
+        return Plan(desired.domain, "none", None, None)
+    count = before.get("mailboxes") or 0
+    if count and not desired.force:
+        raise MailcowOptionError(
+            "domain %s still holds %d mailbox(es), and Mailcow refuses to delete a domain with mailboxes. Delete them first, "
+            "or set force=true to delete them and all their mail together with the domain" % (desired.domain, count)
+        )
+    return Plan(desired.domain, "delete", before, None, mailboxes_delete=sorted(mailboxes or []) or None)
+
+
+def _plan_create(desired: Desired) -> Plan:
+    after: dict[str, t.Any] = dict(CREATE_DEFAULTS, description=desired.domain)
+    after.update(desired.attrs)
+    _check(desired, after, None)
+    after = _force_relay(desired, after)
+    _check_quotas(desired, after, "Mailcow's default for a new domain")
+    body: dict[str, t.Any] = {"domain": desired.domain}
+    for key, api_name in API_NAMES.items():
+        if key in desired.attrs or after[key] != CREATE_DEFAULTS.get(key, after[key]):
+            body[api_name] = _api_value(after[key])
+    # Mailcow would default it to 1 anyway, but the request then says what it means.
+    body.setdefault("active", 1)
+    if after["tags"]:
+        body["tags"] = list(after["tags"])
+    if after["rate_limit"]:
+        body["rl_value"], body["rl_frame"] = after["rate_limit"]["value"], after["rate_limit"]["frame"]
+    predicted = dict(after, domain=desired.domain, domain_unicode=unicode_domain(desired.domain), mailboxes=0, aliases=0,
+                     quota_allocated=0, created=None, modified=None)
+    return Plan(desired.domain, "create", None, predicted, add_body=body)
+
+
+def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
+    wanted = dict(desired.attrs)
+    if "tags" in wanted and not desired.purge_tags:
+        wanted["tags"] = sorted(set(before["tags"]) | set(wanted["tags"]))
+    after = dict(before, **wanted)
+    _check(desired, after, before)
+    after = _force_relay(desired, after)
+    _check_quotas(desired, after, "current value")
+    edit_attr = {API_NAMES[key]: _api_value(after[key]) for key in API_NAMES if after[key] != before[key]}
+    # Re-sending a tag the domain has makes Mailcow's edit crash half-way (spec 5.2): only the missing ones.
+    tags_add = sorted(set(after["tags"]) - set(before["tags"]))
+    tags_remove = sorted(set(before["tags"]) - set(after["tags"]))
+    if tags_add:
+        edit_attr["tags"] = tags_add
+    rl_attr = None
+    if after["rate_limit"] != before["rate_limit"]:
+        # edit/domain ignores rl_*; a value of 0 removes the limit but the frame must still be valid.
+        limit = after["rate_limit"] or {"value": 0, "frame": "s"}
+        rl_attr = {"rl_value": limit["value"], "rl_frame": limit["frame"]}
+    action = "update" if (edit_attr or rl_attr or tags_remove) else "none"
+    return Plan(desired.domain, action, before, after, edit_attr=edit_attr or None, rl_attr=rl_attr, tags_remove=tags_remove or None)
+
+
+def _check(desired: Desired, after: dict[str, t.Any], before: dict[str, t.Any] | None) -> None:
+    """Refuse what Mailcow would refuse or silently ignore, naming the option."""
+    if before is None:
+        return
+    if after["max_aliases"] == 0 and before["max_aliases"] != 0:
+        raise MailcowOptionError("max_aliases: Mailcow cannot set the maximum number of aliases of an existing domain to 0 "
+                                 "(edit/domain ignores 0); give 1 or more")
+    if after["max_mailboxes"] < before["mailboxes"]:
+        raise MailcowOptionError("max_mailboxes (%d) must be at least the %d mailbox(es) domain %s holds"
+                                 % (after["max_mailboxes"], before["mailboxes"], desired.domain))
+    if after["total_quota"] < before["quota_allocated"]:
+        raise MailcowOptionError("total_quota (%d MiB) must be at least the %d MiB the mailboxes of domain %s already have"
+                                 % (after["total_quota"], before["quota_allocated"], desired.domain))
+
+
+def _check_quotas(desired: Desired, after: dict[str, t.Any], fallback: str) -> None:
+    """default_quota <= max_quota <= total_quota, with the values not given taken from ``fallback``."""
+
+    def show(option: str) -> str:
+        origin = "" if option in desired.attrs else ", %s" % fallback
+        return "%s (%d MiB%s)" % (option, after[option], origin)
+
+    for smaller, larger in (("default_quota", "max_quota"), ("max_quota", "total_quota")):
+        if after[smaller] > after[larger]:
+            hint = " Set %s too." % (larger if smaller in desired.attrs else smaller) if (smaller in desired.attrs) != (larger in desired.attrs) else ""
+            raise MailcowOptionError("%s must not be more than %s.%s" % (show(smaller), show(larger), hint))
+
+
+def _force_relay(desired: Desired, after: dict[str, t.Any]) -> dict[str, t.Any]:
+    """Mailcow turns backupmx on for relay_all_recipients, and both for relay_unknown_only (spec 5.1)."""
+    forced = dict(after)
+    if forced["relay_unknown_only"]:
+        forced["relay_all_recipients"] = True
+    if forced["relay_all_recipients"]:
+        forced["backupmx"] = True
+    for flag in ("relay_all_recipients", "backupmx"):
+        if flag in desired.attrs and desired.attrs[flag] != forced[flag]:
+            cause = "relay_unknown_only" if flag == "relay_all_recipients" or forced["relay_unknown_only"] else "relay_all_recipients"
+            raise MailcowOptionError("%s=false cannot hold while %s is true: Mailcow then turns %s on. Set %s=false too"
+                                     % (flag, cause, flag, cause))
+    return forced
+
+
+def _api_value(value: t.Any) -> t.Any:
+    """Option value -> what Mailcow's write API takes (ints, never 'true': PHP intval makes that 0)."""
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+def diff_view(plan_: Plan) -> dict[str, t.Any]:
+    """before/after for --diff; a forced delete lists the mailboxes that go with the domain."""
+    before = compared_view(plan_.before)
+    if plan_.mailboxes_delete and before:
+        before["mailboxes"] = list(plan_.mailboxes_delete)
+    return {"before": before, "after": compared_view(plan_.after)}

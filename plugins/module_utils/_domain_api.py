@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: reading domains and carrying out domain plans over the API."""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
+from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Failure, attempt, raise_failures
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import Plan, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list, list_mailboxes
+
+
+def list_domains(client: MailcowClient) -> list[dict[str, t.Any]]:
+    """Every raw domain object. One request."""
+    return as_list(client.get("domain", "all"))
+
+
+def get_domain(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
+    """One raw domain object by its ASCII name, or None when absent. One request."""
+    raw = client.get("domain", domain)
+    if not isinstance(raw, dict) or not raw:
+        return None
+    name = str(raw.get("domain_name", "")).lower()
+    if name != domain:
+        # get/domain/<alias domain> answers with the target domain's object (spec 5.4).
+        raise MailcowOptionError("%s is an alias domain of %s, not a domain; mailcow_domain manages domains only" % (domain, name))
+    return raw
+
+
+def get_normalized(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
+    raw = get_domain(client, domain)
+    return normalize(raw) if raw else None
+
+
+def mailbox_addresses(client: MailcowClient, domain: str) -> list[str]:
+    """Addresses of the domain's mailboxes. One request."""
+    return sorted(str(raw.get("username", "")).lower() for raw in list_mailboxes(client, domain))
+
+
+def apply_plan(client: MailcowClient, plan: Plan) -> None:
+    """Carry out one domain plan with the fewest requests."""
+    if plan.action == "create":
+        client.write("add", "domain", plan.add_body)
+    elif plan.action == "delete":
+        if plan.mailboxes_delete:
+            # Mailcow refuses to delete a domain that holds mailboxes: all of them go in one request first.
+            client.write("delete", "mailbox", list(plan.mailboxes_delete))
+        client.write("delete", "domain", [plan.domain])
+    elif plan.action == "update":
+        _apply_update(client, plan)
+
+
+def _apply_update(client: MailcowClient, plan: Plan) -> None:
+    """edit/domain, edit/rl-domain and delete/domain/tag are independent: each is attempted."""
+    failures: list[Failure] = []
+    items = [plan.domain]
+    if plan.edit_attr:
+        attempt(failures, items, client.write, "edit", "domain", {"items": items, "attr": plan.edit_attr})
+    if plan.rl_attr:
+        attempt(failures, items, client.write, "edit", "rl-domain", {"items": items, "attr": plan.rl_attr})
+    if plan.tags_remove:
+        attempt(failures, items, client.write, "delete", "domain/tag/%s" % quote_segment(plan.domain), list(plan.tags_remove))
+    raise_failures(failures)

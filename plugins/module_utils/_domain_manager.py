@@ -1,0 +1,35 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: what mailcow_domain does, as a function of its options.
+
+read -> desired -> plan -> (unless check mode) apply -> result. ``changed`` and the diff come
+from the plan, so check mode predicts exactly what a real run does.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import desired_from_params, diff_view, plan
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import apply_plan, get_normalized, mailbox_addresses
+
+ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
+
+
+def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
+    desired = desired_from_params(params)
+    before = get_normalized(client, desired.domain)
+    mailboxes = None
+    if desired.state == "absent" and desired.force and before and before["mailboxes"]:
+        mailboxes = mailbox_addresses(client, desired.domain)
+    the_plan = plan(desired, before, mailboxes=mailboxes)
+    if the_plan.changed and not check_mode:
+        apply_plan(client, the_plan)
+    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "domain": the_plan.after or {}}
+    if desired.state == "absent":
+        result["mailboxes_deleted"] = list(the_plan.mailboxes_delete or [])
+    if diff:
+        result["diff"] = diff_view(the_plan)
+    return result
