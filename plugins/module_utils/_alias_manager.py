@@ -1,0 +1,90 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: what mailcow_alias does, as functions of its options.
+
+read -> desired -> plan -> (unless check mode) apply -> result. ``changed`` and the diff come
+from the plans, so check mode predicts exactly what a real run does.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import apply_plans, get_normalized, list_aliases
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+
+ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
+
+
+def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
+    desired = desired_from_params(params, default_domain=params.get("domain"))
+    the_plan = plan(desired, get_normalized(client, desired.address))
+    after = the_plan.after or {}
+    if the_plan.changed and not check_mode:
+        created = apply_plans(client, [the_plan], concurrency=1)
+        if the_plan.action == "create":
+            after = dict(after, id=created.get(desired.key))
+    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "alias": after}
+    if diff:
+        result["diff"] = diff_view(the_plan)
+    return result
+
+
+def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
+    if not params.get("domain"):
+        raise MailcowOptionError("domain is required with aliases")
+    domain = ascii_domain(params["domain"])
+    desireds = _desired_list(params["aliases"], domain)
+    existing = {raw_alias["address"].lower(): raw_alias for raw_alias in (normalize(raw) for raw in list_aliases(client, domain))}
+    plans = []
+    for index, desired in enumerate(desireds):
+        try:
+            plans.append(plan(desired, existing.get(desired.key)))
+        except MailcowOptionError as exc:
+            # Every entry is planned before anything is written, so nothing is half-done.
+            raise MailcowOptionError("aliases[%d]: %s" % (index, exc)) from None
+    if params.get("purge"):
+        named = {d.key for d in desireds}
+        plans += [Plan(alias["address"], "delete", alias, None, id=alias["id"]) for key, alias in sorted(existing.items()) if key not in named]
+    changed = any(p.changed for p in plans)
+    if changed and not check_mode:
+        apply_plans(client, plans, concurrency=max(1, params.get("concurrency") or 1))
+    return _many_result(plans, changed, diff)
+
+
+def _desired_list(entries: list[dict[str, t.Any]], domain: str) -> list[Desired]:
+    """Validate every entry before anything is read or written; an error names the entry and the field."""
+    desireds = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(entries):
+        label = entry.get("address") or entry.get("local_part") or "?"
+        where = "aliases[%d] (%s)" % (index, label)
+        if entry.get("address") and entry.get("local_part"):
+            raise MailcowOptionError("%s: give address or local_part, not both" % where)
+        desired = desired_from_params(entry, default_domain=domain, where=where)
+        if desired.domain != domain:
+            raise MailcowOptionError("%s: address is not in domain %s" % (where, domain))
+        if desired.key in seen:
+            raise MailcowOptionError("%s: %s is listed twice (also aliases[%d])" % (where, desired.address, seen[desired.key]))
+        seen[desired.key] = index
+        desireds.append(desired)
+    return desireds
+
+
+def _many_result(plans: list[Plan], changed: bool, diff: bool) -> dict[str, t.Any]:
+    items: list[dict[str, t.Any]] = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": p.changed} for p in plans]
+    summary = {word: 0 for word in ACTION_WORDS.values()}
+    for item in items:
+        summary[item["action"]] += 1
+    result: dict[str, t.Any] = {"changed": changed, "aliases": items, "summary": summary}
+    if diff:
+        changed_plans = [p for p in plans if p.changed]
+        result["diff"] = {
+            "before": {p.address: compared_view(p.before) for p in changed_plans if p.before},
+            "after": {p.address: compared_view(p.after) for p in changed_plans if p.after},
+        }
+    return result
