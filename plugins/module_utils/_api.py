@@ -309,7 +309,8 @@ def _status_error(method: str, path: str, status: int, data: t.Any, text: str, c
 
 def _router_error(method: str, path: str, status: int, data: dict[str, t.Any]) -> MailcowError:
     key, args = split_msg(data.get("msg"))
-    return MailcowError("Mailcow API refused %s %s: %s" % (method, path, translate(key, args)), method=method, path=path, status=status, msg_key=key, msg_args=args)
+    text = "Mailcow API refused %s %s: %s" % (method, path, translate(key, args))
+    return MailcowError(text, method=method, path=path, status=status, msg_key=key, msg_args=args)
 
 
 def _danger_error(method: str, path: str, failures: list[Entry], successes: int) -> MailcowError:

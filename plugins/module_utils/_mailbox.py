@@ -230,7 +230,10 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
     if any(flag in differs for flag in TLS_FLAGS):
         tls_attr = {flag: int(after[flag]) for flag in TLS_FLAGS}
     action = "update" if (edit_attr or tls_attr or tags_remove) else "none"
-    return Plan(desired.address, action, before, after, edit_attr=edit_attr or None, tls_attr=tls_attr, tags_remove=tags_remove or None, password_set=password_set)
+    return Plan(
+        desired.address, action, before, after,
+        edit_attr=edit_attr or None, tls_attr=tls_attr, tags_remove=tags_remove or None, password_set=password_set,
+    )
 
 
 def _api_value(key: str, value: t.Any) -> t.Any:

@@ -82,8 +82,8 @@ def _desired_list(entries: list[dict[str, t.Any]], domain: str) -> list[t.Any]:
 def _many_result(plans: list[Plan], changed: bool, diff: bool) -> dict[str, t.Any]:
     items = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": p.changed} for p in plans]
     summary = {word: 0 for word in ACTION_WORDS.values()}
-    for item in items:
-        summary[item["action"]] += 1
+    for p in plans:
+        summary[ACTION_WORDS[p.action]] += 1
     result: dict[str, t.Any] = {"changed": changed, "mailboxes": items, "summary": summary}
     if diff:
         changed_plans = [p for p in plans if p.changed]

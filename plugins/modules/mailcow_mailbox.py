@@ -1,7 +1,8 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
@@ -17,8 +18,9 @@ description:
   - Only the options you set are compared and changed. An edit sends only what differs, because
     every Mailcow mailbox edit ends the user's webmail session.
 author:
-  - glassdome.mailcow contributors
+  - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
+  - glassdome.mailcow.attributes
   - glassdome.mailcow.api
   - glassdome.mailcow.mailbox
 attributes:

@@ -1,7 +1,8 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
@@ -14,17 +15,11 @@ description:
     booleans as booleans) and with Mailcow's raw object.
   - A read-only API key is enough.
 author:
-  - glassdome.mailcow contributors
+  - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
+  - glassdome.mailcow.attributes
   - glassdome.mailcow.api
-attributes:
-  check_mode:
-    support: full
-    details: The module only reads.
-  diff_mode:
-    support: none
-  idempotent:
-    support: full
+  - glassdome.mailcow.attributes.INFO_MODULE
 options:
   domain:
     description:
@@ -145,14 +140,14 @@ mailboxes:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import normalize, split_address
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
 
 
-def find(client, params: dict) -> list:
+def find(client: MailcowClient, params: dict) -> list:
     if params["address"]:
         local_part, domain = split_address(params["address"], None, None)
         raws = [r for r in [get_mailbox(client, "%s@%s" % (local_part, domain))] if r]

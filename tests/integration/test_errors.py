@@ -17,7 +17,9 @@ from conftest import Runner
 def control(facts: dict, path: str, body: dict) -> None:
     """The sandbox's own control API (not Mailcow's): allow lists, faults."""
     context = ssl.create_default_context(cafile=facts["ca_path"])
-    request = urllib.request.Request(facts["api_url"] + "/_sandbox/" + path, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        facts["api_url"] + "/_sandbox/" + path, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, context=context, timeout=10) as answer:
         answer.read()
 

@@ -42,7 +42,9 @@ class ScriptedMailcow:
         self.thread.start()
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
 
-    def expect(self, method: str, path: str, body: t.Any = None, *, reply: t.Any = None, status: int = 200, content_type: str = "application/json") -> "ScriptedMailcow":
+    def expect(
+        self, method: str, path: str, body: t.Any = None, *, reply: t.Any = None, status: int = 200, content_type: str = "application/json"
+    ) -> "ScriptedMailcow":
         self.steps.append(Step(method, path, body, status, reply, content_type))
         return self
 

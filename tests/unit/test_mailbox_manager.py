@@ -83,11 +83,13 @@ def listing(*names):
 
 
 def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=listing("a", "b", "c", "old1", "old2") + [dict(RAW, username="x@other.org", domain="other.org")])
+    other_domain = dict(RAW, username="x@other.org", domain="other.org")
+    mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=listing("a", "b", "c", "old1", "old2") + [other_domain])
     mailcow.expect("POST", "/api/v1/delete/mailbox", ["old1@example.org", "old2@example.org"], reply=REMOVED)
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["a@example.org", "b@example.org"], "attr": {"quota": 100}}, reply=MODIFIED)
     for n in ("d", "e"):
-        mailcow.expect("POST", "/api/v1/add/mailbox", {"local_part": n, "domain": "example.org", "password": "Pw-123456", "password2": "Pw-123456", "active": 1}, reply=ADDED)
+        body = {"local_part": n, "domain": "example.org", "password": "Pw-123456", "password2": "Pw-123456", "active": 1}
+        mailcow.expect("POST", "/api/v1/add/mailbox", body, reply=ADDED)
     entries = [{"local_part": "a", "quota": 100}, {"local_part": "b", "quota": 100}, {"address": "c@example.org", "quota": 512},
                {"local_part": "d", "password": "Pw-123456"}, {"local_part": "e", "password": "Pw-123456"}]
     result = many(mailcow, domain="example.org", purge=True, mailboxes=[params(**e) for e in entries])
