@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import typing as t
 from pathlib import Path
 
@@ -37,6 +38,8 @@ def sandbox_env(facts: dict[str, t.Any]) -> dict[str, str]:
             key, _sep, value = line[len("export "):].partition("=")
             env[key] = value.strip().strip("'\"")
     env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".build" / "installed"))
+    # Modules run with the interpreter that has the project's requirements (requests).
+    env.setdefault("ANSIBLE_PYTHON_INTERPRETER", sys.executable)
     env["ANSIBLE_FORCE_COLOR"] = "0"
     env["ANSIBLE_NOCOLOR"] = "1"
     env["ANSIBLE_STDOUT_CALLBACK"] = "default"
