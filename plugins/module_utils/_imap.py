@@ -1,0 +1,316 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: one IMAP session (imaplib) as Mailcow's Dovecot meets it.
+
+993 is implicit TLS, 143 needs STARTTLS before a login (spec section 9.2). Searching happens on
+the server with UID SEARCH; only the messages returned are fetched, and of those only headers,
+flags, sizes and BODYSTRUCTURE, plus (with IMAP BINARY) the decoded body text and attachment
+sizes - never a 5 MB attachment just to learn its name. Servers without BINARY get the whole
+message of only the messages returned. Every failure becomes a MailcowError naming host:port.
+"""
+
+from __future__ import annotations
+
+import datetime
+import imaplib
+import ssl
+import time
+import types
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
+    MailcowAuthError,
+    MailcowError,
+    MailcowNotFoundError,
+    MailcowTLSError,
+    MailcowTransportError,
+)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_proto import (
+    Folder,
+    Part,
+    as_text,
+    body_parts,
+    find_item,
+    mailbox_arg,
+    parse_fetch,
+    parse_internaldate,
+    parse_list,
+    quote,
+    uid_set,
+)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search import Filters, build_search
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
+
+SUMMARY_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (%s)])" % " ".join(h.upper() for h in SUMMARY_HEADERS)
+
+
+def _text(data: t.Any) -> str:
+    """imaplib's response data or exception argument -> readable text."""
+    if isinstance(data, (list, tuple)):
+        data = b" ".join(d if isinstance(d, bytes) else str(d).encode() for d in data if d is not None and not isinstance(d, tuple))
+    if isinstance(data, BaseException):
+        data = data.args[0] if data.args else str(data)
+    if isinstance(data, bytes):
+        data = data.decode("utf-8", "replace")
+    return " ".join(str(data).split())
+
+
+class ImapSession:
+    """A connection, a login and at most one selected folder. Use as a context manager."""
+
+    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
+        self.endpoint = endpoint
+        self.context = context
+        self.timeout = timeout
+        self.conn: imaplib.IMAP4 | None = None
+        self.username: str | None = None
+        self.folder: str | None = None
+
+    def __enter__(self) -> ImapSession:
+        try:
+            self.connect()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: types.TracebackType | None) -> None:
+        self.close()
+
+    # -- connection and login -----------------------------------------------------------------
+
+    def connect(self) -> None:
+        host, port = self.endpoint.host, self.endpoint.port
+        try:
+            if self.endpoint.security == "tls":
+                self.conn = imaplib.IMAP4_SSL(host, port, ssl_context=self.context, timeout=self.timeout)
+                return
+            self.conn = imaplib.IMAP4(host, port, timeout=self.timeout)
+            if "STARTTLS" not in self.conn.capabilities:
+                raise MailcowTLSError("the %s does not offer STARTTLS, so the password cannot be sent safely. If it expects TLS "
+                                      "from the first byte (like 993), set imap_security=tls" % self.endpoint.label,
+                                      method="STARTTLS", path=self.endpoint.url)
+            self.conn.starttls(ssl_context=self.context)
+        except imaplib.IMAP4.error as exc:
+            raise MailcowTransportError("the %s did not start a session: %s" % (self.endpoint.label, _text(exc)),
+                                        method="CONNECT", path=self.endpoint.url) from None
+        except (OSError, ssl.SSLError) as exc:
+            raise connection_error(exc, self.endpoint, timeout=self.timeout) from None
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        return frozenset(str(c).upper() for c in (self.conn.capabilities if self.conn else ()))
+
+    def login(self, username: str, password: str) -> None:
+        conn = self._open()
+        self.username = username
+        try:
+            if "AUTH=PLAIN" in self.capabilities:
+                # AUTHENTICATE PLAIN carries UTF-8; imaplib's LOGIN would send the arguments as ASCII.
+                conn.authenticate("PLAIN", lambda _challenge: b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8"))
+            else:
+                conn.login(quote(username), password)
+        except imaplib.IMAP4.abort as exc:
+            raise self._broken(exc, "LOGIN") from None
+        except imaplib.IMAP4.error as exc:
+            raise MailcowAuthError(
+                "IMAP login to the %s as %s failed: %s. Check username and password; on Mailcow the mailbox must exist, be "
+                "active (not login-disabled) and allow IMAP" % (self.endpoint.label, username, _text(exc).rstrip(".")),
+                method="LOGIN", path=self.endpoint.url) from None
+        except (OSError, ssl.SSLError) as exc:
+            raise connection_error(exc, self.endpoint, timeout=self.timeout, step="LOGIN") from None
+        # Servers announce more after login (Dovecot adds WITHIN, BINARY, ...); imaplib keeps the first list.
+        data = self._run("CAPABILITY", conn.capability)
+        conn.capabilities = tuple(_text(data).upper().split()) or conn.capabilities
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _open(self) -> imaplib.IMAP4:
+        if self.conn is None:
+            self.connect()
+        return t.cast(imaplib.IMAP4, self.conn)
+
+    def _run(self, step: str, call: t.Callable[[], tuple[str, t.Any]], *, missing_ok: bool = False) -> t.Any:
+        """Run one imaplib call; anything but OK becomes a MailcowError (or None with missing_ok)."""
+        try:
+            status, data = call()
+        except imaplib.IMAP4.abort as exc:
+            raise self._broken(exc, step) from None
+        except imaplib.IMAP4.error as exc:
+            raise MailcowError("the %s refused %s: %s" % (self.endpoint.label, step, _text(exc)), method=step, path=self.endpoint.url) from None
+        except (OSError, ssl.SSLError) as exc:
+            raise connection_error(exc, self.endpoint, timeout=self.timeout, step=step) from None
+        if status != "OK":
+            if missing_ok:
+                return None
+            raise MailcowError("the %s refused %s: %s %s" % (self.endpoint.label, step, status, _text(data)), method=step, path=self.endpoint.url)
+        return data
+
+    def _broken(self, exc: BaseException, step: str) -> MailcowError:
+        return MailcowTransportError("the connection to the %s broke during %s: %s" % (self.endpoint.label, step, _text(exc)),
+                                     method=step, path=self.endpoint.url)
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.logout()
+        except (imaplib.IMAP4.error, OSError):
+            self.conn.shutdown()
+        self.conn = None
+
+    # -- folders ------------------------------------------------------------------------------
+
+    def folders(self) -> list[Folder]:
+        conn = self._open()
+        return parse_list(self._run("LIST", lambda: conn.list('""', '"*"')))
+
+    def select(self, folder: str, *, readonly: bool) -> int:
+        """Select (or EXAMINE, which cannot change flags) a folder; returns its message count."""
+        conn = self._open()
+        try:
+            status, data = conn.select(mailbox_arg(folder), readonly=readonly)
+        except imaplib.IMAP4.abort as exc:
+            raise self._broken(exc, "SELECT") from None
+        except (imaplib.IMAP4.error, OSError, ssl.SSLError) as exc:
+            raise MailcowError("the %s refused to open folder %s: %s" % (self.endpoint.label, folder, _text(exc)),
+                               method="SELECT", path=self.endpoint.url) from None
+        if status != "OK":
+            names = ", ".join(sorted(f.name for f in self.folders()))
+            raise MailcowNotFoundError("folder %r of %s does not exist on the %s (%s). Folders: %s"
+                                       % (folder, self.username, self.endpoint.label, _text(data), names),
+                                       method="SELECT", path=self.endpoint.url)
+        self.folder = folder
+        return int(_text(data) or 0) if _text(data).isdigit() else 0
+
+    def create(self, folder: str) -> None:
+        conn = self._open()
+        self._run("CREATE", lambda: conn.create(mailbox_arg(folder)))
+
+    def append(self, folder: str, raw: bytes, *, flags: str = "(\\Seen)") -> None:
+        """Store a message in a folder, creating the folder once if the server says TRYCREATE."""
+        conn = self._open()
+        when = imaplib.Time2Internaldate(time.time())
+        if self._run("APPEND", lambda: conn.append(mailbox_arg(folder), flags, when, raw), missing_ok=True) is None:
+            self.create(folder)
+            self._run("APPEND", lambda: conn.append(mailbox_arg(folder), flags, when, raw))
+
+    # -- searching and reading ----------------------------------------------------------------
+
+    def search(self, filters: Filters, *, now: datetime.datetime | None = None) -> list[int]:
+        """UIDs of the selected folder's matching messages, ascending."""
+        conn = self._open()
+        command = build_search(filters, capabilities=self.capabilities, now=now or datetime.datetime.now(datetime.timezone.utc))
+
+        def call() -> tuple[str, t.Any]:
+            # imaplib sends a literal after the arguments once the server asks for it, and takes
+            # bytes arguments as they are (typeshed says str for both).
+            conn.literal = t.cast(t.Any, command.literal)
+            return conn.uid("SEARCH", *t.cast(t.Tuple[t.Any, ...], command.args))
+
+        data = self._run("SEARCH", call)
+        return sorted({int(n) for n in _text(data).split() if n.isdigit()})
+
+    def noop(self) -> None:
+        """Let the server report messages that arrived since the last command."""
+        conn = self._open()
+        self._run("NOOP", conn.noop)
+
+    def fetch(self, uids: list[int], items: str) -> dict[int, dict[str, t.Any]]:
+        conn = self._open()
+        if not uids:
+            return {}
+        return parse_fetch(self._run("FETCH", lambda: conn.uid("FETCH", uid_set(uids), items)))
+
+    def mark_seen(self, uids: list[int]) -> None:
+        conn = self._open()
+        if uids:
+            self._run("STORE", lambda: conn.uid("STORE", uid_set(uids), "+FLAGS.SILENT", "(\\Seen)"))
+
+    def read_messages(self, uids: list[int], *, include_body: bool, max_body: int) -> list[dict[str, t.Any]]:
+        """Summaries of these messages, in the order given."""
+        fetched = self.fetch(uids, SUMMARY_ITEMS)
+        messages = []
+        for uid in uids:
+            items = fetched.get(uid)
+            if items is None:
+                continue  # expunged meanwhile
+            message = summarize(uid, items)
+            parts = body_parts(items.get("BODYSTRUCTURE"))
+            message.update(self._contents(uid, parts, include_body=include_body, max_body=max_body))
+            messages.append(message)
+        return messages
+
+    def _contents(self, uid: int, parts: list[Part], *, include_body: bool, max_body: int) -> dict[str, t.Any]:
+        """Body text and attachment list; with BINARY only the text part and sizes travel."""
+        text_part = _body_part(parts)
+        attachments = [p for p in parts if p.is_attachment and p is not text_part]
+        if not attachments and not (include_body and text_part):
+            return {"attachments": [], **({"body": "", "body_truncated": False} if include_body else {})}
+        if "BINARY" in self.capabilities:
+            contents = self._binary_contents(uid, text_part if include_body else None, attachments, max_body)
+            if contents is not None:
+                return contents
+        whole = self.fetch([uid], "(UID BODY.PEEK[])").get(uid, {})
+        raw = find_item(whole, "BODY[")
+        return parse_full_message(raw if isinstance(raw, bytes) else b"", max_body=max_body, want_body=include_body)
+
+    def _binary_contents(self, uid: int, text_part: Part | None, attachments: list[Part], max_body: int) -> dict[str, t.Any] | None:
+        items = ["UID"] + ["BINARY.SIZE[%s]" % p.section for p in attachments]
+        if text_part is not None:
+            items += ["BINARY.PEEK[%s]<0.%d>" % (text_part.section, max_body), "BINARY.SIZE[%s]" % text_part.section]
+        conn = self._open()
+        # A server that cannot decode a part (NO [UNKNOWN-CTE]) answers NO: then the whole message is read.
+        data = self._run("FETCH", lambda: conn.uid("FETCH", str(uid), "(%s)" % " ".join(items)), missing_ok=True)
+        got = parse_fetch(data or []).get(uid)
+        if got is None:
+            return None
+        result: dict[str, t.Any] = {"attachments": [_attachment(p, got.get("BINARY.SIZE[%s]" % p.section)) for p in attachments]}
+        if text_part is not None:
+            result.update(_body_of(got, text_part))
+        return result
+
+
+def _body_of(items: dict[str, t.Any], part: Part) -> dict[str, t.Any]:
+    """The decoded text of a BINARY fetch, and whether BINARY.SIZE says there was more."""
+    data = items.get("BINARY[%s]" % part.section) or b""
+    data = data.encode() if isinstance(data, str) else bytes(data)  # an empty part comes as "" rather than a literal
+    truncated = _int(items.get("BINARY.SIZE[%s]" % part.section), len(data)) > len(data)
+    return {"body": decode_text(data, part.charset, complete=not truncated), "body_truncated": truncated}
+
+
+def _body_part(parts: list[Part]) -> Part | None:
+    """The text shown as the body: the first text/plain part that is not an attachment, else text/html."""
+    for wanted in ("text/plain", "text/html"):
+        for part in parts:
+            if part.content_type == wanted and not part.is_attachment:
+                return part
+    return None
+
+
+def _int(value: t.Any, default: int) -> int:
+    text = as_text(value)
+    return int(text) if text and text.isdigit() else default
+
+
+def _attachment(part: Part, decoded_size: t.Any) -> dict[str, t.Any]:
+    return {"filename": part.filename, "content_type": part.content_type, "size": _int(decoded_size, part.size)}
+
+
+def summarize(uid: int, items: dict[str, t.Any]) -> dict[str, t.Any]:
+    """One message's headers, flags and sizes as the module returns them."""
+    header_block = find_item(items, "BODY[HEADER")
+    message = summarize_headers(header_block if isinstance(header_block, bytes) else b"")
+    received = parse_internaldate(items.get("INTERNALDATE"))
+    flags = items.get("FLAGS")
+    message.update(
+        uid=uid,
+        flags=[str(f) for f in flags] if isinstance(flags, list) else [],
+        size=_int(items.get("RFC822.SIZE"), 0),
+        received=received.isoformat() if received else None,
+    )
+    if message["date"] is None:
+        message["date"] = message["received"]
+    return message

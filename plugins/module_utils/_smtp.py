@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: mail submission over SMTP (RFC 6409), with smtplib.
+
+Mailcow's submission ports (spec section 9.1): 587 wants STARTTLS before AUTH, 465 is implicit
+TLS, AUTH is PLAIN or LOGIN with the full address, and Postfix refuses an envelope sender the
+login does not own with 553. Every failure becomes a MailcowError naming host:port, the SMTP
+reply and what to do; the password is never part of one.
+"""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+import ssl
+import types
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
+    MailcowAuthError,
+    MailcowError,
+    MailcowForbiddenError,
+    MailcowTLSError,
+    MailcowTransportError,
+    MailcowValidationError,
+)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
+
+
+class SendResult(t.NamedTuple):
+    accepted: list[str]
+    refused: dict[str, str]
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    """``553 5.7.1 <x>: Sender address rejected: ...`` from smtplib's (code, bytes)."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return ("%s %s" % (code, " ".join(str(text).split()))).strip()
+
+
+class SmtpSession:
+    """One authenticated submission connection. Use as a context manager; it always says QUIT."""
+
+    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
+        self.endpoint = endpoint
+        self.context = context
+        self.timeout = timeout
+        self.conn: smtplib.SMTP | None = None
+
+    def __enter__(self) -> SmtpSession:
+        try:
+            self.connect()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: types.TracebackType | None) -> None:
+        self.close()
+
+    def _where(self, step: str) -> dict[str, t.Any]:
+        return {"method": step, "path": self.endpoint.url}
+
+    def connect(self) -> None:
+        host, port = self.endpoint.host, self.endpoint.port
+        try:
+            if self.endpoint.security == "tls":
+                self.conn = smtplib.SMTP_SSL(host, port, timeout=self.timeout, context=self.context)
+                self.conn.ehlo()
+                return
+            self.conn = smtplib.SMTP(host, port, timeout=self.timeout)
+            self.conn.ehlo()
+            if not self.conn.has_extn("starttls"):
+                raise MailcowTLSError("the %s does not offer STARTTLS, so the password cannot be sent safely. If it expects TLS "
+                                      "from the first byte (like 465), set smtp_security=tls" % self.endpoint.label, **self._where("STARTTLS"))
+            self.conn.starttls(context=self.context)
+            self.conn.ehlo()
+        except smtplib.SMTPServerDisconnected as exc:
+            # smtplib reports a read timeout as a disconnect ("Connection unexpectedly closed: timed out").
+            if "timed out" in str(exc):
+                raise connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step="greeting") from None
+            raise MailcowTransportError("the %s closed the connection before its greeting" % self.endpoint.label, **self._where("CONNECT")) from None
+        except smtplib.SMTPResponseException as exc:
+            raise MailcowTransportError("the %s refused the session: %s" % (self.endpoint.label, _reply(exc.smtp_code, exc.smtp_error)),
+                                        status=exc.smtp_code, **self._where("CONNECT")) from None
+        except (OSError, ssl.SSLError) as exc:
+            raise connection_error(exc, self.endpoint, timeout=self.timeout) from None
+
+    @property
+    def eight_bit(self) -> bool:
+        """Whether the server takes 8bit bodies (8BITMIME, RFC 6152)."""
+        return bool(self.conn and self.conn.has_extn("8bitmime"))
+
+    def login(self, username: str, password: str) -> None:
+        conn = self._open()
+        if not conn.has_extn("auth"):
+            raise MailcowAuthError("the %s offers no AUTH on this connection: is this the submission port (587 or 465), not "
+                                   "port 25?" % self.endpoint.label, **self._where("AUTH"))
+        mechanisms = conn.esmtp_features.get("auth", "").upper().split()
+        try:
+            if "PLAIN" in mechanisms:
+                # smtplib's own AUTH PLAIN encodes as ASCII and so fails on non-ASCII passwords.
+                token = base64.b64encode(b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8")).decode("ascii")
+                code, text = conn.docmd("AUTH", "PLAIN " + token)
+                if code != 235:
+                    raise smtplib.SMTPAuthenticationError(code, text)
+            else:
+                conn.login(username, password)
+        except smtplib.SMTPAuthenticationError as exc:
+            raise MailcowAuthError(
+                "SMTP login to the %s as %s failed: %s. Check username and password; on Mailcow the mailbox must exist, be "
+                "active (not login-disabled) and allow SMTP" % (self.endpoint.label, username, _reply(exc.smtp_code, exc.smtp_error).rstrip(".")),
+                status=exc.smtp_code, **self._where("AUTH")) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._broken(exc, "AUTH") from None
+
+    def send(self, sender: str, recipients: list[str], data: bytes, *, login: str) -> SendResult:
+        """Submit one message; raises unless at least one recipient was accepted."""
+        conn = self._open()
+        options = ["BODY=8BITMIME"] if self.eight_bit and not data.isascii() else []
+        try:
+            refused = conn.sendmail(sender, recipients, data, mail_options=options)
+        except smtplib.SMTPSenderRefused as exc:
+            raise self._sender_refused(exc, login, len(data)) from None
+        except smtplib.SMTPRecipientsRefused as exc:
+            reasons = "; ".join("%s: %s" % (rcpt, _reply(*reply)) for rcpt, reply in exc.recipients.items())
+            raise MailcowValidationError("the %s refused every recipient, nothing was sent: %s" % (self.endpoint.label, reasons),
+                                         **self._where("RCPT TO")) from None
+        except smtplib.SMTPDataError as exc:
+            raise MailcowValidationError("the %s refused the message: %s" % (self.endpoint.label, _reply(exc.smtp_code, exc.smtp_error)),
+                                         status=exc.smtp_code, **self._where("DATA")) from None
+        except (smtplib.SMTPException, OSError) as exc:
+            raise self._broken(exc, "DATA") from None
+        refused_text = {rcpt: _reply(*reply) for rcpt, reply in refused.items()}
+        return SendResult([r for r in recipients if r not in refused_text], refused_text)
+
+    def _sender_refused(self, exc: smtplib.SMTPSenderRefused, login: str, size: int) -> MailcowError:
+        reply = _reply(exc.smtp_code, exc.smtp_error)
+        where = dict(self._where("MAIL FROM"), status=exc.smtp_code)
+        if exc.smtp_code == 553 or "not owned" in reply:
+            return MailcowForbiddenError(
+                "the %s refused sender %s for login %s: %s. On Mailcow a login may send only as its own address, as aliases "
+                "that allow sending, or as addresses in its sender ACL" % (self.endpoint.label, exc.sender, login, reply), **where)
+        if exc.smtp_code == 552:
+            return MailcowValidationError("the %s refused a message of %d bytes as too large: %s" % (self.endpoint.label, size, reply), **where)
+        return MailcowValidationError("the %s refused sender %s: %s" % (self.endpoint.label, exc.sender, reply), **where)
+
+    def _broken(self, exc: BaseException, step: str) -> MailcowError:
+        if isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc):
+            return connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step=step)
+        if isinstance(exc, smtplib.SMTPServerDisconnected):
+            return MailcowTransportError("the %s closed the connection during %s" % (self.endpoint.label, step), **self._where(step))
+        if isinstance(exc, smtplib.SMTPResponseException):
+            return MailcowError("the %s answered %s with %s" % (self.endpoint.label, step, _reply(exc.smtp_code, exc.smtp_error)),
+                                status=exc.smtp_code, **self._where(step))
+        if isinstance(exc, smtplib.SMTPException):
+            return MailcowError("SMTP %s with the %s failed: %s" % (step, self.endpoint.label, exc), **self._where(step))
+        return connection_error(exc, self.endpoint, timeout=self.timeout, step=step)
+
+    def _open(self) -> smtplib.SMTP:
+        if self.conn is None:
+            self.connect()
+        return t.cast(smtplib.SMTP, self.conn)
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            self.conn.quit()
+        except (smtplib.SMTPException, OSError):
+            self.conn.close()
+        self.conn = None
