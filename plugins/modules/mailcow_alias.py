@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: glassdome.mailcow contributors
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
@@ -21,22 +21,20 @@ description:
 author:
   - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
+  - glassdome.mailcow.attributes
   - glassdome.mailcow.api
 attributes:
   check_mode:
-    description: Can run in check mode and return a prediction of C(changed) without changing anything.
     support: full
     details:
       - Check mode reads the alias (or the domain's aliases) and predicts C(changed), the per-alias actions
         and the diff exactly, without writing.
   diff_mode:
-    description: Returns details on what has changed, or would change in check mode, in diff mode.
     support: full
     details:
       - The single form shows the alias's settings before and after; the bulk form shows them for every alias
         that changes, keyed by address.
   idempotent:
-    description: Running the task again with the same options changes nothing and reports no change.
     support: full
     details:
       - Addresses compare case-insensitively (Mailcow keeps the case of an alias's local part as created),

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: glassdome.mailcow contributors
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
@@ -18,18 +18,9 @@ description:
 author:
   - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
+  - glassdome.mailcow.attributes
   - glassdome.mailcow.api
-attributes:
-  check_mode:
-    description: Can run in check mode and return a prediction of C(changed) without changing anything.
-    support: full
-    details: The module only reads.
-  diff_mode:
-    description: Returns details on what has changed, or would change in check mode, in diff mode.
-    support: none
-  idempotent:
-    description: Running the task again with the same options changes nothing and reports no change.
-    support: full
+  - glassdome.mailcow.attributes.INFO_MODULE
 options:
   domain:
     description:

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: glassdome.mailcow contributors
-# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
@@ -17,22 +17,20 @@ description:
 author:
   - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
+  - glassdome.mailcow.attributes
   - glassdome.mailcow.api
 attributes:
   check_mode:
-    description: Can run in check mode and return a prediction of C(changed) without changing anything.
     support: full
     details:
       - Check mode reads the domain (and, for O(state=absent) with O(force=true), its mailboxes) and predicts
         C(changed), the diff and the failures that come from the options, without writing.
   diff_mode:
-    description: Returns details on what has changed, or would change in check mode, in diff mode.
     support: full
     details:
       - The diff shows the managed settings before and after. A forced delete lists, under C(before.mailboxes),
         the mailboxes that go with the domain.
   idempotent:
-    description: Running the task again with the same options changes nothing and reports no change.
     support: full
     details:
       - Values are compared the way Mailcow stores them (quotas in MiB, flags as booleans, the domain name in its
