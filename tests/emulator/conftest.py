@@ -1,0 +1,215 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fixtures: the emulator as a real subprocess on free loopback ports, and a small client."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import socket
+import ssl
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+SANDBOX = Path(__file__).resolve().parents[1] / "sandbox"
+sys.path.insert(0, str(SANDBOX))
+
+import tlsgen  # noqa: E402
+
+RW_KEY = "A1B2C3-D4E5F6-0A1B2C-3D4E5F-6A7B8C"
+RO_KEY = "F6E5D4-C3B2A1-0F1E2D-3C4B5A-697887"
+BAD_KEY = "DEAD00-BEEF00-DEAD00-BEEF00-DEAD00"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    headers: http.client.HTTPMessage
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Emulator:
+    """A running emulator and what a test needs to talk to it."""
+
+    process: subprocess.Popen[str]
+    dir: Path
+    https_port: int
+    http_port: int
+    table_ports: dict[str, int]
+    ca: str
+    config: dict[str, Any]
+    _context: ssl.SSLContext | None = field(default=None, repr=False)
+
+    @property
+    def ssl_context(self) -> ssl.SSLContext:
+        if self._context is None:
+            self._context = ssl.create_default_context(cafile=self.ca)
+        return self._context
+
+    def connection(self, https: bool = True, timeout: float = 10) -> http.client.HTTPConnection:
+        if https:
+            return http.client.HTTPSConnection("127.0.0.1", self.https_port, timeout=timeout, context=self.ssl_context)
+        return http.client.HTTPConnection("127.0.0.1", self.http_port, timeout=timeout)
+
+    def request(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
+                key: str | None = RW_KEY, https: bool = True,
+                conn: http.client.HTTPConnection | None = None) -> Reply:
+        """One request; dict/list bodies are sent as JSON with the JSON content type."""
+        headers = dict(headers or {})
+        if key is not None:
+            headers.setdefault("X-API-Key", key)
+        payload: bytes | None = None
+        if isinstance(body, (dict, list)):
+            payload = json.dumps(body).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif isinstance(body, str):
+            payload = body.encode()
+        elif isinstance(body, bytes):
+            payload = body
+        own = conn is None
+        conn = conn or self.connection(https)
+        try:
+            conn.request(method, path, body=payload, headers=headers)
+            response = conn.getresponse()
+            data = response.read()
+            return Reply(response.status, response.getheader("Content-Type") or "", data, response.msg)
+        finally:
+            if own:
+                conn.close()
+
+    def control(self, method: str, route: str, body: Any = None) -> Any:
+        reply = self.request(method, "/_sandbox/" + route, body, key=None)
+        assert reply.status == 200, reply.text
+        return reply.json()
+
+    def table(self, kind: str, *lines: str) -> list[str]:
+        """Send tcp_table requests on one connection, return the reply lines."""
+        with socket.create_connection(("127.0.0.1", self.table_ports[kind]), timeout=5) as sock:
+            sock.sendall("".join(line + "\n" for line in lines).encode())
+            reader = sock.makefile("r", encoding="utf-8")
+            return [reader.readline().rstrip("\n") for _ in lines]
+
+    @property
+    def users_file(self) -> Path:
+        return self.dir / "mail" / "users"
+
+    @property
+    def log_file(self) -> Path:
+        return self.dir / "emulator.log"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def tls_dir(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    return tlsgen.ensure_tls(tmp_path_factory.mktemp("tls"))
+
+
+def start_emulator(base: Path, tls: dict[str, str], **overrides: Any) -> Emulator:
+    base.mkdir(parents=True, exist_ok=True)
+    tables = {"domains": free_port(), "mailboxes": free_port(), "aliases": free_port()}
+    config: dict[str, Any] = {
+        "host": "127.0.0.1", "https_port": free_port(), "http_port": free_port(),
+        "cert": tls["cert"], "key": tls["key"], "rw_key": RW_KEY, "ro_key": RO_KEY,
+        "allow_from": {"rw": ["127.0.0.1", "::1"], "ro": ["127.0.0.0/8"]},
+        "mail_dir": str(base / "mail"), "vmail_dir": str(base / "mail" / "vmail"),
+        "mail_uid": os.getuid(), "mail_gid": os.getgid(), "table_ports": tables,
+        "latency": "zero", "workers": 2, "log_file": str(base / "emulator.log"),
+    }
+    config.update(overrides)
+    path = base / "emulator.json"
+    path.write_text(json.dumps(config))
+    process = subprocess.Popen(
+        [sys.executable, str(SANDBOX / "emulator.py"), "serve", "--config", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    _wait_ready(process)
+    return Emulator(process, base, config["https_port"], config["http_port"], config["table_ports"],
+                    tls["ca"], config)
+
+
+def _wait_ready(process: subprocess.Popen[str], timeout: float = 15) -> None:
+    assert process.stdout is not None
+    line: list[str] = []
+    reader = threading.Thread(target=lambda: line.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
+    reader.start()
+    reader.join(timeout)
+    if not line or line[0].strip() != "ready":
+        process.kill()
+        _, err = process.communicate(timeout=5)
+        raise RuntimeError(f"emulator did not start: {line!r} {err}")
+
+
+@pytest.fixture
+def make_emulator(tmp_path: Path, tls_dir: dict[str, str]) -> Iterator[Any]:
+    """Factory: start an emulator with config overrides; all are stopped after the test."""
+    started: list[Emulator] = []
+
+    def make(**overrides: Any) -> Emulator:
+        emulator = start_emulator(tmp_path / f"emu{len(started)}", tls_dir, **overrides)
+        started.append(emulator)
+        return emulator
+
+    yield make
+    for emulator in started:
+        emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_emulator(tmp_path_factory: pytest.TempPathFactory, tls_dir: dict[str, str]) -> Iterator[Emulator]:
+    emulator = start_emulator(tmp_path_factory.mktemp("shared"), tls_dir)
+    yield emulator
+    emulator.stop()
+
+
+@pytest.fixture
+def emulator(shared_emulator: Emulator) -> Emulator:
+    """The module's emulator, back to its starting state (no objects, defaults everywhere)."""
+    control = shared_emulator.control
+    control("POST", "reset")
+    control("POST", "faults/clear")
+    control("POST", "latency", {"model": "zero"})
+    control("POST", "workers", {"workers": 2})
+    control("POST", "f2b/clear")
+    control("POST", "f2b", {"max": 10, "window": 600, "ban": 1800})
+    control("POST", "allow_from", dict(shared_emulator.config["allow_from"]))
+    control("POST", "stats/reset")
+    return shared_emulator
+
+
+def wait_for(predicate: Any, timeout: float = 5.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False

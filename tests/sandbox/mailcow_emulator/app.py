@@ -1,0 +1,110 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Wires the parts together and decides, per request, what happens before Mailcow's code runs:
+fail2ban, injected faults, the php-fpm worker pool and the latency model."""
+from __future__ import annotations
+
+import time
+
+from . import control
+from .auth import ApiKeys, Fail2Ban
+from .config import Config
+from .faults import NGINX_PAGE, Fault, FaultQueue
+from .latency import LatencyModel, WorkerPool, sleep_until
+from .mailsync import MailSync
+from .model import Store
+from .reqlog import RequestLog
+from .router import MailcowApi, is_api_path, parse_route
+from .stats import Stats, route_pattern
+from .wire import Request, Response
+
+_REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
+            504: "Gateway Time-out", 404: "Not Found"}
+
+
+class App:
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.store = Store()
+        self.keys = ApiKeys(config.rw_key, config.ro_key, {k: list(v) for k, v in config.allow_from.items()})
+        self.fail2ban = Fail2Ban(config.f2b_max, config.f2b_window, config.f2b_ban)
+        self.mailsync = MailSync(config.mail_dir, config.vmail_dir, config.mail_uid, config.mail_gid)
+        self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
+                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir)
+        self.faults = FaultQueue()
+        for item in config.faults:
+            self.faults.add(Fault.from_json(item))
+        self.stats = Stats()
+        self.latency = LatencyModel(config.latency)
+        self.pool = WorkerPool(config.workers)
+        self.log = RequestLog(config.log_file)
+
+    def sync_mail(self) -> None:
+        self.mailsync.write(self.store)
+
+    def reset_objects(self) -> None:
+        self.store.reset()
+        self.api.sessions.clear()
+        self.sync_mail()
+
+    # -- one request ---------------------------------------------------------------------------
+    def dispatch(self, req: Request) -> Response:
+        started = time.monotonic()
+        note = ""
+        try:
+            response, note = self._dispatch(req)
+        except Exception:  # a bug here must not kill the connection thread silently
+            self.log.exception(f"{req.method} {req.path}")
+            response = Response.text(500, _nginx_page(500), "text/html")
+        status = "dropped" if response.drop else response.status
+        self.log.request(req.client_ip, req.method, req.path, status, (time.monotonic() - started) * 1000, note)
+        return response
+
+    def _dispatch(self, req: Request) -> tuple[Response, str]:
+        if req.path == "/_sandbox" or req.path.startswith("/_sandbox/"):
+            return control.handle(self, req), "control"
+        if self.fail2ban.is_banned(req.client_ip):
+            # Banned on every port, as by a firewall rule: the connection is reset.
+            if is_api_path(req.path):
+                self.stats.count(self._pattern(req), "banned")
+            return Response(drop=True), "banned"
+        if not is_api_path(req.path):
+            return Response.text(404, _nginx_page(404), "text/html"), ""
+        response, note = self._api(req)
+        self.stats.count(self._pattern(req), "dropped" if response.drop else response.status)
+        return response, note
+
+    def _api(self, req: Request) -> tuple[Response, str]:
+        fault = self.faults.take(req.method, req.path)
+        if fault is not None and (fault.kind in ("status", "html") or (fault.kind == "drop" and not fault.process)):
+            return _fault_response(fault), f"fault:{fault.kind}"
+        with self.pool:  # php-fpm: processing, and its latency, holds a worker
+            started = time.monotonic()
+            if fault is not None and fault.kind == "slow":
+                time.sleep(fault.delay)
+            charges: list[tuple[str, int]] = []
+            if fault is not None and fault.kind == "empty":
+                response = Response.text(200, "")
+            else:
+                response = self.api.handle(req, charges)
+            sleep_until(started + (fault.delay if fault and fault.kind == "slow" else 0), self.latency.cost(charges))
+        if fault is not None and fault.kind == "drop":
+            return Response(drop=True), "fault:drop(processed)"
+        return response, f"fault:{fault.kind}" if fault else ""
+
+    def _pattern(self, req: Request) -> str:
+        return route_pattern(req.method, parse_route(req).segments)
+
+
+def _fault_response(fault: Fault) -> Response:
+    if fault.kind == "drop":
+        return Response(drop=True)
+    if fault.kind == "html":
+        return Response.text(fault.status, _nginx_page(fault.status), "text/html")
+    if fault.body == "empty":
+        return Response(status=fault.status, content_type="application/json")
+    reason = _REASONS.get(fault.status, "Server Error")
+    return Response.text(fault.status, '{"type":"error","msg":"' + reason + '"}')
+
+
+def _nginx_page(status: int) -> str:
+    return NGINX_PAGE.format(status=status, reason=_REASONS.get(status, "Error"))

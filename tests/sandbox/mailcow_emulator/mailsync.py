@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Keeps the sandbox mail stack in step: Dovecot's passwd-file and the maildir garbage collector.
+
+users file (tests/sandbox/README.md, "Emulator -> mail stack"), one line per mailbox that may
+receive mail:  user:{SSHA512}hash:uid:gid::<vmail>/<domain>/<local>::[extra fields]
+Dovecot splits the 8th field on spaces with no escaping, so a value cannot hold a space: a
+login-disabled mailbox (active 2) gets `nologin=y` alone. Without a `reason=` Dovecot answers
+the plain "Authentication failed." that a real Mailcow gives such a user.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from .model import Store
+
+
+class MailSync:
+    def __init__(self, mail_dir: str | None, vmail_dir: str | None, uid: int, gid: int) -> None:
+        self.mail_dir = Path(mail_dir) if mail_dir else None
+        self.vmail_dir = Path(vmail_dir) if vmail_dir else (self.mail_dir / "vmail" if self.mail_dir else None)
+        self.uid, self.gid = uid, gid
+        self._lock = threading.Lock()
+
+    @property
+    def users_file(self) -> Path | None:
+        return self.mail_dir / "users" if self.mail_dir else None
+
+    def lines(self, store: Store) -> list[str]:
+        out = []
+        vmail = str(self.vmail_dir) if self.vmail_dir else None  # plain strings: pathlib is slow here
+        with store.lock:
+            for mailbox in store.all_mailboxes():
+                domain = store.domain(mailbox.domain)
+                if domain is None or domain.active != 1 or mailbox.active not in (1, 2):
+                    continue  # inactive mailbox or domain: the user does not exist for Dovecot
+                home = f"{vmail}/{mailbox.domain}/{mailbox.local_part}" if vmail else ""
+                extra = "nologin=y" if mailbox.active == 2 else ""
+                out.append(f"{mailbox.username}:{mailbox.password}:{self.uid}:{self.gid}::{home}::{extra}")
+        return out
+
+    def write(self, store: Store) -> None:
+        """Rewrite the users file atomically (temp file + rename): readers never see half a file."""
+        target = self.users_file
+        if target is None:
+            return
+        # Snapshot and write under one lock: two writers finishing out of order must not
+        # leave the older snapshot on disk.
+        with self._lock:
+            text = "".join(line + "\n" for line in self.lines(store))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(prefix=".users.", dir=str(target.parent))
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(text)
+                os.chmod(temp, 0o640)
+                os.replace(temp, target)
+            except BaseException:
+                if os.path.exists(temp):
+                    os.unlink(temp)
+                raise
+
+    def collect_maildir(self, domain: str, local_part: str) -> None:
+        """Move a deleted mailbox's maildir aside so a re-created mailbox starts empty.
+
+        Mailcow's dovecot "maildir cleanup" does the same; like there, a maildir that was never
+        created (no mail, no login yet) is not an error.
+        """
+        if self.vmail_dir is None or self.mail_dir is None:
+            return
+        source = self.vmail_dir / domain / local_part
+        if not source.exists():
+            return
+        garbage = self.mail_dir / "garbage"
+        garbage.mkdir(parents=True, exist_ok=True)
+        target = garbage / f"{int(time.time())}_{domain}_{local_part}"
+        try:
+            shutil.move(str(source), str(target))
+        except OSError:
+            pass  # best effort, as the real collector

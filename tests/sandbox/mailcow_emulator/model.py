@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The emulator's state: Mailcow's domain, mailbox and alias rows plus the Redis bits it reads.
+
+Lookups are case-insensitive because MariaDB's default utf8mb4 collation is; names are stored as
+Mailcow stores them (domains and usernames lower-case, alias local parts as given).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+def now_sql() -> str:
+    """MariaDB NOW() as PDO returns a DATETIME: 'YYYY-MM-DD HH:MM:SS' (server local time)."""
+    return time.strftime("%Y-%m-%d %H:%M:%S")
+
+
+@dataclass
+class Domain:
+    name: str
+    description: str
+    aliases: int
+    mailboxes: int
+    defquota: int  # MiB, as the `domain` table stores it
+    maxquota: int
+    quota: int
+    active: int = 1
+    backupmx: int = 0
+    gal: int = 1
+    relay_all_recipients: int = 0
+    relay_unknown_only: int = 0
+    relayhost: int = 0
+    created: str = field(default_factory=now_sql)
+    modified: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Mailbox:
+    username: str
+    local_part: str
+    domain: str
+    name: str
+    password: str  # a {SCHEME} hash, never clear text
+    quota: int  # bytes, as the `mailbox` table stores it
+    active: int
+    attributes: dict[str, Any]
+    authsource: str = "mailcow"
+    created: str = field(default_factory=now_sql)
+    modified: str | None = None
+    tags: list[str] = field(default_factory=list)
+    sender_acl: list[str] = field(default_factory=list)  # internal send-as grants
+    external_sender_acl: list[str] = field(default_factory=list)  # extended_sender_acl
+    messages: int = 0
+    bytes: int = 0
+
+
+@dataclass
+class Alias:
+    id: int
+    address: str
+    goto: str
+    domain: str
+    active: int = 0
+    sender_allowed: int = 1  # column default; add/alias always binds its own value
+    sogo_visible: int = 0
+    internal: int = 0
+    public_comment: str | None = None
+    private_comment: str | None = None
+    created: str = field(default_factory=now_sql)
+    modified: str | None = None
+
+    @property
+    def is_self_alias(self) -> bool:
+        # Every mailbox owns a hidden alias row address == goto; Mailcow's queries exclude
+        # it with `address != goto` (compared case-insensitively by the collation).
+        return self.address.lower() == self.goto.lower()
+
+
+class Store:
+    """All rows, behind one re-entrant lock held for the whole of a request's business call."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.domains: dict[str, Domain] = {}
+            self.mailboxes: dict[str, Mailbox] = {}
+            self.aliases: dict[int, Alias] = {}
+            self.next_alias_id = 1
+            self.ratelimits: dict[str, tuple[int, str]] = {}  # Redis RL_VALUE
+            self.dkim_selectors: dict[str, str] = {}  # Redis DKIM_SELECTORS (outlives domains)
+
+    # domains -----------------------------------------------------------------------------
+    def domain(self, name: str | None) -> Domain | None:
+        return self.domains.get(name.lower()) if isinstance(name, str) else None
+
+    def domain_names(self) -> list[str]:
+        # The `domain` primary key orders an unqualified SELECT.
+        return sorted(self.domains)
+
+    # mailboxes ---------------------------------------------------------------------------
+    def mailbox(self, username: Any) -> Mailbox | None:
+        return self.mailboxes.get(username.lower()) if isinstance(username, str) else None
+
+    def mailboxes_of(self, domain: str) -> list[Mailbox]:
+        wanted = domain.lower()
+        return sorted((m for m in self.mailboxes.values() if m.domain == wanted), key=lambda m: m.username)
+
+    def all_mailboxes(self) -> list[Mailbox]:
+        return [self.mailboxes[key] for key in sorted(self.mailboxes)]
+
+    # aliases -----------------------------------------------------------------------------
+    def add_alias(self, **values: Any) -> Alias:
+        alias = Alias(id=self.next_alias_id, **values)
+        self.aliases[alias.id] = alias
+        self.next_alias_id += 1
+        return alias
+
+    def alias_rows(self) -> Iterator[Alias]:
+        return iter(sorted(self.aliases.values(), key=lambda a: a.id))
+
+    def aliases_with_address(self, address: str) -> list[Alias]:
+        wanted = address.lower()
+        return [a for a in self.alias_rows() if a.address.lower() == wanted]
+
+    def real_aliases_of(self, domain: str) -> list[Alias]:
+        wanted = domain.lower()
+        return [a for a in self.alias_rows() if a.domain.lower() == wanted and not a.is_self_alias]

@@ -1,0 +1,311 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""json_api.php: routing, body decoding and the order of its checks, as the transcripts show.
+
+Order matters and is Mailcow's: API key (401) -> CORS preflight -> Sec-Fetch-Dest (403) ->
+invalid JSON (400) -> per action: read-only/no session (403), missing attr/items (200 "Cannot
+find attributes in post data"), wrong method (405), unknown category (404).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+from urllib.parse import unquote, unquote_plus
+
+from . import aliases, domains, mailbox_edit, mailboxes, php, phpjson, reads
+from .auth import ApiKeys, Fail2Ban
+from .context import Call
+from .model import Store
+from .sessions import Session, SessionStore, cookie_from, cookie_header
+from .wire import JSON, PHP_DEFAULT, Request, Response
+
+API_PREFIX = "/api/v1/"
+CORS_METHODS = "GET, POST, PUT, DELETE, OPTIONS"
+Business = Callable[[Call, Any], bool]
+
+
+def error(status: int, msg: str, content_type: str = JSON) -> Response:
+    return Response.text(status, phpjson.encode_compact({"type": "error", "msg": msg}), content_type)
+
+
+INCOMPLETE = "Cannot find attributes in post data"
+
+
+@dataclass
+class Route:
+    action: str
+    category: str | None
+    obj: str | None
+    extra: str | None
+    args: dict[str, str]
+
+    @property
+    def segments(self) -> list[str | None]:
+        return [self.action, self.category, self.obj, self.extra]
+
+
+def normalized_uri(path: str) -> str:
+    """The URI nginx matches locations against: percent-decoded, slashes merged."""
+    return re.sub(r"/{2,}", "/", unquote(path))
+
+
+def is_api_path(path: str) -> bool:
+    """nginx's `location ~ ^/api/v1/(.*)$`: everything else never reaches json_api.php."""
+    return normalized_uri(path).startswith(API_PREFIX)
+
+
+def parse_route(req: Request) -> Route:
+    """nginx: try_files ... /json_api.php?query=$1&$args, $1 taken from the decoded URI.
+
+    PHP then url-decodes the query string once more, so '+' becomes a space and %2540 an '@'.
+    """
+    uri = normalized_uri(req.path)
+    args = _parse_str("query=" + uri[len(API_PREFIX):] + "&" + req.query)
+    parts = args.get("query", "").split("/")
+    padded = parts + [None] * (4 - len(parts))
+    return Route(action=parts[0], category=padded[1], obj=padded[2], extra=padded[3], args=args)
+
+
+def _parse_str(query: str) -> dict[str, str]:
+    """parse_str(): '&'-separated pairs, later keys win, '+' and %XX decoded."""
+    args: dict[str, str] = {}
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        key, _, value = pair.partition("=")
+        args[unquote_plus(key)] = unquote_plus(value)
+    return args
+
+
+class MailcowApi:
+    """One Mailcow: keys, sessions, state. handle() is thread-safe."""
+
+    def __init__(self, store: Store, keys: ApiKeys, fail2ban: Fail2Ban, version: str,
+                 hostname: str, on_mail_change: Callable[[], None],
+                 collect_maildir: Callable[[str, str], None] | None = None) -> None:
+        self.store, self.keys, self.fail2ban = store, keys, fail2ban
+        self.sessions = SessionStore()
+        self.version, self.hostname = version, hostname
+        self.on_mail_change, self.collect_maildir = on_mail_change, collect_maildir
+
+    def handle(self, req: Request, charges: list[tuple[str, int]]) -> Response:
+        session = self.sessions.attach(cookie_from(req.header("Cookie")))
+        response = self._handle(req, session, charges)
+        # session_start() ran before anything could fail: every answer carries the cookie.
+        response.headers.append(("Set-Cookie", cookie_header(session.id, req.https)))
+        return response
+
+    def _handle(self, req: Request, session: Session, charges: list[tuple[str, int]]) -> Response:
+        denied = self._authenticate(req, session)
+        if denied is not None:
+            return denied
+        cors = _cors_headers(req)
+        preflight = _preflight(req)
+        if preflight is not None:
+            preflight.headers.extend(cors)
+            return preflight
+        response = self._route(req, session, charges)
+        response.headers.extend(cors)
+        return response
+
+    def _authenticate(self, req: Request, session: Session) -> Response | None:
+        """sessions.inc.php: only a non-empty X-API-Key triggers API auth at all."""
+        presented = req.header("X-API-Key")
+        if php.empty(presented):
+            return None
+        access = self.keys.match(presented or "")
+        if access is None:
+            self.fail2ban.record_failure(req.client_ip)
+            # Echoed before json_api.php sets its JSON header: PHP's default text/html.
+            return error(401, "authentication failed", PHP_DEFAULT)
+        if not self.keys.ip_allowed(access, req.client_ip):
+            self.fail2ban.record_failure(req.client_ip)
+            return error(401, f"api access denied for ip {req.client_ip}", PHP_DEFAULT)
+        session.authorise(access)
+        return None
+
+    def _route(self, req: Request, session: Session, charges: list[tuple[str, int]]) -> Response:
+        dest = req.header("Sec-Fetch-Dest")
+        if dest is not None and dest != "empty":
+            return Response(status=403)
+        route = parse_route(req)
+        post = _post_fields(req, route.action)
+        if isinstance(post, Response):
+            return post
+        call = Call(store=self.store, returns=session.returns, role=session.role,
+                    username=session.username, hostname=self.hostname,
+                    charges=charges, collect_maildir=self.collect_maildir)
+        handler = {"get": self._get, "add": self._add, "edit": self._edit, "delete": self._delete}
+        if route.action not in handler:
+            return error(404, "route not found")
+        return handler[route.action](req, session, route, post, call)
+
+    # -- get ---------------------------------------------------------------------------------
+    def _get(self, req: Request, session: Session, route: Route, post: dict[str, str], call: Call) -> Response:
+        if req.method != "GET":
+            return error(405, "only GET method is allowed")
+        if session.role is None:
+            return Response.text(200, "")  # the category switch only runs with a session role
+        readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias}
+        with self.store.lock:
+            if route.category in readers:
+                body = readers[route.category](call, route.obj, route.extra, route.args)
+            elif route.category == "status":
+                body = reads.get_status(call, route.obj, self.version)
+            else:
+                return error(404, "route not found")
+        _finish(session)
+        return Response.text(200, body)
+
+    # -- add / edit / delete -----------------------------------------------------------------
+    def _add(self, req: Request, session: Session, route: Route, post: dict[str, str], call: Call) -> Response:
+        if session.api_access == "ro":
+            return error(403, "API read/write access denied")
+        if "attr" not in post:
+            return error(200, INCOMPLETE)
+        if req.method != "POST":
+            return error(405, "only POST method is allowed")
+        attr = _without_csrf(php.to_array(_decode(post["attr"])))
+        targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add}
+        if route.category not in targets or route.obj == "template":
+            return error(404, "route not found")
+        return self._write(session, call, targets[route.category], attr, "Cannot add item")
+
+    def _edit(self, req: Request, session: Session, route: Route, post: dict[str, str], call: Call) -> Response:
+        if session.api_access == "ro" or session.username is None:
+            return error(403, "API read/write access denied")
+        if "attr" not in post:
+            return error(200, INCOMPLETE)
+        attr = _without_csrf(php.to_array(_decode(post["attr"])))
+        items = php.to_array(_decode(post["items"])) if "items" in post else None
+        if req.method != "POST":
+            return error(405, "only POST method is allowed")
+        targets: dict[str, tuple[str, Business]] = {
+            "mailbox": ("username", mailbox_edit.edit), "domain": ("domain", domains.edit),
+            "alias": ("id", aliases.edit), "tls_policy": ("username", mailboxes.edit_tls_policy),
+        }
+        unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
+        if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
+            return error(404, "route not found")
+        key, func = targets[route.category]
+        return self._write(session, call, func, _merge(key, items, attr), "Cannot edit item")
+
+    def _delete(self, req: Request, session: Session, route: Route, post: dict[str, str], call: Call) -> Response:
+        if session.api_access == "ro" or session.username is None:
+            return error(403, "API read/write access denied")
+        if "items" not in post:
+            return error(200, INCOMPLETE)
+        items = php.to_array(_decode(post["items"]))
+        if req.method != "POST":
+            return error(405, "only POST method is allowed")
+        target = _delete_target(route, items)
+        if target is None:
+            return error(404, "route not found")
+        return self._write(session, call, target[0], target[1], "Cannot delete item")
+
+    def _write(self, session: Session, call: Call, func: Business, data: Any, failure: str) -> Response:
+        """process_*_return(): the queued entries, else a generic object; empty on a crash."""
+        try:
+            with self.store.lock:
+                ok = func(call, data)
+        except php.Uncaught:
+            return Response.text(200, "")  # the exception handler prints nothing (spec 3.4)
+        finally:
+            if call.mail_changed:
+                self.on_mail_change()
+        if call.returns:
+            body = phpjson.encode_compact(call.returns)
+        else:
+            body = phpjson.encode_compact({"type": "success", "msg": "Task completed"} if ok
+                                          else {"type": "error", "msg": failure})
+        _finish(session)
+        return Response.text(200, body)
+
+
+def _finish(session: Session) -> None:
+    """json_api.php's last lines: API sessions forget their messages once a reply is printed."""
+    if session.is_api:
+        session.returns.clear()
+
+
+def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
+    if route.category == "alias":
+        return aliases.delete, {"id": items}
+    if route.category == "domain" and route.obj == "tag":
+        return domains.delete_tags, {"tags": items, "domain": route.extra}
+    if route.category == "domain" and route.obj != "template":
+        return domains.delete, {"domain": items}
+    if route.category == "mailbox" and route.obj == "tag":
+        return mailboxes.delete_tags, {"tags": items, "username": route.extra}
+    if route.category == "mailbox" and route.obj != "template":
+        return mailboxes.delete, {"username": items}
+    return None
+
+
+def _decode(text: str) -> Any:
+    value = phpjson.decode(text)
+    return None if value is phpjson.INVALID else value
+
+
+def _without_csrf(attr: Any) -> Any:
+    if isinstance(attr, dict):
+        attr.pop("csrf_token", None)
+    return attr
+
+
+def _merge(key: str, items: Any, attr: Any) -> dict[str, Any]:
+    """array_merge(array($key => $items), $attr): attr keys win but 'key' keeps first place."""
+    data: dict[str, Any] = {key: items}
+    if isinstance(attr, dict):
+        data.update(attr)
+    else:
+        data.update({str(i): v for i, v in enumerate(attr)})
+    return data
+
+
+def _post_fields(req: Request, action: str) -> dict[str, str] | Response:
+    """$_POST as json_api.php leaves it: JSON bodies are mapped onto the legacy form fields."""
+    content_type = req.header("Content-Type") or ""
+    body = req.body.decode("utf-8", errors="surrogateescape")
+    if "application/json" in content_type:
+        decoded = _decode(body)
+        if action != "get" and decoded is None:
+            return error(400, "Request body doesn't contain valid json!")
+        return _json_fields(action, body, decoded)
+    if req.method == "POST" and content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        return _parse_str(body)
+    return {}
+
+
+def _json_fields(action: str, body: str, decoded: Any) -> dict[str, str] | Response:
+    if action == "add":
+        return {"attr": body}
+    if action == "delete":
+        return {"items": body}
+    if action == "edit":
+        if isinstance(decoded, str):
+            return Response.text(200, "")  # $string['attr'] throws in PHP 8: empty body
+        attr = decoded.get("attr") if isinstance(decoded, dict) else None
+        items = decoded.get("items") if isinstance(decoded, dict) else None
+        return {"attr": phpjson.encode_compact(attr), "items": phpjson.encode_compact(items)}
+    return {}
+
+
+def _cors_headers(req: Request) -> list[tuple[str, str]]:
+    headers = []
+    origin = req.header("Origin")
+    own = f"{'https' if req.https else 'http'}://{req.header('Host') or ''}".lower()
+    if origin and origin.rstrip("/").lower() == own:
+        headers.append(("Access-Control-Allow-Origin", origin))
+    headers.append(("Vary", "Origin"))
+    headers.append(("Access-Control-Allow-Methods", CORS_METHODS))
+    headers.append(("Access-Control-Allow-Headers", "Accept, Content-Type, X-Api-Key, Origin"))
+    return headers
+
+
+def _preflight(req: Request) -> Response | None:
+    if req.method != "OPTIONS" or req.header("Access-Control-Request-Method") is None \
+            or req.header("Access-Control-Request-Headers") is None:
+        return None
+    allowed = req.header("Access-Control-Request-Method") in CORS_METHODS.split(", ")
+    return Response(status=200 if allowed else 405, content_type=PHP_DEFAULT)
