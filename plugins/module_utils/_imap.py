@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import imaplib
+import re
 import ssl
 import time
 import types
@@ -54,7 +55,8 @@ def _text(data: t.Any) -> str:
         data = data.args[0] if data.args else str(data)
     if isinstance(data, bytes):
         data = data.decode("utf-8", "replace")
-    return " ".join(str(data).split())
+    # Dovecot appends its timing, "(0.001 + 0.000 secs).", to every tagged answer: noise in a message.
+    return re.sub(r"\s*\(\d+\.\d+( \+ \d+\.\d+)* secs\)\.?$", "", " ".join(str(data).split()))
 
 
 class ImapSession:

@@ -123,11 +123,9 @@ class SmtpSession:
         try:
             refused = conn.sendmail(sender, recipients, data, mail_options=options)
         except smtplib.SMTPSenderRefused as exc:
-            raise self._sender_refused(exc, login, len(data)) from None
+            raise self._sender_refused(exc.smtp_code, _reply(exc.smtp_code, exc.smtp_error), sender, login, len(data), "MAIL FROM") from None
         except smtplib.SMTPRecipientsRefused as exc:
-            reasons = "; ".join("%s: %s" % (rcpt, _reply(*reply)) for rcpt, reply in exc.recipients.items())
-            raise MailcowValidationError("the %s refused every recipient, nothing was sent: %s" % (self.endpoint.label, reasons),
-                                         **self._where("RCPT TO")) from None
+            raise self._recipients_refused(exc.recipients, sender, login, len(data)) from None
         except smtplib.SMTPDataError as exc:
             raise MailcowValidationError("the %s refused the message: %s" % (self.endpoint.label, _reply(exc.smtp_code, exc.smtp_error)),
                                          status=exc.smtp_code, **self._where("DATA")) from None
@@ -136,16 +134,25 @@ class SmtpSession:
         refused_text = {rcpt: _reply(*reply) for rcpt, reply in refused.items()}
         return SendResult([r for r in recipients if r not in refused_text], refused_text)
 
-    def _sender_refused(self, exc: smtplib.SMTPSenderRefused, login: str, size: int) -> MailcowError:
-        reply = _reply(exc.smtp_code, exc.smtp_error)
-        where = dict(self._where("MAIL FROM"), status=exc.smtp_code)
-        if exc.smtp_code == 553 or "not owned" in reply:
+    def _recipients_refused(self, recipients: dict[str, tuple[int, bytes]], sender: str, login: str, size: int) -> MailcowError:
+        replies = {rcpt: _reply(*reply) for rcpt, reply in recipients.items()}
+        # Postfix delays sender restrictions to RCPT TO (smtpd_delay_reject=yes, also on Mailcow), so
+        # "not owned by user" arrives as the refusal of every recipient.
+        for rcpt, reply in replies.items():
+            if "Sender address rejected" in reply:
+                return self._sender_refused(recipients[rcpt][0], reply, sender, login, size, "RCPT TO")
+        reasons = "; ".join("%s: %s" % (rcpt, reply) for rcpt, reply in replies.items())
+        return MailcowValidationError("the %s refused every recipient, nothing was sent: %s" % (self.endpoint.label, reasons), **self._where("RCPT TO"))
+
+    def _sender_refused(self, code: int, reply: str, sender: str, login: str, size: int, step: str) -> MailcowError:
+        where = dict(self._where(step), status=code)
+        if code == 553 or "not owned" in reply:
             return MailcowForbiddenError(
                 "the %s refused sender %s for login %s: %s. On Mailcow a login may send only as its own address, as aliases "
-                "that allow sending, or as addresses in its sender ACL" % (self.endpoint.label, exc.sender, login, reply), **where)
-        if exc.smtp_code == 552:
+                "that allow sending, or as addresses in its sender ACL" % (self.endpoint.label, sender, login, reply), **where)
+        if code == 552:
             return MailcowValidationError("the %s refused a message of %d bytes as too large: %s" % (self.endpoint.label, size, reply), **where)
-        return MailcowValidationError("the %s refused sender %s: %s" % (self.endpoint.label, exc.sender, reply), **where)
+        return MailcowValidationError("the %s refused sender %s: %s" % (self.endpoint.label, sender, reply), **where)
 
     def _broken(self, exc: BaseException, step: str) -> MailcowError:
         if isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc):

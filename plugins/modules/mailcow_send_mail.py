@@ -1,7 +1,8 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
-# SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
 
 from __future__ import annotations
 
@@ -19,8 +20,9 @@ description:
   - With O(save_to_sent=true) and a fixed O(message_id), the task is idempotent - a message with that
     Message-ID already in Sent is not sent again.
 author:
-  - glassdome.mailcow contributors
+  - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
+  - glassdome.mailcow.attributes
   - glassdome.mailcow.smtp
   - glassdome.mailcow.imap
 attributes:

@@ -94,8 +94,11 @@ class SmtpResponder:
     """A scripted submission server. Knobs say how it behaves; ``lines`` records what it received."""
 
     def __init__(self, certs: Certs, *, security: str = "starttls", offer_starttls: bool = True, logins: dict[str, str] | None = None,
-                 owns: t.Callable[[str, str], bool] | None = None, refuse: dict[str, str] | None = None, eight_bit: bool = True) -> None:
+                 owns: t.Callable[[str, str], bool] | None = None, refuse: dict[str, str] | None = None, eight_bit: bool = True,
+                 delay_reject: bool = True) -> None:
         self.certs, self.security, self.offer_starttls, self.eight_bit = certs, security, offer_starttls, eight_bit
+        # Postfix's default smtpd_delay_reject=yes: sender restrictions answer at RCPT TO, not MAIL FROM.
+        self.delay_reject = delay_reject
         self.logins = logins if logins is not None else {"alice@example.org": PASSWORD}
         self.owns = owns or (lambda login, sender: login == sender)
         self.refuse = refuse or {}
@@ -194,16 +197,21 @@ class Session:
         sender = arg.split(":", 1)[1].split(">", 1)[0].lstrip(" <")
         if self.login is None:
             self.send("530 5.7.0 Must issue a STARTTLS command first" if not self.tls else "503 5.5.1 Error: authentication required")
-        elif not self.r.owns(self.login, sender):
+        elif not self.r.owns(self.login, sender) and not self.r.delay_reject:
             self.sender = None
-            self.send("553 5.7.1 <%s>: Sender address rejected: not owned by user %s" % (sender, self.login))
+            self.send(self.not_owned(sender))
         else:
             self.sender, self.rcpts = sender, []
             self.send("250 2.1.0 Ok")
 
+    def not_owned(self, sender: str) -> str:
+        return "553 5.7.1 <%s>: Sender address rejected: not owned by user %s" % (sender, self.login)
+
     def do_RCPT(self, arg: str) -> None:
         rcpt = arg.split(":", 1)[1].strip().strip("<>")
-        if rcpt in self.r.refuse:
+        if self.sender is not None and not self.r.owns(t.cast(str, self.login), self.sender):
+            self.send(self.not_owned(self.sender))
+        elif rcpt in self.r.refuse:
             self.send(self.r.refuse[rcpt])
         else:
             self.rcpts.append(rcpt)
@@ -312,8 +320,9 @@ def test_wrong_password_is_an_auth_error_without_the_password(smtpd, certs) -> N
     assert caught.value.to_result() == {"error_type": "MailcowAuthError", "method": "AUTH", "path": "smtp://127.0.0.1:%d" % server.port, "status": 535}
 
 
-def test_sender_not_owned_is_mailcows_553(smtpd, certs) -> None:
-    server = smtpd()
+@pytest.mark.parametrize("delay_reject", [True, False], ids=["at-rcpt-to-as-postfix-does", "at-mail-from"])
+def test_sender_not_owned_is_mailcows_553(smtpd, certs, delay_reject: bool) -> None:
+    server = smtpd(delay_reject=delay_reject)
     with pytest.raises(errors.MailcowForbiddenError) as caught:
         with session(server, certs) as smtp:
             smtp.login("alice@example.org", PASSWORD)
