@@ -16,6 +16,7 @@ import argparse
 import contextlib
 import dataclasses
 import fcntl
+import hashlib
 import json
 import os
 import secrets
@@ -24,6 +25,7 @@ import signal
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -57,8 +59,8 @@ class Layout:
 
     @classmethod
     def from_env(cls) -> Layout:
-        raw = os.environ.get("MAILCOW_SANDBOX_DIR") or str(REPO / ".sandbox")
-        return cls(dir=Path(raw).expanduser().resolve(),
+        raw = os.environ.get("MAILCOW_SANDBOX_DIR")
+        return cls(dir=Path(raw).expanduser().resolve() if raw else _default_dir(),
                    ports=mailstack.MailPorts.from_base(_env_int("MAILCOW_SANDBOX_PORT_BASE", 10000)),
                    api_port=_env_int("MAILCOW_SANDBOX_API_PORT", 18443),
                    api_http_port=_env_int("MAILCOW_SANDBOX_API_HTTP_PORT", 18080))
@@ -91,6 +93,25 @@ class Layout:
         uid, gid = _mail_ids()
         return mailstack.MailStack(self.dir, self.ports, self.tls_dir / "server.pem",
                                    self.tls_dir / "server.key", uid, gid)
+
+
+def _default_dir() -> Path:
+    """<repo>/.sandbox; a link to a /tmp directory when the checkout is not reachable by the mail user.
+
+    Dovecot and Postfix deliver as Debian's mail user, which must traverse every parent of the
+    maildirs: a clone under /root (mode 0700) would refuse that. The link keeps the documented
+    path (.sandbox/env.sh) working while the files live where the mail user can reach them.
+    """
+    link = REPO / ".sandbox"
+    if link.is_symlink() or link.exists():
+        return link.resolve()
+    uid, gid = _mail_ids()
+    if all(mailstack._traversable(p, uid, gid) for p in [REPO, *REPO.parents]):
+        return link
+    target = Path(tempfile.gettempdir()) / ("glassdome-mailcow-sandbox-" + hashlib.sha256(str(REPO).encode()).hexdigest()[:10])
+    target.mkdir(mode=0o755, exist_ok=True)
+    link.symlink_to(target, target_is_directory=True)
+    return target
 
 
 def _env_int(name: str, default: int) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import aliases, domains, mailbox_edit, mailboxes, php, phpjson, reads
+from . import aliases, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -183,6 +183,7 @@ class MailcowApi:
         targets: dict[str, tuple[str, Business]] = {
             "mailbox": ("username", mailbox_edit.edit), "domain": ("domain", domains.edit),
             "alias": ("id", aliases.edit), "tls_policy": ("username", mailboxes.edit_tls_policy),
+            "rl-domain": ("object", sideeffects.edit_ratelimit_domain), "rl-mbox": ("object", sideeffects.edit_ratelimit_mailbox),
         }
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):

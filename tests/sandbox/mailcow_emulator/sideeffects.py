@@ -31,6 +31,18 @@ def ratelimit_edit(call: Call, scope: str, data: dict[str, Any]) -> None:
         call.push("success", log, ["rl_saved", obj])
 
 
+def edit_ratelimit_domain(call: Call, data: dict[str, Any]) -> bool:
+    """edit/rl-domain: items = domain(s), attr rl_value / rl_frame (edit/domain ignores rl_*)."""
+    ratelimit_edit(call, "domain", data)
+    return True
+
+
+def edit_ratelimit_mailbox(call: Call, data: dict[str, Any]) -> bool:
+    """edit/rl-mbox: items = mailbox(es), attr rl_value / rl_frame."""
+    ratelimit_edit(call, "mailbox", data)
+    return True
+
+
 def ratelimit_get(call: Call, obj: str) -> Any:
     """ratelimit('get', ...): {"value": "10", "frame": "s"} (strings) or false."""
     limit = call.store.ratelimits.get(obj.lower())
