@@ -248,7 +248,9 @@ def _root_cause(exc: BaseException) -> str:
     """The innermost useful reason (e.g. 'Connection refused', 'Name or service not known')."""
     seen = exc
     for _i in range(6):
-        inner = getattr(seen, "reason", None) or (seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None)
+        inner = getattr(seen, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
         if inner is None or inner is seen:
             break
         seen = inner

@@ -167,3 +167,25 @@ def test_router_error_on_200(mailcow) -> None:
     mailcow.expect("POST", "/api/v1/add/mailbox", {"a": 1}, reply=recorded["body"])
     with pytest.raises(errors.MailcowError, match="Cannot find attributes in post data"):
         client(mailcow).write("add", "mailbox", {"a": 1})
+
+
+def test_tls_failure_names_the_fix(tmp_path) -> None:
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    key, cert = tmp_path / "k.pem", tmp_path / "c.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1",
+                    "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    server = HTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(str(cert), str(key))
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    api = MailcowClient("https://127.0.0.1:%d" % server.server_address[1], KEY, retries=0)
+    with pytest.raises(errors.MailcowTLSError) as info:
+        api.get("domain", "all")
+    server.server_close()
+    assert "certificate verify failed" in str(info.value)
+    assert "ca_path" in str(info.value) and "validate_certs" in str(info.value)
