@@ -19,7 +19,8 @@ import pytest
 from conftest import BAD_KEY, RO_KEY, RW_KEY, Emulator, Reply, start_emulator
 
 REPO = Path(__file__).resolve().parents[2]
-TRANSCRIPTS = Path(os.environ.get("MAILCOW_TRANSCRIPTS", REPO.parent / "shared" / "mailcow-api" / "transcripts.jsonl"))
+# tests/fixtures/mailcow-api is the project's copy of ../shared/mailcow-api (recorded from a real Mailcow).
+TRANSCRIPTS = Path(os.environ.get("MAILCOW_TRANSCRIPTS", REPO / "tests" / "fixtures" / "mailcow-api" / "transcripts.jsonl"))
 KEYS = {"<rw-key>": RW_KEY, "<ro-key>": RO_KEY, "<bad-key>": BAD_KEY}
 COOKIE_PLACEHOLDER = "<session-id-from-previous-rw-response>"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
