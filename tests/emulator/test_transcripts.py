@@ -28,8 +28,7 @@ VOLATILE_TIMES = {"created", "modified", "passwd_update"}
 
 
 def _cases() -> list[dict[str, Any]]:
-    if not TRANSCRIPTS.is_file():
-        return []
+    # A missing file must fail the run, never quietly replay nothing.
     return [json.loads(line) for line in TRANSCRIPTS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
