@@ -112,8 +112,11 @@ class ImapSession:
             if "AUTH=PLAIN" in self.capabilities:
                 # AUTHENTICATE PLAIN carries UTF-8; imaplib's LOGIN would send the arguments as ASCII.
                 conn.authenticate("PLAIN", lambda _challenge: b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8"))
-            else:
+            elif username.isascii() and password.isascii():
                 conn.login(quote(username), password)
+            else:
+                raise MailcowAuthError("the %s offers no AUTH=PLAIN, and LOGIN cannot carry the non-ASCII user name or password of %s"
+                                       % (self.endpoint.label, username), method="LOGIN", path=self.endpoint.url)
         except imaplib.IMAP4.abort as exc:
             raise self._broken(exc, "LOGIN") from None
         except imaplib.IMAP4.error as exc:

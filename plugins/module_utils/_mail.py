@@ -152,7 +152,16 @@ def check_custom_headers_for_search(header: dict[str, t.Any] | None) -> tuple[tu
     return tuple(pairs)
 
 
+def check_numbers(params: dict[str, t.Any]) -> None:
+    """Bounds of the numeric options, checked before connecting."""
+    for name, low in (("limit", 0), ("max_body_size", 1), ("wait_timeout", 0), ("wait_count", 1), ("timeout", 1)):
+        value = params.get(name)
+        if value is not None and value < low:
+            raise MailcowOptionError("%s must be at least %d, got %d" % (name, low, value))
+
+
 def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]:
+    check_numbers(params)
     filters = filters_from_params(params, now=datetime.datetime.now(datetime.timezone.utc))
     limit, folder = params.get("limit") or 0, params.get("folder") or "INBOX"
     mark = bool(params.get("mark_seen"))

@@ -216,8 +216,8 @@ class ImapResponder:
     (as Dovecot answers them); every other command must match the next expected step."""
 
     def __init__(self, certs: Certs, *, security: str = "tls", caps: str = DOVECOT_CAPS, logins: dict[str, str] | None = None,
-                 offer_starttls: bool = True) -> None:
-        self.certs, self.security, self.caps, self.offer_starttls = certs, security, caps, offer_starttls
+                 offer_starttls: bool = True, auth_plain: bool = True) -> None:
+        self.certs, self.security, self.caps, self.offer_starttls, self.auth_plain = certs, security, caps, offer_starttls, auth_plain
         self.logins = logins if logins is not None else {"bob@example.org": PASSWORD}
         self.steps: list[Step] = []
         self.commands: list[bytes] = []
@@ -264,7 +264,7 @@ class ImapConnection:
 
     def caps(self) -> bytes:
         caps = self.r.caps + ("" if self.tls or not self.r.offer_starttls else " STARTTLS LOGINDISABLED")
-        return (caps + ("" if self.user else " AUTH=PLAIN")).encode()
+        return (caps + ("" if self.user or not self.r.auth_plain else " AUTH=PLAIN")).encode()
 
     def run(self) -> None:
         if self.r.security == "tls":
@@ -492,8 +492,31 @@ def test_connection_refused(certs) -> None:
         message_info(dict(params, folder="INBOX"), check_mode=False)
 
 
-def test_tls_against_a_starttls_port_hints_at_imap_security(imapd, certs) -> None:
-    server = imapd(security="starttls")
-    with pytest.raises(errors.MailcowTLSError, match="TLS handshake with the IMAP server .*set imap_security=starttls"):
-        message_info(info_params(server, certs, imap_security="tls"), check_mode=False)
-    server.errors.clear()  # the responder saw a TLS ClientHello where it expected a command
+def test_tls_against_a_starttls_port_hints_at_imap_security(certs) -> None:
+    server = ImapResponder(certs, security="starttls")  # not verified: it sees a TLS ClientHello where a command should be
+    try:
+        with pytest.raises(errors.MailcowTLSError, match="TLS handshake with the IMAP server .*set imap_security=starttls"):
+            message_info(info_params(server, certs, imap_security="tls"), check_mode=False)
+    finally:
+        server.close()
+
+
+@pytest.mark.parametrize(
+    "overrides, match",
+    [({"limit": -1}, "limit must be at least 0"), ({"max_body_size": 0}, "max_body_size must be at least 1"),
+     ({"wait_count": 0}, "wait_count must be at least 1"), ({"wait_timeout": -5}, "wait_timeout must be at least 0")],
+)
+def test_numeric_options_are_checked_before_connecting(certs, overrides: dict[str, int], match: str) -> None:
+    params = {"imap_host": "127.0.0.1", "imap_port": free_port(), "imap_security": "tls", "username": "bob@example.org", "password": PASSWORD,
+              "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "limit": 50, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1}
+    with pytest.raises(errors.MailcowOptionError, match=match):
+        message_info(dict(params, **overrides), check_mode=False)
+
+
+def test_login_falls_back_to_login_without_auth_plain(imapd, certs) -> None:
+    server = imapd(caps="IMAP4rev1 LITERAL+", auth_plain=False)
+    server.expect(re.escape(b'LOGIN "bob@example.org" "plain-ascii"'), status=b"OK Logged in")
+    with ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=5) as imap:
+        imap.login("bob@example.org", "plain-ascii")
+        with pytest.raises(errors.MailcowAuthError, match="no AUTH=PLAIN, and LOGIN cannot carry the non-ASCII user name or password of bob@"):
+            imap.login("bob@example.org", PASSWORD)
