@@ -30,8 +30,8 @@ attributes:
     support: full
     details:
       - Check mode sends nothing and makes no SMTP connection.
-      - With O(save_to_sent=true) and O(message_id), check mode logs in to IMAP and looks for the Message-ID in
-        Sent, so it predicts C(changed) exactly; otherwise it reports C(changed=true).
+      - With O(save_to_sent=true), check mode logs in to IMAP (read-only) to find the Sent folder and, with O(message_id),
+        looks for the Message-ID there, so it predicts C(changed) exactly. Otherwise it connects nowhere and reports C(changed=true).
   diff_mode:
     support: none
   idempotent:
