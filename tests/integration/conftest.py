@@ -55,9 +55,11 @@ class Runner:
         self.env = env
         self.tmp = tmp
 
-    def run(self, argv: list[str], *, extra_env: dict[str, str] | None = None, check: bool = False, timeout: int = 600) -> subprocess.CompletedProcess:
+    def run(
+        self, argv: list[str], *, extra_env: dict[str, str] | None = None, check: bool = False, timeout: int = 600, cwd: Path = REPO
+    ) -> subprocess.CompletedProcess:
         env = dict(self.env, **(extra_env or {}))
-        proc = subprocess.run(argv, env=env, cwd=str(REPO), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+        proc = subprocess.run(argv, env=env, cwd=str(cwd), capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
         if check and proc.returncode != 0:
             raise AssertionError(
                 "%s failed (rc=%s)\n--- stdout\n%s\n--- stderr\n%s" % (" ".join(argv), proc.returncode, proc.stdout[-20000:], proc.stderr[-5000:])

@@ -1,0 +1,14 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The mailboxes role's molecule scenario: converge, idempotence, verify, against the sandbox."""
+
+from __future__ import annotations
+
+from conftest import REPO, Runner
+
+
+def test_role_molecule_scenario(runner: Runner) -> None:
+    proc = runner.run(["molecule", "test"], cwd=REPO / "roles" / "mailboxes", extra_env={"NO_COLOR": "1", "PY_COLORS": "0"}, timeout=900)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output[-20000:]
+    for step in ("converge", "idempotence", "verify"):
+        assert "%s: Executed: Successful" % step in output, output[-5000:]
