@@ -40,15 +40,15 @@ def run(config: Config) -> int:
         return 1
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda *_args: stop.set())
     app.sync_mail()  # an empty users file from the start: Dovecot can open it at once
     for name, server in servers:
         server.start(name)
-    app.log.message(f"listening: {', '.join(name for name, _ in servers)}")
+    app.log.message(f"listening: {', '.join(name for name, _server in servers)}")
     print("ready", flush=True)
     while not stop.wait(0.2):
         pass
-    _shutdown([server for _, server in servers])
+    _shutdown([server for _name, server in servers])
     app.log.message("stopped")
     app.log.close()
     return 0
@@ -78,7 +78,7 @@ def _listen(config: Config, app: App) -> list[tuple[str, Any]]:
             if port:
                 servers.append((f"table-{kind}:{port}", TableServer(config.host, int(port), app.store, kind)))
     except (OSError, ValueError):
-        for _, server in servers:
+        for _name, server in servers:
             server.server_close()
         raise
     return servers

@@ -72,7 +72,7 @@ def _parse_str(query: str) -> dict[str, str]:
     for pair in query.split("&"):
         if not pair:
             continue
-        key, _, value = pair.partition("=")
+        key, _sep, value = pair.partition("=")
         args[unquote_plus(key)] = unquote_plus(value)
     return args
 

@@ -71,7 +71,7 @@ class SessionStore:
 def _new_id() -> str:
     # PHP's default: 26 characters from [0-9a-v] (sid_bits_per_character = 5).
     alphabet = "0123456789abcdefghijklmnopqrstuv"
-    return "".join(secrets.choice(alphabet) for _ in range(26))
+    return "".join(secrets.choice(alphabet) for _char in range(26))
 
 
 def cookie_header(session_id: str, https: bool) -> str:
@@ -84,7 +84,7 @@ def cookie_from(header: str | None) -> str | None:
     if not header:
         return None
     for part in header.split(";"):
-        name, _, value = part.strip().partition("=")
+        name, _sep, value = part.strip().partition("=")
         if name == COOKIE_NAME and value:
             return value
     return None

@@ -63,7 +63,7 @@ LOOKUPS: dict[str, Callable[[Store, str], str | None]] = {
 
 
 def answer(lookup: Callable[[Store, str], str | None], store: Store, line: str) -> str:
-    command, _, key = line.strip("\r\n").partition(" ")
+    command, _sep, key = line.strip("\r\n").partition(" ")
     if command != "get" or not key:
         return "400 unsupported request"
     value = lookup(store, unquote(key).strip())
