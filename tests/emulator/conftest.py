@@ -109,7 +109,7 @@ class Emulator:
         with socket.create_connection(("127.0.0.1", self.table_ports[kind]), timeout=5) as sock:
             sock.sendall("".join(line + "\n" for line in lines).encode())
             reader = sock.makefile("r", encoding="utf-8")
-            return [reader.readline().rstrip("\n") for _ in lines]
+            return [reader.readline().rstrip("\n") for _line in lines]
 
     @property
     def users_file(self) -> Path:
@@ -165,7 +165,7 @@ def _wait_ready(process: subprocess.Popen[str], timeout: float = 15) -> None:
     reader.join(timeout)
     if not line or line[0].strip() != "ready":
         process.kill()
-        _, err = process.communicate(timeout=5)
+        err = process.communicate(timeout=5)[1]
         raise RuntimeError(f"emulator did not start: {line!r} {err}")
 
 

@@ -14,7 +14,7 @@ PW = "Geheim-123"
 @pytest.fixture
 def api(emulator: Emulator) -> Emulator:
     emulator.request("POST", "/api/v1/add/domain", {"domain": "x.example", "key_size": 0, "mailboxes": 3,
-                                                     "quota": 1000, "maxquota": 500, "defquota": 100})
+                                                    "quota": 1000, "maxquota": 500, "defquota": 100})
     add = {"local_part": "alice", "domain": "x.example", "password": PW, "password2": PW, "quota": 100,
            "tags": ["red", "green"]}
     assert emulator.request("POST", "/api/v1/add/mailbox", add).json()[-1]["type"] == "success"
@@ -34,7 +34,7 @@ def test_tls_policy_only_through_its_own_endpoint(api: Emulator) -> None:
     api.request("POST", "/api/v1/edit/mailbox", {"items": ["alice@x.example"], "attr": {"tls_enforce_in": 1}})
     assert _mailbox(api)["attributes"]["tls_enforce_in"] == "0"
     reply = api.request("POST", "/api/v1/edit/tls_policy", {"items": ["alice@x.example", "ghost@x.example"],
-                                                             "attr": {"tls_enforce_in": 1, "tls_enforce_out": "1"}})
+                                                            "attr": {"tls_enforce_in": 1, "tls_enforce_out": "1"}})
     assert _msgs(reply) == [("success", ["mailbox_modified", "alice@x.example"]), ("danger", "access_denied")]
     attributes = _mailbox(api)["attributes"]
     assert (attributes["tls_enforce_in"], attributes["tls_enforce_out"]) == ("1", "1")

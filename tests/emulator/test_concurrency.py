@@ -74,7 +74,7 @@ def test_many_concurrent_clients(emulator: Emulator) -> None:
             added = emulator.request("POST", "/api/v1/add/mailbox", body, conn=conn).json()
             if added[-1]["msg"] != ["mailbox_added", f"u{n}@many.example"]:
                 errors.append(str(added))
-            for _ in range(3):
+            for _attempt in range(3):
                 if emulator.request("GET", f"/api/v1/get/mailbox/u{n}@many.example", conn=conn).status != 200:
                     errors.append("get failed")
         finally:

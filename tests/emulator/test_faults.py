@@ -23,7 +23,7 @@ def _connection_fails(emulator: Emulator, method: str, path: str, body: object =
 
 def test_status_fault_json_then_normal(emulator: Emulator) -> None:
     emulator.control("POST", "faults", {"kind": "status", "status": 503, "count": 2, "path": "/api/v1/get/"})
-    for _ in range(2):
+    for _attempt in range(2):
         reply = emulator.request("GET", "/api/v1/get/status/version")
         assert reply.status == 503
         assert reply.json() == {"type": "error", "msg": "Service Temporarily Unavailable"}
@@ -75,7 +75,7 @@ def test_empty_fault_performs_nothing(emulator: Emulator) -> None:
 
 def test_faults_from_config_count_and_clear(make_emulator: object) -> None:
     emulator = make_emulator(faults=[{"kind": "status", "status": 504, "count": 0}])  # type: ignore[operator]
-    assert [emulator.request("GET", "/api/v1/get/status/version").status for _ in range(3)] == [504] * 3
+    assert [emulator.request("GET", "/api/v1/get/status/version").status for _attempt in range(3)] == [504] * 3
     assert len(emulator.control("GET", "faults")["faults"]) == 1
     emulator.control("POST", "faults/clear")
     assert emulator.request("GET", "/api/v1/get/status/version").status == 200

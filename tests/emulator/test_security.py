@@ -21,7 +21,7 @@ def _refused(emulator: Emulator, key: str) -> bool:
 
 def test_fail2ban_bans_after_repeated_401s(make_emulator: object) -> None:
     emulator = make_emulator(f2b_max=3, f2b_window=60, f2b_ban=60)  # type: ignore[operator]
-    for _ in range(3):
+    for _attempt in range(3):
         assert emulator.request("GET", "/api/v1/get/domain/all", key=BAD_KEY).status == 401
     assert _refused(emulator, RW_KEY)  # now even a good key gets its connection reset
     assert _refused(emulator, RW_KEY)
@@ -35,13 +35,13 @@ def test_fail2ban_bans_after_repeated_401s(make_emulator: object) -> None:
 def test_fail2ban_counts_ip_denials_and_can_be_disabled(emulator: Emulator) -> None:
     emulator.control("POST", "f2b", {"max": 2})
     emulator.control("POST", "allow_from", {"ro": ["192.0.2.1"]})
-    for _ in range(2):
+    for _attempt in range(2):
         reply = emulator.request("GET", "/api/v1/get/domain/all", key=RO_KEY)
         assert (reply.status, reply.json()) == (401, {"type": "error", "msg": "api access denied for ip 127.0.0.1"})
     assert _refused(emulator, RW_KEY)
     emulator.control("POST", "f2b/clear")
     emulator.control("POST", "f2b", {"max": 0})
-    for _ in range(5):
+    for _attempt in range(5):
         assert emulator.request("GET", "/api/v1/get/domain/all", key=BAD_KEY).status == 401
     assert not _refused(emulator, RW_KEY)
 

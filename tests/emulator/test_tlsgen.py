@@ -41,8 +41,8 @@ def test_certificate_verifies_for_every_name(tls_dir: dict[str, str]) -> None:
     port = listener.getsockname()[1]
 
     def serve() -> None:
-        for _ in range(3):
-            conn, _ = listener.accept()
+        for _client in range(3):
+            conn = listener.accept()[0]
             try:
                 with server_ctx.wrap_socket(conn, server_side=True):
                     pass
