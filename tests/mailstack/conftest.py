@@ -65,5 +65,3 @@ def new_address(domain: str) -> Callable[..., str]:
     def make(prefix: str = "u") -> str:
         return f"{prefix}{uuid.uuid4().hex[:8]}@{domain}"
     return make
-
-

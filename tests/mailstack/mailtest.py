@@ -57,7 +57,7 @@ class Sandbox:
 
     def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         proc = subprocess.run([sys.executable, str(SANDBOX), *args], env=self.env, text=True,
-                              capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+                              capture_output=True, stdin=subprocess.DEVNULL, timeout=120, check=False)
         if check and proc.returncode != 0:
             raise AssertionError(f"sandbox.py {' '.join(args)} exited {proc.returncode}:\n"
                                  f"{proc.stdout}\n{proc.stderr}")
@@ -70,7 +70,7 @@ class Sandbox:
     def leftovers(self) -> list[str]:
         """Processes of this sandbox still alive: `pgrep -f DIR` plus the exact marks."""
         found = subprocess.run(["pgrep", "-a", "-f", str(self.dir)], capture_output=True,
-                               text=True).stdout.splitlines()
+                               text=True, check=False).stdout.splitlines()
         uid, gid = mailstack.mail_user()
         stack = mailstack.MailStack(self.dir, mailstack.MailPorts.from_base(0), Path(), Path(),
                                     uid, gid)
@@ -152,9 +152,9 @@ def wait_for_subject(facts: dict[str, Any], tls: ssl.SSLContext, user: str, subj
     try:
         while True:
             client.select("INBOX")
-            _, found = client.search(None, "SUBJECT", f'"{subject}"')
+            found = client.search(None, "SUBJECT", f'"{subject}"')[1]
             if found[0]:
-                _, data = client.fetch(found[0].split()[-1], "(RFC822)")
+                data = client.fetch(found[0].split()[-1], "(RFC822)")[1]
                 return data[0][1]  # type: ignore[index,return-value]
             if time.monotonic() > deadline:
                 raise AssertionError(f"no message {subject!r} in {user}'s INBOX after {timeout} s")

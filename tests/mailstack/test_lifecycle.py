@@ -21,7 +21,7 @@ def _env_sh(sandbox: Sandbox) -> dict[str, str]:
     values = {}
     for line in (sandbox.dir / "env.sh").read_text().splitlines():
         if line.startswith("export "):
-            name, _, value = line[len("export "):].partition("=")
+            name, _sep, value = line[len("export "):].partition("=")
             values[name] = shlex.split(value)[0]
     return values
 
