@@ -250,9 +250,11 @@ def responders(kind: t.Callable[..., t.Any], certs: Certs) -> t.Iterator[t.Calla
         started.append(kind(certs, **kwargs))
         return started[-1]
 
-    yield start
-    for responder in started:
-        responder.close()
+    try:
+        yield start
+    finally:
+        for responder in started:
+            responder.close()
     for responder in started:
         getattr(responder, "verify", lambda: None)()
 
@@ -263,10 +265,15 @@ def smtpd(certs: Certs) -> t.Iterator[t.Callable[..., SmtpResponder]]:
         yield start
 
 
-def session(responder: SmtpResponder, certs: Certs, *, security: str | None = None, timeout: float = 5, **tls: t.Any) -> SmtpSession:
-    tls.setdefault("validate_certs", True)
-    tls.setdefault("ca_path", certs.ca)
-    return SmtpSession(responder.endpoint(security), tls_context(**tls), timeout=timeout)
+_TEST_CA: t.Any = object()  # session()'s default ca_path: the CA in certs
+
+
+def session(responder: SmtpResponder, certs: Certs, *, security: str | None = None, timeout: float = 5,
+            validate_certs: bool | None = True, ca_path: str | None = _TEST_CA) -> SmtpSession:
+    """A client session that trusts the test CA unless told otherwise (ca_path=None: the system's CA store)."""
+    if ca_path is _TEST_CA:
+        ca_path = certs.ca
+    return SmtpSession(responder.endpoint(security), tls_context(validate_certs=validate_certs, ca_path=ca_path), timeout=timeout)
 
 
 MESSAGE = b"From: alice@example.org\r\nTo: bob@example.org\r\nSubject: hi\r\n\r\nhello\r\n"
