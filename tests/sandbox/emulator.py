@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Mailcow REST API emulator for the sandbox: `python3 tests/sandbox/emulator.py serve --config FILE`.
 

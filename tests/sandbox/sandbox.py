@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Start, inspect and stop the sandbox: the Mailcow API emulator plus Postfix and Dovecot.
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A private CA and a server certificate for the sandbox, made with the `openssl` CLI.
 
