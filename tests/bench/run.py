@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`make bench`: the role against its baselines and the floor, on the benchmark's own sandbox.
+
+Environment:
+  BENCH_FULL=1        baselines (a) and (b) at N = 1000 too (adds about a quarter of an hour)
+  BENCH_N=100,1000    the sizes to run (default 100,1000); baselines run at the smallest, and
+                      at every size with BENCH_FULL=1
+  BENCH_OUT=DIR       where results go (default bench-results/ at the repository root)
+  BENCH_SANDBOX_DIR, BENCH_API_PORT, BENCH_API_HTTP_PORT, BENCH_PORT_BASE: the benchmark's
+                      sandbox (default .build/bench-sandbox, ports 18543, 18180, 12000+)
+The collection comes from ANSIBLE_COLLECTIONS_PATH (the Makefile points it at the installed
+artifact). Writes results.json, results.md and chart.png; exits 0 even when a target is missed
+(it is a report), printing a MISSED line for each.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+import typing as t
+from pathlib import Path
+
+import report
+from bench_sandbox import REPO, Sandbox, SandboxError, sandbox_dir
+from chart import write_chart
+from phases import Bench
+
+WORKERS = 2
+
+
+def sizes() -> list[int]:
+    return sorted({int(n) for n in os.environ.get("BENCH_N", "100,1000").split(",") if n.strip()})
+
+
+def full() -> bool:
+    return os.environ.get("BENCH_FULL", "") not in ("", "0", "false", "no")
+
+
+def out_dir() -> Path:
+    return Path(os.environ.get("BENCH_OUT") or REPO / "bench-results")
+
+
+def machine() -> str:
+    return "%s, %d cores, Python %s" % (platform.platform(terse=True), os.cpu_count() or 0, platform.python_version())
+
+
+def git_commit() -> str:
+    proc = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty"], capture_output=True, text=True, check=False)
+    return proc.stdout.strip() or "unknown"
+
+
+def ansible_version() -> str:
+    try:
+        from ansible.release import __version__
+    except ImportError:
+        return "unknown"
+    return str(__version__)
+
+
+def meta(total: float) -> dict[str, t.Any]:
+    return {
+        "machine": machine(), "latency": "realistic", "workers": WORKERS, "full": full(), "sizes": sizes(),
+        "total_s": round(total, 1), "commit": git_commit(), "ansible_core": ansible_version(),
+        "collections_path": os.environ.get("ANSIBLE_COLLECTIONS_PATH", ""),
+        # Names only: a user's ANSIBLE_* settings (say, pipelining) change what is measured.
+        "ansible_env": sorted(key for key in os.environ if key.startswith("ANSIBLE_") and key != "ANSIBLE_COLLECTIONS_PATH"),
+    }
+
+
+def run_all(bench: Bench) -> None:
+    for n in sizes():
+        bench.size(n, baselines=full() or n == min(sizes()))
+
+
+def summarize(bench: Bench, out: Path, total: float) -> int:
+    results, problems = report.write(out, bench.records, meta(total))
+    print("\n" + report.table(bench.records) + "\n")
+    for line in report.target_lines(results):
+        print(line)
+    for result in results:
+        if result["passed"] is False:
+            print("MISSED: %s (%s)" % (result["target"], result["detail"]))
+    for problem in problems:
+        print("PROBLEM: %s" % problem)
+    print(write_chart(out / "chart.png", bench.records))
+    print("results: %s, %s; total %.0f s" % (out / "results.json", out / "results.md", total))
+    return 0
+
+
+def main() -> int:
+    out = out_dir()
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    work = out / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    sandbox = Sandbox(sandbox_dir(), out / "logs" / "sandbox.log")
+    bench = Bench(sandbox, work, out / "logs")
+    started = time.monotonic()
+    bench.note("benchmark sandbox in %s (API only, latency realistic, %d workers); sizes %s%s" % (
+        sandbox.directory, WORKERS, sizes(), ", BENCH_FULL" if full() else ""))
+    try:
+        sandbox.start(latency="realistic", workers=WORKERS)
+        run_all(bench)
+    except SandboxError as exc:
+        print("bench: %s" % exc, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted; reporting what was measured", file=sys.stderr)
+    finally:
+        sandbox.stop()
+    return summarize(bench, out, time.monotonic() - started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
