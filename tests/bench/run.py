@@ -9,7 +9,7 @@ Environment:
   BENCH_SANDBOX_DIR, BENCH_API_PORT, BENCH_API_HTTP_PORT, BENCH_PORT_BASE: the benchmark's
                       sandbox (default .build/bench-sandbox, ports 18543, 18180, 12000+)
 The collection comes from ANSIBLE_COLLECTIONS_PATH (the Makefile points it at the installed
-artifact). Writes results.json, results.md and chart.png; exits 0 even when a target is missed
+artifact), copied once at the start so that every phase measures the same code. Writes results.json, results.md and chart.png; exits 0 even when a target is missed
 (it is a report), printing a MISSED line for each.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
@@ -29,6 +30,8 @@ from chart import write_chart
 from phases import Bench
 
 WORKERS = 2
+# What Ansible needs of the collection (a source tree also holds .venv, .build, tests...).
+COLLECTION_CONTENT = ("MANIFEST.json", "FILES.json", "galaxy.yml", "meta", "plugins", "roles")
 
 
 def sizes() -> list[int]:
@@ -60,14 +63,33 @@ def ansible_version() -> str:
     return str(__version__)
 
 
-def meta(total: float) -> dict[str, t.Any]:
+def meta(total: float, collection: str) -> dict[str, t.Any]:
     return {
         "machine": machine(), "latency": "realistic", "workers": WORKERS, "full": full(), "sizes": sizes(),
         "total_s": round(total, 1), "commit": git_commit(), "ansible_core": ansible_version(),
-        "collections_path": os.environ.get("ANSIBLE_COLLECTIONS_PATH", ""),
+        "collection": collection,
         # Names only: a user's ANSIBLE_* settings (say, pipelining) change what is measured.
         "ansible_env": sorted(key for key in os.environ if key.startswith("ANSIBLE_") and key != "ANSIBLE_COLLECTIONS_PATH"),
     }
+
+
+def pin_collection(work: Path) -> str:
+    """Copy glassdome.mailcow from ANSIBLE_COLLECTIONS_PATH and use the copy: a rebuild of the
+    installed artifact during the run (make collection) must not change or break what is measured."""
+    for entry in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep):
+        source = Path(entry) / "ansible_collections" / "glassdome" / "mailcow"
+        if entry and (source / "plugins").is_dir():
+            target = work / "collections" / "ansible_collections" / "glassdome" / "mailcow"
+            shutil.rmtree(target, ignore_errors=True)
+            target.mkdir(parents=True)
+            for name in COLLECTION_CONTENT:
+                if (source / name).is_dir():
+                    shutil.copytree(source / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+                elif (source / name).is_file():
+                    shutil.copy2(source / name, target / name)
+            os.environ["ANSIBLE_COLLECTIONS_PATH"] = str(work / "collections")
+            return str(source.resolve())
+    return "(not found in ANSIBLE_COLLECTIONS_PATH: Ansible's default search path)"
 
 
 def run_all(bench: Bench) -> None:
@@ -75,8 +97,8 @@ def run_all(bench: Bench) -> None:
         bench.size(n, baselines=full() or n == min(sizes()))
 
 
-def summarize(bench: Bench, out: Path, total: float) -> int:
-    results, problems = report.write(out, bench.records, meta(total))
+def summarize(bench: Bench, out: Path, total: float, collection: str) -> int:
+    results, problems = report.write(out, bench.records, meta(total, collection))
     print("\n" + report.table(bench.records) + "\n")
     for line in report.target_lines(results):
         print(line)
@@ -95,9 +117,11 @@ def main() -> int:
     (out / "logs").mkdir(parents=True, exist_ok=True)
     work = out / "work"
     work.mkdir(parents=True, exist_ok=True)
+    collection = pin_collection(work)
     sandbox = Sandbox(sandbox_dir(), out / "logs" / "sandbox.log")
     bench = Bench(sandbox, work, out / "logs")
     started = time.monotonic()
+    bench.note("glassdome.mailcow from %s (a copy of it)" % collection)
     bench.note("benchmark sandbox in %s (API only, latency realistic, %d workers); sizes %s%s" % (
         sandbox.directory, WORKERS, sizes(), ", BENCH_FULL" if full() else ""))
     try:
@@ -110,7 +134,7 @@ def main() -> int:
         print("bench: interrupted; reporting what was measured", file=sys.stderr)
     finally:
         sandbox.stop()
-    return summarize(bench, out, time.monotonic() - started)
+    return summarize(bench, out, time.monotonic() - started, collection)
 
 
 if __name__ == "__main__":
