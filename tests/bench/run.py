@@ -2,15 +2,16 @@
 """`make bench`: the role against its baselines and the floor, on the benchmark's own sandbox.
 
 Environment:
-  BENCH_FULL=1        baselines (a) and (b) at N = 1000 too (adds about a quarter of an hour)
+  BENCH_FULL=1        baselines (a) and (b) at N = 1000 too (adds about 45 minutes on 2 cores)
   BENCH_N=100,1000    the sizes to run (default 100,1000); baselines run at the smallest, and
                       at every size with BENCH_FULL=1
   BENCH_OUT=DIR       where results go (default bench-results/ at the repository root)
   BENCH_SANDBOX_DIR, BENCH_API_PORT, BENCH_API_HTTP_PORT, BENCH_PORT_BASE: the benchmark's
                       sandbox (default .build/bench-sandbox, ports 18543, 18180, 12000+)
 The collection comes from ANSIBLE_COLLECTIONS_PATH (the Makefile points it at the installed
-artifact), copied once at the start so that every phase measures the same code. Writes results.json, results.md and chart.png; exits 0 even when a target is missed
-(it is a report), printing a MISSED line for each.
+artifact), copied once at the start so that every phase measures the same code.
+Writes results.json, results.md and chart.png; exits 0 even when a target is missed (it is a
+report), printing a MISSED line for each.
 """
 
 from __future__ import annotations
