@@ -217,12 +217,14 @@ action:
   type: str
   sample: created
 mailboxes:
-  description: With O(mailboxes), one result per mailbox named or purged, in that order.
+  description:
+    - With O(mailboxes), one result per mailbox that was (or in check mode would be) created, updated or deleted,
+      in list order, purged ones last.
+    - Unchanged mailboxes are counted in RV(summary) only, which keeps the result small on big domains.
   returned: success, bulk form
   type: list
   elements: dict
   sample:
-    - {address: alice@example.org, action: unchanged, changed: false}
     - {address: dave@example.org, action: created, changed: true}
     - {address: old@example.org, action: deleted, changed: true}
 summary:

@@ -94,6 +94,9 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
                {"local_part": "d", "password": "Pw-123456"}, {"local_part": "e", "password": "Pw-123456"}]
     result = many(mailcow, domain="example.org", purge=True, mailboxes=[params(**e) for e in entries])
     assert result["summary"] == {"created": 2, "updated": 2, "deleted": 2, "unchanged": 1}
+    assert [(m["address"], m["action"]) for m in result["mailboxes"]] == [
+        ("a@example.org", "updated"), ("b@example.org", "updated"), ("d@example.org", "created"), ("e@example.org", "created"),
+        ("old1@example.org", "deleted"), ("old2@example.org", "deleted")]
     assert set(result["diff"]["before"]) == {"a@example.org", "b@example.org", "old1@example.org", "old2@example.org"}
 
 
