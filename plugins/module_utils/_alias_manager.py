@@ -14,11 +14,9 @@ import typing as t
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import apply_plans, get_normalized, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, plan_entries, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-
-ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
-
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, default_domain=params.get("domain"))
@@ -38,53 +36,16 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     if not params.get("domain"):
         raise MailcowOptionError("domain is required with aliases")
     domain = ascii_domain(params["domain"])
-    desireds = _desired_list(params["aliases"], domain)
-    existing = {raw_alias["address"].lower(): raw_alias for raw_alias in (normalize(raw) for raw in list_aliases(client, domain))}
-    plans = []
-    for index, desired in enumerate(desireds):
-        try:
-            plans.append(plan(desired, existing.get(desired.key)))
-        except MailcowOptionError as exc:
-            # Every entry is planned before anything is written, so nothing is half-done.
-            raise MailcowOptionError("aliases[%d]: %s" % (index, exc)) from None
+    desireds = validate_entries(params["aliases"], domain, kind="aliases", parse=desired_from_params, key=_key)
+    existing = {alias["address"].lower(): alias for alias in (normalize(raw) for raw in list_aliases(client, domain))}
+    plans = plan_entries(desireds, existing, plan, kind="aliases", key=_key)
     if params.get("purge"):
         named = {d.key for d in desireds}
         plans += [Plan(alias["address"], "delete", alias, None, id=alias["id"]) for key, alias in sorted(existing.items()) if key not in named]
-    changed = any(p.changed for p in plans)
-    if changed and not check_mode:
+    if any(p.changed for p in plans) and not check_mode:
         apply_plans(client, plans, concurrency=max(1, params.get("concurrency") or 1))
-    return _many_result(plans, changed, diff)
+    return bulk_result(plans, kind="aliases", diff=diff, before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
 
 
-def _desired_list(entries: list[dict[str, t.Any]], domain: str) -> list[Desired]:
-    """Validate every entry before anything is read or written; an error names the entry and the field."""
-    desireds = []
-    seen: dict[str, int] = {}
-    for index, entry in enumerate(entries):
-        label = entry.get("address") or entry.get("local_part") or "?"
-        where = "aliases[%d] (%s)" % (index, label)
-        if entry.get("address") and entry.get("local_part"):
-            raise MailcowOptionError("%s: give address or local_part, not both" % where)
-        desired = desired_from_params(entry, default_domain=domain, where=where)
-        if desired.domain != domain:
-            raise MailcowOptionError("%s: address is not in domain %s" % (where, domain))
-        if desired.key in seen:
-            raise MailcowOptionError("%s: %s is listed twice (also aliases[%d])" % (where, desired.address, seen[desired.key]))
-        seen[desired.key] = index
-        desireds.append(desired)
-    return desireds
-
-
-def _many_result(plans: list[Plan], changed: bool, diff: bool) -> dict[str, t.Any]:
-    items: list[dict[str, t.Any]] = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": p.changed} for p in plans]
-    summary = {word: 0 for word in ACTION_WORDS.values()}
-    for item in items:
-        summary[item["action"]] += 1
-    result: dict[str, t.Any] = {"changed": changed, "aliases": items, "summary": summary}
-    if diff:
-        changed_plans = [p for p in plans if p.changed]
-        result["diff"] = {
-            "before": {p.address: compared_view(p.before) for p in changed_plans if p.before},
-            "after": {p.address: compared_view(p.after) for p in changed_plans if p.after},
-        }
-    return result
+def _key(desired: Desired) -> str:
+    return desired.key

@@ -293,12 +293,14 @@ action:
   type: str
   sample: updated
 aliases:
-  description: With O(aliases), one result per alias named or purged, in that order.
+  description:
+    - With O(aliases), one result per alias that was (or in check mode would be) created, updated or deleted,
+      in list order, purged ones last.
+    - Unchanged aliases are counted in RV(summary) only.
   returned: success, bulk form
   type: list
   elements: dict
   sample:
-    - {address: info@example.org, action: unchanged, changed: false}
     - {address: postmaster@example.org, action: created, changed: true}
     - {address: old@example.org, action: deleted, changed: true}
 summary:

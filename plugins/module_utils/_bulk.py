@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: the bulk forms' shared steps (entries in, results out).
+
+mailcow_mailbox ``mailboxes:`` and mailcow_alias ``aliases:`` take a whole domain's objects: every
+entry is validated and planned before anything is written, errors name the entry and the field,
+and the result counts every action while listing only the objects that change.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+
+ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
+
+
+def _address(desired: t.Any) -> t.Any:
+    return desired.address
+
+
+def validate_entries(
+    entries: list[dict[str, t.Any]], domain: str, *, kind: str, parse: t.Callable[..., t.Any], key: t.Callable[[t.Any], t.Any] = _address
+) -> list[t.Any]:
+    """Each entry parsed with ``parse(entry, default_domain=, where=)``, in ``domain``, named once."""
+    desireds = []
+    seen: dict[t.Any, int] = {}
+    for index, entry in enumerate(entries):
+        where = "%s[%d] (%s)" % (kind, index, entry.get("address") or entry.get("local_part") or "?")
+        if entry.get("address") and entry.get("local_part"):
+            raise MailcowOptionError("%s: give address or local_part, not both" % where)
+        desired = parse(entry, default_domain=domain, where=where)
+        if desired.domain != domain:
+            raise MailcowOptionError("%s: address is not in domain %s" % (where, domain))
+        if key(desired) in seen:
+            raise MailcowOptionError("%s: %s is listed twice (also %s[%d])" % (where, desired.address, kind, seen[key(desired)]))
+        seen[key(desired)] = index
+        desireds.append(desired)
+    return desireds
+
+
+def plan_entries(
+    desireds: list[t.Any], existing: dict[t.Any, t.Any], plan: t.Callable[[t.Any, t.Any], t.Any], *, kind: str,
+    key: t.Callable[[t.Any], t.Any] = _address,
+) -> list[t.Any]:
+    """One plan per entry; every entry is planned before anything is written, so nothing is half-done."""
+    plans = []
+    for index, desired in enumerate(desireds):
+        try:
+            plans.append(plan(desired, existing.get(key(desired))))
+        except MailcowOptionError as exc:
+            raise MailcowOptionError("%s[%d]: %s" % (kind, index, exc)) from None
+    return plans
+
+
+def bulk_result(
+    plans: list[t.Any], *, kind: str, diff: bool, before_view: t.Callable[[t.Any], t.Any], after_view: t.Callable[[t.Any], t.Any]
+) -> dict[str, t.Any]:
+    """``changed``, per-object results for what changes, ``summary`` counts, and the diff."""
+    changed_plans = [p for p in plans if p.changed]
+    summary = {word: 0 for word in ACTION_WORDS.values()}
+    for p in plans:
+        summary[ACTION_WORDS[p.action]] += 1
+    # Unchanged objects are only counted: Ansible masks every no_log value (each mailbox's password)
+    # in every returned string, which costs N x N on a domain of thousands and reads as noise.
+    items = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": True} for p in changed_plans]
+    result: dict[str, t.Any] = {"changed": bool(changed_plans), kind: items, "summary": summary}
+    if diff:
+        result["diff"] = {
+            "before": {p.address: before_view(p) for p in changed_plans if p.before},
+            "after": {p.address: after_view(p) for p in changed_plans if p.after},
+        }
+    return result
