@@ -73,3 +73,15 @@ def bulk_result(
             "after": {p.address: after_view(p) for p in changed_plans if p.after},
         }
     return result
+
+
+def slim_invocation(params: dict[str, t.Any], kind: str) -> dict[str, t.Any]:
+    """The ``invocation`` to return for a bulk run: the options with the entry list counted, not echoed.
+
+    Ansible echoes every option back and masks every no_log value in it: for thousands of entries
+    with passwords that is hundreds of KiB and N x N string replacements on every run.
+    """
+    entries = params.get(kind)
+    if entries is None:
+        return {"module_args": params}
+    return {"module_args": dict(params, **{kind: "(%d entries, not echoed)" % len(entries)})}

@@ -317,6 +317,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, api_argspec, api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import slim_invocation
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 
 
@@ -351,7 +352,7 @@ def main() -> None:
             result = manage_one(client, params, check_mode=module.check_mode, diff=module._diff)
     except MailcowError as exc:
         module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(**result)
+    module.exit_json(invocation=slim_invocation(module.params, "aliases"), **result)
 
 
 if __name__ == "__main__":

@@ -240,6 +240,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client, mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import slim_invocation
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
 
@@ -276,7 +277,7 @@ def main() -> None:
             result = manage_one(client, params, check_mode=module.check_mode, diff=module._diff)
     except MailcowError as exc:
         module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(**result)
+    module.exit_json(invocation=slim_invocation(module.params, "mailboxes"), **result)
 
 
 if __name__ == "__main__":

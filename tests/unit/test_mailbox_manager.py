@@ -119,3 +119,11 @@ def test_bulk_missing_password_for_new_mailbox_fails_before_writing(mailcow) -> 
     with pytest.raises(MailcowOptionError, match=r"mailboxes\[1\]: password is required to create mailbox new@example.org"):
         many(mailcow, domain="example.org", mailboxes=[params(local_part="a", quota=1), params(local_part="new")])
     assert [s[0] for s in mailcow.seen] == ["GET"]
+
+
+def test_slim_invocation_counts_entries_instead_of_echoing_them() -> None:
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import slim_invocation
+
+    params = {"domain": "example.org", "mailboxes": [{"local_part": "a", "password": "Secret-1"}] * 3}
+    assert slim_invocation(params, "mailboxes") == {"module_args": {"domain": "example.org", "mailboxes": "(3 entries, not echoed)"}}
+    assert slim_invocation({"address": "a@example.org", "mailboxes": None}, "mailboxes") == {"module_args": {"address": "a@example.org", "mailboxes": None}}
