@@ -44,8 +44,6 @@ else:
 USER_AGENT = "glassdome.mailcow"
 RETRY_STATUSES = frozenset((502, 503, 504))
 EXISTS_KEYS = frozenset(("object_exists", "domain_exists", "is_alias_or_mailbox", "is_alias"))
-# Answers that are successes but mean "nothing was done": Mailcow's generic object replies.
-GENERIC_SUCCESS = "Task completed"
 
 
 def normalize_base_url(api_url: str) -> str:
@@ -92,7 +90,6 @@ class MailcowClient:
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
-        self.request_count = 0
         self._session = requests.Session()
         # Mailcow's MCSESSID cookie carries the authentication; replaying it would bypass the key.
         self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
@@ -155,18 +152,17 @@ class MailcowClient:
         if body is not None:
             # requests sets Content-Type: application/json; without it Mailcow ignores the body.
             kwargs["json"] = body
-        self.request_count += 1
         try:
             return self._session.request(method, url, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise MailcowTLSError(
                 "TLS verification of %s failed: %s. Point ca_path (MAILCOW_CA_PATH) at the CA that signed "
-                "the server certificate, or set validate_certs=false for a test server" % (self._origin(), _root_cause(exc)),
+                "the server certificate, or set validate_certs=false for a test server" % (self.base_url, _root_cause(exc)),
                 method=method, path=path,
             ) from None
         except requests.exceptions.Timeout as exc:
             error = MailcowTransportError(
-                "Mailcow API at %s did not answer within %s seconds (%s %s)" % (self._origin(), self.timeout, method, path),
+                "Mailcow API at %s did not answer within %s seconds (%s %s)" % (self.base_url, self.timeout, method, path),
                 method=method, path=path,
             )
             error.not_sent = isinstance(exc, requests.exceptions.ConnectTimeout)  # type: ignore[attr-defined]
@@ -174,17 +170,14 @@ class MailcowClient:
         except requests.exceptions.ConnectionError as exc:
             cause = _root_cause(exc)
             error = MailcowTransportError(
-                "cannot connect to Mailcow API at %s: %s" % (self._origin(), cause), method=method, path=path
+                "cannot connect to Mailcow API at %s: %s" % (self.base_url, cause), method=method, path=path
             )
             error.not_sent = _never_sent(exc)  # type: ignore[attr-defined]
             raise error from None
         except requests.exceptions.RequestException as exc:
             raise MailcowTransportError(
-                "request to Mailcow API at %s failed: %s" % (self._origin(), _root_cause(exc)), method=method, path=path
+                "request to Mailcow API at %s failed: %s" % (self.base_url, _root_cause(exc)), method=method, path=path
             ) from None
-
-    def _origin(self) -> str:
-        return self.base_url
 
     def _parse(self, method: str, path: str, response: t.Any) -> t.Any:
         status = response.status_code
@@ -203,7 +196,7 @@ class MailcowClient:
         if data is _NOT_JSON:
             raise MailcowTransportError(
                 "Mailcow API at %s answered %s %s with something that is not JSON (%s): %s. Is api_url the Mailcow "
-                "server and not a proxy or another site?" % (self._origin(), method, path, response.headers.get("Content-Type", "?"), _snippet(text)),
+                "server and not a proxy or another site?" % (self.base_url, method, path, response.headers.get("Content-Type", "?"), _snippet(text)),
                 method=method, path=path, status=status,
             )
         if isinstance(data, dict) and data.get("type") == "error":

@@ -53,11 +53,6 @@ def get_normalized(client: MailcowClient, address: str) -> dict[str, t.Any] | No
     return normalize(raw) if raw else None
 
 
-def apply_plan(client: MailcowClient, plan: Plan) -> None:
-    """Carry out one plan with the fewest requests."""
-    apply_plans(client, [plan], concurrency=1)
-
-
 def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> None:
     """Carry out many plans: deletes in one request, equal edits in one request, adds in parallel.
 
