@@ -18,6 +18,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACT
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
+
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, default_domain=params.get("domain"))
     the_plan = plan(desired, get_normalized(client, desired.address))

@@ -24,6 +24,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import 
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import apply_plans, get_normalized, list_mailboxes
 
+
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, default_domain=params.get("domain"))
     the_plan = plan(desired, get_normalized(client, desired.address), purge_tags=params.get("purge_tags", True))
