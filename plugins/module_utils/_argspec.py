@@ -36,6 +36,20 @@ def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
     )
 
 
+def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dict[str, dict[str, t.Any]]:
+    """A module that manages one object (``entry`` options at top level) or a domain's list of them (``kind``)."""
+    state = {"type": "str", "choices": ["present", "absent"], "default": "present"}
+    spec = dict(api_argspec(), **entry)
+    spec.update({
+        "state": state,
+        "domain": {"type": "str"},
+        kind: {"type": "list", "elements": "dict", "options": dict(entry, state=state)},
+        "purge": {"type": "bool", "default": False},
+        "concurrency": {"type": "int", "default": 4},
+    })
+    return spec
+
+
 def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:
     """Options describing one mailbox; used at top level and in each entry of the bulk form."""
     spec: dict[str, dict[str, t.Any]] = {

@@ -10,9 +10,14 @@ and the result counts every action while listing only the objects that change.
 
 from __future__ import annotations
 
+import os
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
 
 ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
 
@@ -85,3 +90,24 @@ def slim_invocation(params: dict[str, t.Any], kind: str) -> dict[str, t.Any]:
     if entries is None:
         return {"module_args": params}
     return {"module_args": dict(params, **{kind: "(%d entries, not echoed)" % len(entries)})}
+
+
+def constraints(kind: str) -> dict[str, t.Any]:
+    """AnsibleModule keywords of a single-or-bulk module: one object by address or local_part, or a list."""
+    return {
+        "mutually_exclusive": [("address", "local_part"), (kind, "address"), (kind, "local_part")],
+        "required_one_of": [("address", "local_part", kind)],
+    }
+
+
+def run(module: AnsibleModule, kind: str, manage_one: t.Callable[..., dict[str, t.Any]], manage_many: t.Callable[..., dict[str, t.Any]]) -> None:
+    """main() of a single-or-bulk module: the form the options ask for, failures mapped once."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    params = dict(module.params, domain=module.params["domain"] or os.environ.get("MAILCOW_DOMAIN"))
+    manage = manage_many if params[kind] is not None else manage_one
+    try:
+        result = manage(api_client(params), params, check_mode=module.check_mode, diff=module._diff)
+    except MailcowError as exc:
+        module.fail_json(msg=str(exc), **exc.to_result())
+    module.exit_json(invocation=slim_invocation(module.params, kind), **result)

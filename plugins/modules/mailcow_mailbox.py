@@ -234,50 +234,17 @@ summary:
   sample: {created: 1, updated: 0, deleted: 1, unchanged: 1}
 """
 
-import os
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client, mailbox_attr_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import slim_invocation
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
-
-
-def argument_spec() -> dict:
-    entry = dict(mailbox_attr_argspec(), state={"type": "str", "choices": ["present", "absent"], "default": "present"})
-    spec = dict(api_argspec(), **mailbox_attr_argspec())
-    spec.update(
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        domain={"type": "str"},
-        purge_tags={"type": "bool", "default": True},
-        mailboxes={"type": "list", "elements": "dict", "options": entry},
-        purge={"type": "bool", "default": False},
-        concurrency={"type": "int", "default": 4},
-    )
-    return spec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import constraints, run
 
 
 def main() -> None:
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=[("address", "local_part"), ("mailboxes", "address"), ("mailboxes", "local_part")],
-        required_one_of=[("address", "local_part", "mailboxes")],
-        supports_check_mode=True,
-    )
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    params = dict(module.params, domain=module.params["domain"] or os.environ.get("MAILCOW_DOMAIN"))
-    try:
-        client = api_client(params)
-        if params["mailboxes"] is not None:
-            result = manage_many(client, params, check_mode=module.check_mode, diff=module._diff)
-        else:
-            result = manage_one(client, params, check_mode=module.check_mode, diff=module._diff)
-    except MailcowError as exc:
-        module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(invocation=slim_invocation(module.params, "mailboxes"), **result)
+    spec = dict(single_or_bulk_argspec(mailbox_attr_argspec(), "mailboxes"), purge_tags={"type": "bool", "default": True})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **constraints("mailboxes"))
+    run(module, "mailboxes", manage_one, manage_many)
 
 
 if __name__ == "__main__":
