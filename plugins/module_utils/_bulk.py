@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import typing as t
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
 
@@ -101,13 +100,11 @@ def constraints(kind: str) -> dict[str, t.Any]:
 
 
 def run(module: AnsibleModule, kind: str, manage_one: t.Callable[..., dict[str, t.Any]], manage_many: t.Callable[..., dict[str, t.Any]]) -> None:
-    """main() of a single-or-bulk module: the form the options ask for, failures mapped once."""
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    """main() of a single-or-bulk module: the form the options ask for; entries counted, not echoed."""
     params = dict(module.params, domain=module.params["domain"] or os.environ.get("MAILCOW_DOMAIN"))
     manage = manage_many if params[kind] is not None else manage_one
-    try:
-        result = manage(api_client(params), params, check_mode=module.check_mode, diff=module._diff)
-    except MailcowError as exc:
-        module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(invocation=slim_invocation(module.params, kind), **result)
+
+    def task(client: t.Any, params: dict[str, t.Any]) -> dict[str, t.Any]:
+        return dict(manage(client, params, check_mode=module.check_mode, diff=module._diff), invocation=slim_invocation(module.params, kind))
+
+    run_api_module(module, task, params=params)

@@ -133,14 +133,14 @@ aliases:
       sample: {id: 189, address: info@example.org, goto: alice@example.org, active: 1, sender_allowed: 0}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import normalize, split_alias_address
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_alias, list_aliases
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
 def find(client: MailcowClient, params: dict) -> list:
@@ -156,13 +156,7 @@ def find(client: MailcowClient, params: dict) -> list:
 def main() -> None:
     spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": True})
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        aliases = find(api_client(module.params), module.params)
-    except MailcowError as exc:
-        module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(changed=False, aliases=aliases)
+    run_api_module(module, lambda client, params: {"changed": False, "aliases": find(client, params)})
 
 
 if __name__ == "__main__":

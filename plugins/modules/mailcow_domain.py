@@ -307,23 +307,16 @@ mailboxes_deleted:
   sample: [alice@old.example, bob@old.example]
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client, domain_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, domain_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_manager import manage
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
 def main() -> None:
     module = AnsibleModule(argument_spec=dict(api_argspec(), **domain_argspec()), supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        result = manage(api_client(module.params), module.params, check_mode=module.check_mode, diff=module._diff)
-    except MailcowError as exc:
-        module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(**result)
+    run_api_module(module, lambda client, params: manage(client, params, check_mode=module.check_mode, diff=module._diff))
 
 
 if __name__ == "__main__":

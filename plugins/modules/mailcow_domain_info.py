@@ -138,14 +138,14 @@ domains:
       sample: {domain_name: example.org, max_quota_for_domain: 4294967296, active: 1, rl: {value: "10", frame: s}}
 """
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import list_domains
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
 def find(client: MailcowClient, params: dict) -> list:
@@ -162,13 +162,7 @@ def find(client: MailcowClient, params: dict) -> list:
 def main() -> None:
     spec = dict(api_argspec(), domain={"type": "str"}, include_raw={"type": "bool", "default": True})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
-    try:
-        domains = find(api_client(module.params), module.params)
-    except MailcowError as exc:
-        module.fail_json(msg=str(exc), **exc.to_result())
-    module.exit_json(changed=False, domains=domains)
+    run_api_module(module, lambda client, params: {"changed": False, "domains": find(client, params)})
 
 
 if __name__ == "__main__":
