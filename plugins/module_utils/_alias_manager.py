@@ -45,7 +45,8 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += [Plan(alias["address"], "delete", alias, None, id=alias["id"]) for key, alias in sorted(existing.items()) if key not in named]
     if any(p.changed for p in plans) and not check_mode:
         apply_plans(client, plans, concurrency=max(1, params.get("concurrency") or 1))
-    return bulk_result(plans, kind="aliases", diff=diff, before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
+    return bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode,
+                       before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
 
 
 def _key(desired: Desired) -> str:

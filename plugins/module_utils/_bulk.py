@@ -60,9 +60,10 @@ def plan_entries(
 
 
 def bulk_result(
-    plans: list[t.Any], *, kind: str, diff: bool, before_view: t.Callable[[t.Any], t.Any], after_view: t.Callable[[t.Any], t.Any]
+    plans: list[t.Any], *, kind: str, diff: bool, before_view: t.Callable[[t.Any], t.Any], after_view: t.Callable[[t.Any], t.Any],
+    check_mode: bool = False,
 ) -> dict[str, t.Any]:
-    """``changed``, per-object results for what changes, ``summary`` counts, and the diff."""
+    """``changed``, per-object results for what changes, ``summary`` counts, ``msg`` in words, and one diff per changed object."""
     changed_plans = [p for p in plans if p.changed]
     summary = {word: 0 for word in ACTION_WORDS.values()}
     for p in plans:
@@ -70,13 +71,41 @@ def bulk_result(
     # Unchanged objects are only counted: Ansible masks every no_log value (each mailbox's password)
     # in every returned string, which costs N x N on a domain of thousands and reads as noise.
     items = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": True} for p in changed_plans]
-    result: dict[str, t.Any] = {"changed": bool(changed_plans), kind: items, "summary": summary}
+    result: dict[str, t.Any] = {"changed": bool(changed_plans), kind: items, "summary": summary, "msg": summary_sentence(plans, check_mode=check_mode)}
     if diff:
-        result["diff"] = {
-            "before": {p.address: before_view(p) for p in changed_plans if p.before},
-            "after": {p.address: after_view(p) for p in changed_plans if p.after},
-        }
+        # A list of diffs, one per object, each headed by the object's address: Ansible shows each as its own hunk.
+        result["diff"] = [
+            {"before_header": p.address, "after_header": p.address, "before": before_view(p) if p.before else {}, "after": after_view(p) if p.after else {}}
+            for p in changed_plans
+        ]
     return result
+
+
+SENTENCE_VERBS = (("create", "created", "would create"), ("update", "updated", "would update"), ("delete", "deleted", "would delete"))
+NAMED_IN_SENTENCE = 10
+
+
+def summary_sentence(plans: list[t.Any], *, check_mode: bool = False) -> str:
+    """What a bulk run did (or, in check mode, would do), in words: "created 2 (dave, erin), deleted 1 (old), 9 unchanged".
+
+    Objects are named by local part (the domain is the module's), the first ten of each action, then "and N more".
+    """
+    parts = []
+    for action, done, would in SENTENCE_VERBS:
+        names = [_short_name(p.address) for p in plans if p.action == action]
+        if names:
+            shown = ", ".join(names[:NAMED_IN_SENTENCE]) + (", and %d more" % (len(names) - NAMED_IN_SENTENCE) if len(names) > NAMED_IN_SENTENCE else "")
+            parts.append("%s %d (%s)" % (would if check_mode else done, len(names), shown))
+    unchanged = sum(1 for p in plans if p.action == "none")
+    if not parts:
+        return "no change (%d unchanged)" % unchanged if unchanged else "no change (none listed)"
+    return ", ".join(parts) + (", %d unchanged" % unchanged if unchanged else "")
+
+
+def _short_name(address: str) -> str:
+    """The local part of an address; the whole address for a catch-all (@domain)."""
+    local = address.rpartition("@")[0]
+    return local or address
 
 
 def slim_invocation(params: dict[str, t.Any], kind: str) -> dict[str, t.Any]:

@@ -49,4 +49,5 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
     if any(p.changed for p in plans) and not check_mode:
         apply_plans(client, plans, concurrency=max(1, params.get("concurrency") or 1))
-    return bulk_result(plans, kind="mailboxes", diff=diff, before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
+    return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode,
+                       before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])

@@ -32,8 +32,8 @@ attributes:
   diff_mode:
     support: full
     details:
-      - The single form shows the alias's settings before and after; the bulk form shows them for every alias
-        that changes, keyed by address.
+      - The single form shows the alias's settings before and after; the bulk form gives one diff per alias
+        that changes, headed by its address.
   idempotent:
     support: full
     details:
@@ -308,6 +308,13 @@ summary:
   returned: success, bulk form
   type: dict
   sample: {created: 1, updated: 0, deleted: 1, unchanged: 1}
+msg:
+  description:
+    - With O(aliases), what was done in words, naming the aliases by local part (the first ten of each action, then a count).
+    - In check mode the verbs read C(would create), C(would update), C(would delete).
+  returned: success, bulk form
+  type: str
+  sample: created 1 (sales), deleted 1 (old), 4 unchanged
 """
 
 from ansible.module_utils.basic import AnsibleModule

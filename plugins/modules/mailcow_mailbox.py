@@ -29,7 +29,9 @@ attributes:
     details: Check mode reads the mailboxes and predicts C(changed) and the diff exactly, without writing.
   diff_mode:
     support: full
-    details: Passwords never appear in a diff; a password that would be set shows as C((set)).
+    details:
+      - Passwords never appear in a diff; a password that would be set shows as C((set)).
+      - The bulk form gives one diff per mailbox that changes, headed by its address.
   idempotent:
     support: partial
     details: Idempotent, except with O(update_password=always), which sets the password on every run
@@ -232,6 +234,13 @@ summary:
   returned: success, bulk form
   type: dict
   sample: {created: 1, updated: 0, deleted: 1, unchanged: 1}
+msg:
+  description:
+    - With O(mailboxes), what was done in words, naming the mailboxes by local part (the first ten of each action, then a count).
+    - In check mode the verbs read C(would create), C(would update), C(would delete).
+  returned: success, bulk form
+  type: str
+  sample: created 2 (dave, erin), updated 1 (alice), deleted 1 (old), 9 unchanged
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -159,14 +159,18 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
     result = many(mailcow, purge=True, aliases=entries)
     assert result["summary"] == {"created": 2, "updated": 3, "deleted": 2, "unchanged": 1}
     assert result["aliases"][1] == {"address": "b@example.org", "action": "updated", "changed": True}
-    assert set(result["diff"]["before"]) == {"a@example.org", "b@example.org", "trap@example.org", "old1@example.org", "old2@example.org"}
-    assert set(result["diff"]["after"]) == {"a@example.org", "b@example.org", "trap@example.org", "d@example.org", "e@example.org"}
+    assert {d["before_header"] for d in result["diff"] if d["before"]} == {"a@example.org", "b@example.org", "trap@example.org", "old1@example.org",
+                                                                           "old2@example.org"}
+    assert {d["after_header"] for d in result["diff"] if d["after"]} == {"a@example.org", "b@example.org", "trap@example.org", "d@example.org",
+                                                                         "e@example.org"}
+    assert result["msg"] == "created 2 (d, e), updated 3 (a, b, trap), deleted 2 (old1, old2), 1 unchanged"
 
 
 def test_bulk_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=listing(("a", "x@example.org"), ("old", "x@example.org")))
     result = many(mailcow, check_mode=True, purge=True, aliases=[params(local_part="a", goto=["y@example.org"]), params(local_part="n", goto_null=True)])
     assert result["changed"] and result["summary"] == {"created": 1, "updated": 1, "deleted": 1, "unchanged": 0}
+    assert result["msg"] == "would create 1 (n), would update 1 (a), would delete 1 (old)"
     assert [s[0] for s in mailcow.seen] == ["GET"]
 
 
@@ -174,7 +178,8 @@ def test_bulk_unchanged_makes_one_request(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)
     entries = [params(local_part="info", goto=["alice@example.org"]), params(local_part="team", goto=["ivan@example.org", "alice@example.org"])]
     result = many(mailcow, purge=True, aliases=entries)
-    assert not result["changed"] and result["summary"]["unchanged"] == 2 and result["diff"] == {"before": {}, "after": {}}
+    assert not result["changed"] and result["summary"]["unchanged"] == 2 and result["diff"] == []
+    assert result["msg"] == "no change (2 unchanged)"
     assert len(mailcow.seen) == 1
 
 

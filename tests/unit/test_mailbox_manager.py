@@ -97,13 +97,17 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
     assert [(m["address"], m["action"]) for m in result["mailboxes"]] == [
         ("a@example.org", "updated"), ("b@example.org", "updated"), ("d@example.org", "created"), ("e@example.org", "created"),
         ("old1@example.org", "deleted"), ("old2@example.org", "deleted")]
-    assert set(result["diff"]["before"]) == {"a@example.org", "b@example.org", "old1@example.org", "old2@example.org"}
+    assert [(d["before_header"], bool(d["before"]), bool(d["after"])) for d in result["diff"]] == [
+        ("a@example.org", True, True), ("b@example.org", True, True), ("d@example.org", False, True), ("e@example.org", False, True),
+        ("old1@example.org", True, False), ("old2@example.org", True, False)]
+    assert result["msg"] == "created 2 (d, e), updated 2 (a, b), deleted 2 (old1, old2), 1 unchanged"
 
 
 def test_bulk_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=listing("a", "old"))
     result = many(mailcow, check_mode=True, domain="example.org", purge=True, mailboxes=[params(local_part="a", quota=5)])
     assert result["changed"] and result["summary"]["deleted"] == 1 and result["summary"]["updated"] == 1
+    assert result["msg"] == "would update 1 (a), would delete 1 (old)"
 
 
 def test_bulk_rejects_bad_entry_naming_it_before_writing(mailcow) -> None:

@@ -1,0 +1,64 @@
+# -*- coding: utf-8 -*-
+# Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: bulk_entry_errors
+short_description: What is wrong with the entries of a mailbox or alias list, one short line per problem
+version_added: 0.1.0
+author:
+  - glassdome.mailcow contributors (@glassdome)
+description:
+  - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes))
+    or M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)) against that module's entry options - unknown fields
+    (with the closest known name), types and choices.
+  - Each problem names the entry by index and address and the field, for example
+    C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G').
+  - Values of secret fields (passwords) are never shown.
+  - The role M(glassdome.mailcow.mailboxes) uses it before any write.
+positional: kind, variable
+options:
+  _input:
+    description: The entries.
+    type: list
+    elements: dict
+    required: true
+  kind:
+    description: Which module's entries.
+    type: str
+    choices: [mailboxes, aliases]
+    required: true
+  variable:
+    description: The name used for the list in the messages; default C(mailcow_<kind>).
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: Check the entries before any write
+  ansible.builtin.fail:
+    msg: "{{ problems | join('\n') }}"
+  vars:
+    problems: "{{ mailcow_mailboxes | glassdome.mailcow.bulk_entry_errors('mailboxes') }}"
+  when: problems | length > 0
+"""
+
+RETURN = r"""
+_value:
+  description: One string per problem; empty when every entry is well formed.
+  type: list
+  elements: str
+"""
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_checks import entry_errors
+
+
+class FilterModule:
+    """The bulk_entry_errors filter."""
+
+    def filters(self) -> dict[str, t.Callable[..., t.Any]]:
+        return {"bulk_entry_errors": entry_errors}

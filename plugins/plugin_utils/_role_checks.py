@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: the mailboxes role's checks of its variables, run on the controller.
+
+Each check returns short sentences (empty when all is well) that name the variable, the entry
+(index and address) and the field, so that a typo reads as one line instead of a spec dump.
+Secrets (no_log fields such as passwords) are never echoed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing as t
+
+from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, mailbox_attr_argspec
+
+STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
+ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {"mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec}
+EXPECTED = {
+    "int": "a whole number",
+    "bool": "true or false",
+    "str": "a string",
+    "list": "a list",
+    "dict": "a mapping",
+}
+
+
+def closest(name: str, known: t.Iterable[str], prefix: str = "") -> str:
+    """`` (did you mean X?)`` for the known name closest to ``name``, or "" when none is close.
+
+    A common ``prefix`` is left out of the comparison, so that it does not make every name look close.
+    """
+    by_rest = {k[len(prefix):]: k for k in known if k.startswith(prefix)}
+    matches = difflib.get_close_matches(name[len(prefix):], sorted(by_rest), n=1, cutoff=0.6)
+    return " (did you mean %s?)" % by_rest[matches[0]] if matches else ""
+
+
+def unknown_vars(names: t.Iterable[str], known: t.Iterable[str], prefix: str = "mailcow_") -> list[str]:
+    """Each name that starts with ``prefix`` and is not ``known``, with the closest known name."""
+    known = set(known)
+    return ["%s%s" % (name, closest(name, known, prefix)) for name in sorted(set(names)) if name.startswith(prefix) and name not in known]
+
+
+def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
+    """What is wrong with the entries of a bulk list (``kind``: mailboxes or aliases), one line per problem."""
+    variable = variable or "mailcow_%s" % kind
+    if entries is None:
+        return []
+    if not isinstance(entries, list):
+        return ["%s must be a list of mappings, got %s" % (variable, type(entries).__name__)]
+    specs = dict(ENTRY_SPECS[kind](), state=STATE_SPEC)
+    errors: list[str] = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            errors.append("%s[%d]: must be a mapping (e.g. {local_part: ..., ...}), got %s" % (variable, index, type(entry).__name__))
+            continue
+        where = "%s[%d] (%s)" % (variable, index, entry.get("address") or entry.get("local_part") or "?")
+        errors.extend("%s: %s" % (where, problem) for problem in _field_problems(entry, specs))
+    return errors
+
+
+def _field_problems(entry: dict[str, t.Any], specs: dict[str, dict[str, t.Any]]) -> list[str]:
+    problems = []
+    for key, value in entry.items():
+        spec = specs.get(key)
+        if spec is None:
+            problems.append("unknown field %s%s" % (key, closest(str(key), specs)))
+        elif value is not None:
+            problem = _value_problem(key, value, spec)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _value_problem(key: str, value: t.Any, spec: dict[str, t.Any]) -> str:
+    kind = spec.get("type", "str")
+    shown = "(hidden)" if spec.get("no_log") else repr(value)
+    if kind == "str" and isinstance(value, (dict, list)):
+        return "%s must be a string, got %s" % (key, shown)
+    if kind != "raw":
+        try:
+            value = DEFAULT_TYPE_VALIDATORS[kind](value)
+        except (TypeError, ValueError):
+            unit = " of MiB (e.g. 1024 for 1 GiB)" if key.endswith("quota") else ""
+            return "%s must be %s%s, got %s" % (key, EXPECTED.get(kind, kind), unit, shown)
+    if kind == "list" and any(not isinstance(item, str) for item in value):
+        return "%s must be a list of strings, got %s" % (key, shown)
+    if spec.get("choices") and value not in spec["choices"]:
+        return "%s must be one of %s, got %s" % (key, ", ".join(spec["choices"]), shown)
+    return ""

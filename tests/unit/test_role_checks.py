@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The mailboxes role's checks of its variables (filters unknown_vars and bulk_entry_errors)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.glassdome.mailcow.plugins.filter.bulk_entry_errors import FilterModule as EntryFilters
+from ansible_collections.glassdome.mailcow.plugins.filter.unknown_vars import FilterModule as VarFilters
+
+unknown_vars = VarFilters().filters()["unknown_vars"]
+entry_errors = EntryFilters().filters()["bulk_entry_errors"]
+KNOWN = ["mailcow_domain", "mailcow_mailboxes", "mailcow_aliases", "mailcow_mailboxes_purge", "mailcow_api_url"]
+
+
+@pytest.mark.parametrize("names, expected", [
+    (["mailcow_mailbox"], ["mailcow_mailbox (did you mean mailcow_mailboxes?)"]),
+    (["mailcow_domian", "ansible_check_mode", "MAILCOW_API_KEY"], ["mailcow_domian (did you mean mailcow_domain?)"]),
+    (["mailcow_mailboxes_prge"], ["mailcow_mailboxes_prge (did you mean mailcow_mailboxes_purge?)"]),
+    (["mailcow_hostname"], ["mailcow_hostname"]),
+    (KNOWN + ["inventory_hostname"], []),
+])
+def test_unknown_vars_names_the_closest_known(names, expected) -> None:
+    assert unknown_vars(names, KNOWN) == expected
+
+
+def test_entry_errors_name_entry_address_and_field() -> None:
+    entries = [{"local_part": "ann"}, {"local_part": "ben", "quota": 100}, {"local_part": "carol", "quota": "1G"}]
+    assert entry_errors(entries, "mailboxes") == [
+        "mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G'"]
+
+
+@pytest.mark.parametrize("entry, problem", [
+    ({"local_part": "a", "quotaa": 5}, "mailcow_mailboxes[0] (a): unknown field quotaa (did you mean quota?)"),
+    ({"address": "a@x.org", "imap_access": "maybe"}, "mailcow_mailboxes[0] (a@x.org): imap_access must be true or false, got 'maybe'"),
+    ({"local_part": "a", "state": "gone"}, "mailcow_mailboxes[0] (a): state must be one of present, absent, got 'gone'"),
+    ({"local_part": "a", "tags": [1, {"x": 1}]}, "mailcow_mailboxes[0] (a): tags must be a list of strings, got [1, {'x': 1}]"),
+    ("alice", "mailcow_mailboxes[0]: must be a mapping (e.g. {local_part: ..., ...}), got str"),
+])
+def test_entry_errors_one_line_per_problem(entry, problem) -> None:
+    assert entry_errors([entry], "mailboxes") == [problem]
+
+
+def test_entry_errors_never_show_a_password() -> None:
+    errors = entry_errors([{"local_part": "a", "password": {"Secret-Pass-1": 1}}], "mailboxes")
+    assert errors == ["mailcow_mailboxes[0] (a): password must be a string, got (hidden)"]
+
+
+def test_entry_errors_for_aliases_and_a_non_list() -> None:
+    assert entry_errors([{"adress": "x@example.org", "goto": ["a@example.org"]}], "aliases") == [
+        "mailcow_aliases[0] (?): unknown field adress (did you mean address?)"]
+    assert entry_errors({"local_part": "a"}, "aliases") == ["mailcow_aliases must be a list of mappings, got dict"]
+    assert entry_errors([{"address": "x@example.org", "goto": ["a@example.org"], "active": True}], "aliases") == []
