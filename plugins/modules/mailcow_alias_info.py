@@ -12,7 +12,7 @@ short_description: List Mailcow aliases
 version_added: 0.1.0
 description:
   - Returns every alias of the server, of one domain, or one alias, normalised (flags as booleans,
-    goto as a list) and with Mailcow's raw object.
+    goto as a list), with Mailcow's raw object on request (O(include_raw)).
   - Mailboxes' own addresses are not aliases here, as in Mailcow's API.
   - A read-only API key is enough.
 author:
@@ -33,8 +33,9 @@ options:
   include_raw:
     description:
       - Add Mailcow's unmodified object to each alias as RV(aliases[].raw).
+      - Off by default, which keeps the result (and C(-v) output) short; turn it on to see fields this module does not normalise.
     type: bool
-    default: true
+    default: false
 seealso:
   - module: glassdome.mailcow.mailcow_alias
 """
@@ -154,7 +155,7 @@ def find(client: MailcowClient, params: dict) -> list:
 
 
 def main() -> None:
-    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": True})
+    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
     run_api_module(module, lambda client, params: {"changed": False, "aliases": find(client, params)})
 

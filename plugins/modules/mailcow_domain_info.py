@@ -12,7 +12,7 @@ short_description: List Mailcow domains
 version_added: 0.1.0
 description:
   - Returns every domain of the server, or one domain, normalised (quotas in MiB, flags as booleans)
-    and with Mailcow's raw object.
+    and with Mailcow's raw object on request (O(include_raw)).
   - A read-only API key is enough.
 author:
   - glassdome.mailcow contributors (@glassdome)
@@ -29,8 +29,9 @@ options:
   include_raw:
     description:
       - Add Mailcow's unmodified object to each domain as RV(domains[].raw).
+      - Off by default, which keeps the result (and C(-v) output) short; turn it on to see fields this module does not normalise.
     type: bool
-    default: true
+    default: false
 seealso:
   - module: glassdome.mailcow.mailcow_domain
 """
@@ -160,7 +161,7 @@ def find(client: MailcowClient, params: dict) -> list:
 
 
 def main() -> None:
-    spec = dict(api_argspec(), domain={"type": "str"}, include_raw={"type": "bool", "default": True})
+    spec = dict(api_argspec(), domain={"type": "str"}, include_raw={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run_api_module(module, lambda client, params: {"changed": False, "domains": find(client, params)})
 

@@ -12,7 +12,7 @@ short_description: List Mailcow mailboxes
 version_added: 0.1.0
 description:
   - Returns every mailbox of the server, of one domain, or one mailbox, normalised (quotas in MiB,
-    booleans as booleans) and with Mailcow's raw object.
+    booleans as booleans), with Mailcow's raw object on request (O(include_raw)).
   - A read-only API key is enough.
 author:
   - glassdome.mailcow contributors (@glassdome)
@@ -32,8 +32,9 @@ options:
   include_raw:
     description:
       - Add Mailcow's unmodified object to each mailbox as RV(mailboxes[].raw).
+      - Off by default, which keeps the result (and C(-v) output) short; turn it on to see fields this module does not normalise.
     type: bool
-    default: true
+    default: false
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox
 """
@@ -158,7 +159,7 @@ def find(client: MailcowClient, params: dict) -> list:
 
 
 def main() -> None:
-    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": True})
+    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
     run_api_module(module, lambda client, params: {"changed": False, "mailboxes": find(client, params)})
 
