@@ -15,10 +15,10 @@ description:
   - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes))
     or M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)) against that module's entry options - unknown fields
     (with the closest known name), types and choices.
-  - Each problem names the entry by index and address and the field, for example
-    C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G').
+  - "Each problem names the entry by index and address and the field, for example
+    C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."
   - Values of secret fields (passwords) are never shown.
-  - The role M(glassdome.mailcow.mailboxes) uses it before any write.
+  - The role C(glassdome.mailcow.mailboxes) uses it before any write.
 positional: kind, variable
 options:
   _input:

@@ -14,7 +14,7 @@ author:
 description:
   - Returns, sorted, each name of the input that starts with O(prefix) and is not in O(known),
     followed by C( (did you mean X?)) when a known name is close (Python's difflib, the prefix left out).
-  - The role M(glassdome.mailcow.mailboxes) uses it to refuse a typo such as C(mailcow_mailbox) for C(mailcow_mailboxes).
+  - The role C(glassdome.mailcow.mailboxes) uses it to refuse a typo such as C(mailcow_mailbox) for C(mailcow_mailboxes).
 positional: known
 options:
   _input:
