@@ -61,13 +61,16 @@ def get_mailbox(call: Call, obj: str | None, extra: str | None, args: dict[str, 
         domains = call.store.domain_names() if php.empty(extra) else str(extra).split(",")
         if not domains:
             return "{}"
+        reduced = obj == "reduced"
         data: list[dict[str, Any]] = []
         for domain in domains:
             for username in _mailbox_names(call, domain, tags):
-                details = mailbox_details(call, username, reduced=obj == "reduced")
+                details = mailbox_details(call, username, reduced=reduced)
                 if details:
                     data.append(details)
-        call.charge("mailbox_list_item", len(data))
+        # The reduced details skip the per-mailbox queries (rate limit, sender ACL, relaying,
+        # pushover, spam aliases, quota left): ~1.4 instead of ~4.7 ms per mailbox.
+        call.charge("mailbox_reduced_item" if reduced else "mailbox_list_item", len(data))
         return process_get_return(data)
     if obj == "template":
         return "{}"  # mailbox templates are not emulated
