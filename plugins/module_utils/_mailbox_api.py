@@ -14,6 +14,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
 from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Failure, attempt, attempt_parallel, group, raise_failures
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import Plan, normalize
 
 # Characters that do not survive Mailcow's path-to-query-string rewrite (a '+' becomes a space).
@@ -29,20 +30,49 @@ def as_list(data: t.Any) -> list[dict[str, t.Any]]:
     return []
 
 
-def list_mailboxes(client: MailcowClient, domain: str | None = None) -> list[dict[str, t.Any]]:
-    """Raw mailbox objects, of one domain or of all. One request."""
+def list_mailboxes(client: MailcowClient, domain: str | None = None, *, full: bool = False) -> list[dict[str, t.Any]]:
+    """Raw mailbox objects, of one domain or of all. One request (two on a Mailcow older than 2022-01).
+
+    By default this reads the reduced listing (``get/mailbox/reduced``, ~3x cheaper for Mailcow):
+    every field the mailbox model reads, but without ``max_new_quota``, ``spam_aliases``,
+    ``pushover_active``, ``rl``, ``rl_scope``, ``is_relayed`` and ``sender_acl``. ``full=True``
+    reads ``get/mailbox/all`` for callers that hand those fields on.
+    """
+    where = [domain.lower()] if domain is not None else []
+    items = None if full else _reduced_listing(client, where)
+    if items is None:
+        items = as_list(client.get("mailbox", "all", *where))
     if domain is None:
-        return as_list(client.get("mailbox", "all"))
-    domain = domain.lower()
+        return items
     # An unknown domain makes Mailcow return every domain's mailboxes: filter ourselves.
-    return [item for item in as_list(client.get("mailbox", "all", domain)) if str(item.get("domain", "")).lower() == domain]
+    return [item for item in items if str(item.get("domain", "")).lower() == domain.lower()]
 
 
-def get_mailbox(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
-    """One raw mailbox object, or None when absent. One request."""
+def _reduced_listing(client: MailcowClient, where: list[str]) -> list[dict[str, t.Any]] | None:
+    """The reduced listing, or None when the full one must be read instead.
+
+    A Mailcow older than 2022-01 has no such listing: its router may answer 404 "route not
+    found", or read "reduced" as a mailbox name and answer ``{}``. So an empty answer is
+    confirmed with the full listing (one more request, only for an empty result).
+    """
+    try:
+        items = as_list(client.get("mailbox", "reduced", *where))
+    except MailcowNotFoundError as exc:
+        if exc.status == 404:
+            return None
+        raise
+    return items or None
+
+
+def get_mailbox(client: MailcowClient, address: str, *, full: bool = False) -> dict[str, t.Any] | None:
+    """One raw mailbox object, or None when absent. One request.
+
+    Read by address, the object is always Mailcow's full one. An address Mailcow cannot take in
+    a path (``+``, ``&``...) is found in its domain's listing instead: reduced unless ``full``.
+    """
     address = address.lower()
     if _UNSAFE_IN_PATH & set(address):
-        candidates = list_mailboxes(client, address.partition("@")[2])
+        candidates = list_mailboxes(client, address.partition("@")[2], full=full)
     else:
         candidates = as_list(client.get("mailbox", address))
     return next((item for item in candidates if str(item.get("username", "")).lower() == address), None)

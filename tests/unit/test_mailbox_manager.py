@@ -63,7 +63,7 @@ def test_absent_twice(mailcow) -> None:
 def test_plus_address_is_read_through_the_domain_listing(mailcow) -> None:
     # A '+' in a path segment reaches Mailcow's PHP as a space; read the domain instead.
     plus = dict(RAW, username="a+b@example.org", local_part="a+b")
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=[RAW, plus])
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=[RAW, plus])
     assert run(mailcow, check_mode=True, address="a+b@example.org")["action"] == "unchanged"
 
 
@@ -84,7 +84,7 @@ def listing(*names):
 
 def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
     other_domain = dict(RAW, username="x@other.org", domain="other.org")
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=listing("a", "b", "c", "old1", "old2") + [other_domain])
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a", "b", "c", "old1", "old2") + [other_domain])
     mailcow.expect("POST", "/api/v1/delete/mailbox", ["old1@example.org", "old2@example.org"], reply=REMOVED)
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["a@example.org", "b@example.org"], "attr": {"quota": 100}}, reply=MODIFIED)
     for n in ("d", "e"):
@@ -104,7 +104,7 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
 
 
 def test_bulk_check_mode_only_reads(mailcow) -> None:
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=listing("a", "old"))
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a", "old"))
     result = many(mailcow, check_mode=True, domain="example.org", purge=True, mailboxes=[params(local_part="a", quota=5)])
     assert result["changed"] and result["summary"]["deleted"] == 1 and result["summary"]["updated"] == 1
     assert result["msg"] == "would update 1 (a), would delete 1 (old)"
@@ -119,7 +119,7 @@ def test_bulk_rejects_bad_entry_naming_it_before_writing(mailcow) -> None:
 
 
 def test_bulk_missing_password_for_new_mailbox_fails_before_writing(mailcow) -> None:
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=listing("a"))
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a"))
     with pytest.raises(MailcowOptionError, match=r"mailboxes\[1\]: password is required to create mailbox new@example.org"):
         many(mailcow, domain="example.org", mailboxes=[params(local_part="a", quota=1), params(local_part="new")])
     assert [s[0] for s in mailcow.seen] == ["GET"]
