@@ -154,6 +154,14 @@ class Sandbox:
         except ValueError:
             raise SandboxError("POST %s answered %d with no JSON: %s" % (path, response.status_code, response.text[:200])) from None
 
+    def api_get(self, path: str) -> t.Any:
+        """GET /api/v1/<path> with the rw key: reading the server's state back, as a check."""
+        url = self.facts["api_url"].rstrip("/") + "/api/v1/" + path
+        response = self._session.get(url, headers={"X-API-Key": self.facts["rw_key"]}, timeout=300)
+        if response.status_code != 200:
+            raise SandboxError("GET %s answered %d: %s" % (path, response.status_code, response.text[:200]))
+        return response.json() if response.text.strip() else None
+
     def wait_quiet(self, seconds: float = 0.2) -> None:
         """Let the emulator's workers drain between phases."""
         time.sleep(seconds)

@@ -1,13 +1,16 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Baseline (c), the floor: the minimal necessary HTTP calls from a plain `requests` script.
 
-usage: python floor.py INVENTORY first|rerun|change10
+usage: python floor.py INVENTORY first|rerun|change10 [--listing reduced|full]
 
 Sequential, one keep-alive connection, no Ansible. It knows which phase it is in, so it makes
 only the calls that phase needs:
   first     one add per mailbox
   rerun     one listing of the domain
   change10  one listing, then the edits that differ (equal edits batched, as Mailcow allows)
+The listing is Mailcow's reduced one (get/mailbox/reduced/<domain>), the read the collection
+makes; --listing full reads get/mailbox/all/<domain> instead, which is how the benchmark shows
+both listings side by side (phase rerun-full).
 Connection from MAILCOW_API_URL / MAILCOW_API_KEY / MAILCOW_CA_PATH. Counts go to the JSON file
 named by BENCH_COUNTS_FILE (if set): {"changed": ..., "failed": ..., "requests": ...}.
 """
@@ -61,8 +64,11 @@ def first(floor: Floor, domain: str, boxes: list[dict[str, t.Any]]) -> int:
     return added
 
 
-def listing(floor: Floor, domain: str) -> dict[str, dict[str, t.Any]]:
-    data = floor.get("get/mailbox/all/" + domain)
+LISTINGS = {"reduced": "get/mailbox/reduced/", "full": "get/mailbox/all/"}
+
+
+def listing(floor: Floor, domain: str, kind: str = "reduced") -> dict[str, dict[str, t.Any]]:
+    data = floor.get(LISTINGS[kind] + domain)
     items = data if isinstance(data, list) else ([data] if isinstance(data, dict) and data else [])
     return {str(item["username"]).lower(): item for item in items if str(item.get("domain", "")).lower() == domain}
 
@@ -92,8 +98,11 @@ def change(floor: Floor, domain: str, boxes: list[dict[str, t.Any]]) -> int:
 
 
 def main(args: list[str]) -> int:
+    kind = "reduced"
+    if len(args) == 4 and args[2] == "--listing" and args[3] in LISTINGS:
+        kind, args = args[3], args[:2]
     if len(args) != 2 or args[1] not in ("first", "rerun", "change10"):
-        print("usage: floor.py INVENTORY first|rerun|change10", file=sys.stderr)
+        print("usage: floor.py INVENTORY first|rerun|change10 [--listing reduced|full]", file=sys.stderr)
         return 2
     host_vars = read_host_vars(Path(args[0]))
     domain, boxes = host_vars["mailcow_domain"], host_vars["mailcow_mailboxes"]
@@ -102,7 +111,7 @@ def main(args: list[str]) -> int:
     if args[1] == "first":
         changed = first(floor, domain, boxes)
     elif args[1] == "rerun":
-        listing(floor, domain)
+        listing(floor, domain, kind)
     else:
         changed = change(floor, domain, boxes)
     counts = {"changed": changed, "tasks_changed": changed, "failed": floor.failed, "requests": floor.requests}

@@ -45,6 +45,8 @@ class Bench:
         self.work = work
         self.logs = logs
         self.records: list[dict[str, t.Any]] = []
+        # Parts reported outside the main table (e.g. the soak): title, data, markdown, targets.
+        self.sections: list[dict[str, t.Any]] = []
         self.started = time.monotonic()
         self.inventories: dict[tuple[int, bool], Path] = {}
         (work / "ansible.cfg").write_text("[defaults]\n")
@@ -81,7 +83,8 @@ class Bench:
 
     def argv(self, kind: str, phase: str, inv: Path, concurrency: int | None) -> list[str]:
         if kind == "floor":
-            return [sys.executable, str(HERE / "floor.py"), str(inv), "rerun" if phase.startswith("rerun") else phase]
+            argv = [sys.executable, str(HERE / "floor.py"), str(inv), "rerun" if phase.startswith("rerun") else phase]
+            return argv + (["--listing", "full"] if phase == "rerun-full" else [])
         argv = [ansible_playbook(), "-i", str(inv), str(HERE / PLAYBOOKS[kind])]
         if concurrency is not None:
             argv += ["-e", json.dumps({"mailcow_mailboxes_concurrency": concurrency})]
@@ -152,9 +155,12 @@ class Bench:
         finally:
             self.sandbox.set_latency("realistic")
 
-    def size(self, n: int, *, baselines: bool) -> None:
+    def floor(self, n: int) -> None:
+        """The floor's three phases, then its no-change re-run through the full listing: the same
+        re-run as "rerun" (reduced listing, what the role reads), for the listings side by side."""
         self.three_phases("floor", n)
-        self.role(n)
-        if baselines:
-            self.three_phases("uri", n)
-            self.three_phases("module", n)
+        self.phase("floor", n, "rerun-full")
+
+    def baselines(self, n: int) -> None:
+        self.three_phases("uri", n)
+        self.three_phases("module", n)

@@ -11,8 +11,11 @@ import typing as t
 from pathlib import Path
 
 SCENARIO_ORDER = ("role c=1", "role c=4", "uri loop (a)", "module loop (b)", "floor (c)")
-PHASE_ORDER = ("first", "rerun", "change10", "rerun-zero")
-PHASE_TEXT = {"first": "first run", "rerun": "re-run, no change", "change10": "re-run, 10 % changed", "rerun-zero": "re-run, no change, zero latency"}
+PHASE_ORDER = ("first", "rerun", "change10", "rerun-zero", "rerun-full")
+PHASE_TEXT = {"first": "first run", "rerun": "re-run, no change", "change10": "re-run, 10 % changed", "rerun-zero": "re-run, no change, zero latency",
+              "rerun-full": "re-run, no change, full listing"}
+# The collection's no-change re-run at this size and above: within the floor (same reads) + 2 s.
+LISTING_TARGET_N, LISTING_TARGET_S = 1000, 2.0
 
 Record = t.Dict[str, t.Any]
 
@@ -110,13 +113,59 @@ def checks(records: list[Record]) -> list[str]:
     """Correctness of what was measured: a fast wrong run is no result."""
     problems = []
     for rec in records:
-        expected = {"first": rec["n"], "rerun": 0, "rerun-zero": 0, "change10": (rec["n"] + 9) // 10}.get(rec["phase"])
+        expected = {"first": rec["n"], "rerun": 0, "rerun-zero": 0, "rerun-full": 0, "change10": (rec["n"] + 9) // 10}.get(rec["phase"])
         if not ok(rec):
             problems.append("N=%d %s %s failed (rc=%s, %s failed results: %s); log %s" % (
                 rec["n"], rec["scenario"], rec["phase"], rec["rc"], rec["failed"], rec.get("first_failure"), rec["log"]))
         elif rec["changed"] != expected:
             problems.append("N=%d %s %s changed %s mailboxes, expected %s" % (rec["n"], rec["scenario"], rec["phase"], rec["changed"], expected))
     return problems
+
+
+# -- the listings side by side (part "listing", or the floor and role parts) ----------------------
+
+
+def _listing_reads(rec: Record) -> str:
+    """Which mailbox listing(s) a phase read, from the emulator's request counter."""
+    routes = {route.split("/get/mailbox/", 1)[1].split("/")[0] for route in (rec.get("by_route") or {}) if "/get/mailbox/" in route}
+    return "/".join(sorted(routes & {"all", "reduced"})) or "no listing"
+
+
+def listing_section(n: int, reduced: Record | None, full: Record | None, role: Record | None, *, seeded: bool) -> dict[str, t.Any]:
+    """N-mailbox no-change re-run: the floor through each listing, the role with its defaults."""
+    def wall(rec: Record | None) -> str:
+        return fmt(rec["wall_s"] if ok(rec) else None)  # type: ignore[index]
+
+    lines = [
+        "## Listings side by side (N=%d, re-run, no change, realistic latency%s)" % (n, ", domain seeded at zero latency" if seeded else ""),
+        "",
+        "| listing | floor (c) wall | role c=4 wall (its defaults) | role requests | role - floor |",
+        "|---|---:|---:|---:|---:|",
+        "| reduced `get/mailbox/reduced/<domain>` | %s | %s | %s (%s) | %s |" % (
+            wall(reduced), wall(role), role["requests"] if role else "n/a", _listing_reads(role) if role else "n/a",
+            fmt(role["wall_s"] - reduced["wall_s"] if ok(role) and ok(reduced) else None)),  # type: ignore[index]
+        "| full `get/mailbox/all/<domain>` | %s | (not read: the collection reads the reduced listing) | | |" % wall(full),
+        "",
+        "The floor is a plain `requests` script making the same reads (tests/bench/floor.py, `--listing full` for the second row).",
+    ]
+    results = []
+    if n >= LISTING_TARGET_N and reduced is not None and role is not None:
+        limit = (reduced["wall_s"] or 0) + LISTING_TARGET_S
+        passed = ok(role) and ok(reduced) and role["changed"] == 0 and role["wall_s"] <= limit
+        results.append(target("N=%d re-run, no change: wall <= floor (reduced listing, same reads) + %.0f s" % (n, LISTING_TARGET_S), passed,
+                              "role %s, floor %s, limit %s; full-listing floor %s" % (wall(role), wall(reduced), fmt(limit), wall(full))))
+    data = {"n": n, "seeded": seeded, "floor_reduced": reduced, "floor_full": full, "role": role}
+    return {"title": "listing-%d%s" % (n, "-seeded" if seeded else ""), "data": data, "markdown": "\n".join(lines), "targets": results}
+
+
+def listing_sections(records: list[Record]) -> list[dict[str, t.Any]]:
+    """The same comparison from the floor and role parts' measurements, for every N that has them."""
+    sections = []
+    for n in sorted({r["n"] for r in records}):
+        full = find(records, "floor (c)", n, "rerun-full")
+        if full is not None:
+            sections.append(listing_section(n, find(records, "floor (c)", n, "rerun"), full, find(records, "role c=4", n, "rerun"), seeded=False))
+    return sections
 
 
 # -- output --------------------------------------------------------------------------------------
@@ -141,7 +190,8 @@ def target_lines(results: list[dict[str, t.Any]]) -> list[str]:
     return ["- **%s** %s: %s" % (word[r["passed"]], r["target"], r["detail"]) for r in results]
 
 
-def markdown(records: list[Record], results: list[dict[str, t.Any]], problems: list[str], meta: dict[str, t.Any]) -> str:
+def markdown(records: list[Record], results: list[dict[str, t.Any]], problems: list[str], meta: dict[str, t.Any],
+             sections: list[dict[str, t.Any]] | None = None) -> str:
     parts = [
         "# glassdome.mailcow benchmark",
         "",
@@ -154,6 +204,10 @@ def markdown(records: list[Record], results: list[dict[str, t.Any]], problems: l
         "",
         table(records),
         "",
+    ]
+    for section in sections or []:
+        parts += [section["markdown"], ""]
+    parts += [
         "## Targets",
         "",
     ] + target_lines(results)
@@ -162,10 +216,15 @@ def markdown(records: list[Record], results: list[dict[str, t.Any]], problems: l
     return "\n".join(parts) + "\n"
 
 
-def write(out: Path, records: list[Record], meta: dict[str, t.Any]) -> tuple[list[dict[str, t.Any]], list[str]]:
-    results, problems = targets(records), checks(records)
+def write(out: Path, records: list[Record], meta: dict[str, t.Any],
+          sections: list[dict[str, t.Any]] | None = None) -> tuple[list[dict[str, t.Any]], list[str]]:
+    """sections: parts reported beside the main table ({"title", "data", "markdown", "targets", "problems"})."""
+    sections = sections or []
+    results = targets(records) + [r for section in sections for r in section.get("targets", [])]
+    problems = checks(records) + [p for section in sections for p in section.get("problems", [])]
     out.mkdir(parents=True, exist_ok=True)
-    document = {"meta": meta, "records": sorted(records, key=sort_key), "targets": results, "problems": problems}
+    document = {"meta": meta, "records": sorted(records, key=sort_key), "targets": results, "problems": problems,
+                "sections": {section["title"]: section["data"] for section in sections}}
     (out / "results.json").write_text(json.dumps(document, indent=2) + "\n")
-    (out / "results.md").write_text(markdown(records, results, problems, meta))
+    (out / "results.md").write_text(markdown(records, results, problems, meta, sections))
     return results, problems

@@ -6,6 +6,15 @@ Environment:
   BENCH_N=100,1000    the sizes to run (default 100,1000); baselines run at the smallest, and
                       at every size with BENCH_FULL=1
   BENCH_OUT=DIR       where results go (default bench-results/ at the repository root)
+  BENCH_PHASES=a,b    run only these parts (default: all but "listing"); each part runs alone:
+                        floor      the floor (c): first run, re-run (reduced listing), 10 % changed,
+                                   re-run through the full listing (rerun-full)
+                        role       the role: first run c=1, then c=4 through all phases, zero latency
+                        baselines  uri loop (a) and module loop (b)
+                        listing    N-mailbox no-change re-run, both listings side by side, on a
+                                   domain seeded at zero latency (about a minute at N = 1000)
+                        soak       8 concurrent role runs on 8 domains x 250 mailboxes, then 8 re-runs
+                      The same names may be given as arguments: run.py listing soak
   BENCH_SANDBOX_DIR, BENCH_API_PORT, BENCH_API_HTTP_PORT, BENCH_PORT_BASE: the benchmark's
                       sandbox (default .build/bench-sandbox, ports 18543, 18180, 12000+)
 The collection comes from ANSIBLE_COLLECTIONS_PATH (the Makefile points it at the installed
@@ -25,7 +34,9 @@ import time
 import typing as t
 from pathlib import Path
 
+import listing
 import report
+import soak
 from bench_sandbox import REPO, Sandbox, SandboxError, sandbox_dir
 from chart import write_chart
 from phases import Bench
@@ -64,9 +75,9 @@ def ansible_version() -> str:
     return str(__version__)
 
 
-def meta(total: float, collection: str) -> dict[str, t.Any]:
+def meta(total: float, collection: str, chosen: list[str]) -> dict[str, t.Any]:
     return {
-        "machine": machine(), "latency": "realistic", "workers": WORKERS, "full": full(), "sizes": sizes(),
+        "machine": machine(), "latency": "realistic", "workers": WORKERS, "full": full(), "sizes": sizes(), "parts": chosen,
         "total_s": round(total, 1), "commit": git_commit(), "ansible_core": ansible_version(),
         "collection": collection,
         # Names only: a user's ANSIBLE_* settings (say, pipelining) change what is measured.
@@ -93,14 +104,39 @@ def pin_collection(work: Path) -> str:
     return "(not found in ANSIBLE_COLLECTIONS_PATH: Ansible's default search path)"
 
 
-def run_all(bench: Bench) -> None:
+# -- parts (BENCH_PHASES) ---------------------------------------------------------------------
+PARTS = ("floor", "role", "baselines", "listing", "soak")
+DEFAULT_PARTS = ("floor", "role", "baselines", "soak")  # "listing" repeats what floor + role measure
+
+
+def parts(argv: list[str]) -> list[str]:
+    chosen = [p.strip() for p in (argv or os.environ.get("BENCH_PHASES", "").split(",")) if p.strip()] or list(DEFAULT_PARTS)
+    unknown = sorted(set(chosen) - set(PARTS))
+    if unknown:
+        raise SystemExit("bench: unknown part(s) %s in BENCH_PHASES or the arguments; known: %s" % (", ".join(unknown), ", ".join(PARTS)))
+    return chosen
+
+
+def run_all(bench: Bench, chosen: list[str]) -> None:
     for n in sizes():
-        bench.size(n, baselines=full() or n == min(sizes()))
+        if "floor" in chosen:
+            bench.floor(n)
+        if "role" in chosen:
+            bench.role(n)
+        if "baselines" in chosen and (full() or n == min(sizes())):
+            bench.baselines(n)
+        if "listing" in chosen:
+            listing.side_by_side(bench, n)
+    if "soak" in chosen:
+        soak.run(bench)
 
 
-def summarize(bench: Bench, out: Path, total: float, collection: str) -> int:
-    results, problems = report.write(out, bench.records, meta(total, collection))
+def summarize(bench: Bench, out: Path, total: float, collection: str, chosen: list[str]) -> int:
+    bench.sections[:0] = report.listing_sections(bench.records)
+    results, problems = report.write(out, bench.records, meta(total, collection, chosen), bench.sections)
     print("\n" + report.table(bench.records) + "\n")
+    for section in bench.sections:
+        print(section["markdown"] + "\n")
     for line in report.target_lines(results):
         print(line)
     for result in results:
@@ -113,7 +149,8 @@ def summarize(bench: Bench, out: Path, total: float, collection: str) -> int:
     return 0
 
 
-def main() -> int:
+def main(argv: list[str]) -> int:
+    chosen = parts(argv)
     out = out_dir()
     (out / "logs").mkdir(parents=True, exist_ok=True)
     work = out / "work"
@@ -123,11 +160,11 @@ def main() -> int:
     bench = Bench(sandbox, work, out / "logs")
     started = time.monotonic()
     bench.note("glassdome.mailcow from %s (a copy of it)" % collection)
-    bench.note("benchmark sandbox in %s (API only, latency realistic, %d workers); sizes %s%s" % (
-        sandbox.directory, WORKERS, sizes(), ", BENCH_FULL" if full() else ""))
+    bench.note("benchmark sandbox in %s (API only, latency realistic, %d workers); sizes %s%s; parts %s" % (
+        sandbox.directory, WORKERS, sizes(), ", BENCH_FULL" if full() else "", ",".join(chosen)))
     try:
         sandbox.start(latency="realistic", workers=WORKERS)
-        run_all(bench)
+        run_all(bench, chosen)
     except SandboxError as exc:
         print("bench: %s" % exc, file=sys.stderr)
         return 1
@@ -135,8 +172,8 @@ def main() -> int:
         print("bench: interrupted; reporting what was measured", file=sys.stderr)
     finally:
         sandbox.stop()
-    return summarize(bench, out, time.monotonic() - started, collection)
+    return summarize(bench, out, time.monotonic() - started, collection, chosen)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
