@@ -11,7 +11,8 @@ from pathlib import Path
 
 from report import PHASE_ORDER, SCENARIO_ORDER, find, ok
 
-PHASE_LABELS = {"first": "first run", "rerun": "re-run\nno change", "change10": "re-run\n10 % changed", "rerun-zero": "re-run\nzero latency"}
+PHASE_LABELS = {"first": "first run", "rerun": "re-run\nno change", "change10": "re-run\n10 % changed", "rerun-zero": "re-run\nzero latency",
+                "rerun-full": "re-run\nfull listing"}
 COLOURS = {"role c=1": "#9ecae1", "role c=4": "#3182bd", "uri loop (a)": "#e6550d", "module loop (b)": "#fdae6b", "floor (c)": "#636363"}
 
 
