@@ -109,7 +109,7 @@ class Bench:
         record = {
             "scenario": label, "kind": kind, "n": n, "phase": phase, "latency": latency, "concurrency": concurrency,
             "wall_s": measured.get("wall_s"), "rc": measured.get("rc"),
-            "peak_rss_mib": round(measured.get("peak_rss_kib", 0) / 1024, 1),
+            "peak_rss_mib": round(measured.get("peak_rss_kib", 0) / 1024, 1), "cpu_s": measured.get("cpu_s"),
             "requests": stats.get("requests"), "by_route": stats.get("by_route", {}),
             "changed": counts.get("changed"), "tasks_changed": counts.get("tasks_changed"),
             "failed": counts.get("failed"), "first_failure": counts.get("first_failure"),

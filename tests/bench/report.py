@@ -139,14 +139,16 @@ def listing_section(n: int, reduced: Record | None, full: Record | None, role: R
     lines = [
         "## Listings side by side (N=%d, re-run, no change, realistic latency%s)" % (n, ", domain seeded at zero latency" if seeded else ""),
         "",
-        "| listing | floor (c) wall | role c=4 wall (its defaults) | role requests | role - floor |",
-        "|---|---:|---:|---:|---:|",
-        "| reduced `get/mailbox/reduced/<domain>` | %s | %s | %s (%s) | %s |" % (
+        "| listing | floor (c) wall | role c=4 wall (its defaults) | role requests | role - floor | role CPU |",
+        "|---|---:|---:|---:|---:|---:|",
+        "| reduced `get/mailbox/reduced/<domain>` | %s | %s | %s (%s) | %s | %s |" % (
             wall(reduced), wall(role), role["requests"] if role else "n/a", _listing_reads(role) if role else "n/a",
-            fmt(role["wall_s"] - reduced["wall_s"] if ok(role) and ok(reduced) else None)),  # type: ignore[index]
-        "| full `get/mailbox/all/<domain>` | %s | (not read: the collection reads the reduced listing) | | |" % wall(full),
+            fmt(role["wall_s"] - reduced["wall_s"] if ok(role) and ok(reduced) else None),  # type: ignore[index]
+            fmt(role.get("cpu_s") if role else None)),
+        "| full `get/mailbox/all/<domain>` | %s | (not read: the collection reads the reduced listing) | | | |" % wall(full),
         "",
-        "The floor is a plain `requests` script making the same reads (tests/bench/floor.py, `--listing full` for the second row).",
+        "The floor is a plain `requests` script making the same reads (tests/bench/floor.py, `--listing full` for the second row). "
+        "Role CPU is the user + system time of ansible-playbook's process tree: what the role costs the controller whatever the load.",
     ]
     results = []
     if n >= LISTING_TARGET_N and reduced is not None and role is not None:

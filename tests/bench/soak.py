@@ -69,7 +69,7 @@ def _finish(index: int, log: Path, counts_file: Path, proc: subprocess.Popen[str
     measured = json.loads(lines[-1]) if proc.returncode == 0 and lines else {"rc": -1}
     counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
     return {"run": index, "domain": domains()[index - 1], "rc": measured.get("rc"), "wall_s": measured.get("wall_s"),
-            "peak_rss_mib": round(measured.get("peak_rss_kib", 0) / 1024, 1), "changed": counts.get("changed"),
+            "peak_rss_mib": round(measured.get("peak_rss_kib", 0) / 1024, 1), "cpu_s": measured.get("cpu_s"), "changed": counts.get("changed"),
             "tasks_changed": counts.get("tasks_changed"), "failed": counts.get("failed"), "first_failure": counts.get("first_failure"),
             "log": str(log)}
 
@@ -136,12 +136,13 @@ def section(first: dict[str, t.Any], rerun: dict[str, t.Any], state: list[str]) 
     lines = [
         "## Soak: %d concurrent role runs, %d domains x %d mailboxes, then %d re-runs" % (RUNS, RUNS, MAILBOXES, RUNS),
         "",
-        "| run | domain | first run wall s | peak RSS MiB | changed | re-run wall s | peak RSS MiB | changed |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| run | domain | first run wall s | CPU s | peak RSS MiB | changed | re-run wall s | CPU s | peak RSS MiB | changed |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for a, b in zip(first["runs"], rerun["runs"]):
-        lines.append("| %d | %s | %.2f | %.1f | %s | %.2f | %.1f | %s |" % (
-            a["run"], a["domain"], a["wall_s"] or 0.0, a["peak_rss_mib"], a["changed"], b["wall_s"] or 0.0, b["peak_rss_mib"], b["changed"]))
+        lines.append("| %d | %s | %.2f | %.2f | %.1f | %s | %.2f | %.2f | %.1f | %s |" % (
+            a["run"], a["domain"], a["wall_s"] or 0.0, a["cpu_s"] or 0.0, a["peak_rss_mib"], a["changed"],
+            b["wall_s"] or 0.0, b["cpu_s"] or 0.0, b["peak_rss_mib"], b["changed"]))
     for round_ in (first, rerun):
         lines.append("")
         lines.append("%s round: all runs done in %.1f s; %s requests (HTTP status counts %s); at most %s of the emulator's workers busy at once." % (
