@@ -8,13 +8,20 @@ the server with UID SEARCH; only the messages returned are fetched, and of those
 flags, sizes and BODYSTRUCTURE, plus (with IMAP BINARY) the decoded body text and attachment
 sizes - never a 5 MB attachment just to learn its name. Servers without BINARY get the whole
 message of only the messages returned. Every failure becomes a MailcowError naming host:port.
+
+Waiting for mail uses IDLE (RFC 2177) where the server offers it: ``idle()`` reads the
+connection itself while idling (imaplib 3.11 has no IDLE), so that a wait ends on the server's
+EXISTS instead of on the next poll.
 """
 
 from __future__ import annotations
 
 import datetime
 import imaplib
+import itertools
 import re
+import select
+import socket
 import ssl
 import time
 import types
@@ -44,6 +51,9 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search imp
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
 from ansible_collections.glassdome.mailcow.plugins.module_utils._message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
 
+# Untagged responses during IDLE that may mean a new match: new messages, or changed flags (unseen).
+IDLE_EVENTS = frozenset((b"EXISTS", b"RECENT", b"FETCH"))
+_IDLE_TAGS = itertools.count(1)
 SUMMARY_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (%s)])" % " ".join(h.upper() for h in SUMMARY_HEADERS)
 
 
@@ -223,6 +233,97 @@ class ImapSession:
         conn = self._open()
         self._run("NOOP", conn.noop)
 
+    def idle(self, seconds: float) -> list[bytes]:
+        """IDLE (RFC 2177) for at most ``seconds``; returns the untagged responses that say the folder changed.
+
+        Returns as soon as one EXISTS, RECENT or FETCH arrives (an empty list when the time ran out),
+        always after DONE and the server's tagged answer, so the connection is ready for the next
+        command. Keep-alives (``* OK Still here``) are read and ignored.
+        """
+        conn = self._open()
+        tag = b"GDIDLE%d" % next(_IDLE_TAGS)
+        try:
+            lines = _Lines(conn)
+            conn.send(tag + b" IDLE\r\n")
+            events = self._idle_started(lines, tag)
+            events += self._idle_wait(lines, time.monotonic() + seconds) if not events else []
+            conn.send(b"DONE\r\n")
+            return events + self._idle_done(lines, tag)
+        except MailcowError:
+            self._abandon()
+            raise
+        except (OSError, ssl.SSLError) as exc:
+            self._abandon()
+            raise self._idle_broken(exc) from None
+
+    def _idle_started(self, lines: _Lines, tag: bytes) -> list[bytes]:
+        """Read up to the server's ``+ idling``; a tagged answer instead means it refused IDLE."""
+        events: list[bytes] = []
+        while True:
+            line = self._idle_line(lines, time.monotonic() + self.timeout, "IDLE")
+            if line.startswith(b"+"):
+                return events
+            if line.startswith(tag + b" "):
+                raise MailcowError("the %s refused IDLE: %s. Set wait_method=poll to wait by searching every second"
+                                   % (self.endpoint.label, _text(line[len(tag) + 1:])), method="IDLE", path=self.endpoint.url)
+            events += self._idle_event(line)
+
+    def _idle_wait(self, lines: _Lines, until: float) -> list[bytes]:
+        while True:
+            line = lines.line(until)
+            if line is None:
+                return []
+            events = self._idle_event(line)
+            if events:
+                return events
+
+    def _idle_done(self, lines: _Lines, tag: bytes) -> list[bytes]:
+        """After DONE: untagged responses still on their way, then the tagged answer to IDLE."""
+        events: list[bytes] = []
+        while True:
+            line = self._idle_line(lines, time.monotonic() + self.timeout, "DONE")
+            if line.startswith(tag + b" "):
+                status = line[len(tag) + 1:].split(b" ", 1)[0].upper()
+                if status != b"OK":
+                    raise MailcowError("the %s answered DONE with %s" % (self.endpoint.label, _text(line[len(tag) + 1:])),
+                                       method="IDLE", path=self.endpoint.url)
+                return events
+            events += self._idle_event(line)
+
+    def _idle_line(self, lines: _Lines, until: float, step: str) -> bytes:
+        line = lines.line(until)
+        if line is None:
+            raise connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step=step)
+        return line
+
+    def _idle_event(self, line: bytes) -> list[bytes]:
+        """``* 3 EXISTS`` -> [line] if it may mean a new match; ``* BYE`` ends the session."""
+        words = line.split(b" ", 3)
+        if words[:2] == [b"*", b"BYE"]:
+            raise MailcowTransportError("the %s closed the connection while waiting for mail (IDLE): %s. Run the task again; if "
+                                        "this keeps happening, set wait_method=poll" % (self.endpoint.label, _text(line[6:])),
+                                        method="IDLE", path=self.endpoint.url)
+        if len(words) >= 3 and words[0] == b"*" and words[1].isdigit() and words[2].upper() in IDLE_EVENTS:
+            return [line]
+        return []
+
+    def _idle_broken(self, exc: BaseException) -> MailcowError:
+        if isinstance(exc, (socket.timeout, TimeoutError)):
+            return connection_error(exc, self.endpoint, timeout=self.timeout, step="IDLE")
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return MailcowTransportError("the connection to the %s was lost while waiting for mail (IDLE): %s. Run the task again; if "
+                                     "something between here and the server drops idle connections, set wait_method=poll"
+                                     % (self.endpoint.label, reason), method="IDLE", path=self.endpoint.url)
+
+    def _abandon(self) -> None:
+        """Drop a connection left in an unknown state (mid-IDLE): no LOGOUT, which would wait for an answer."""
+        if self.conn is not None:
+            try:
+                self.conn.shutdown()
+            except OSError:
+                pass
+            self.conn = None
+
     def fetch(self, uids: list[int], items: str) -> dict[int, dict[str, t.Any]]:
         conn = self._open()
         if not uids:
@@ -276,6 +377,68 @@ class ImapSession:
         if text_part is not None:
             result.update(_body_of(got, text_part))
         return result
+
+
+class _Lines:
+    """Response lines read straight from the socket, each wait bounded by a deadline (for IDLE).
+
+    imaplib's buffered file cannot time out and be read again, so while idling this reader takes
+    the socket, starting with whatever imaplib had already buffered.
+    """
+
+    def __init__(self, conn: imaplib.IMAP4) -> None:
+        self.sock: socket.socket = conn.sock
+        self.buffer = _buffered(conn)
+
+    def line(self, until: float) -> bytes | None:
+        """The next line (with a literal ``{n}`` and the rest of its line), or None when ``until`` came first."""
+        while True:
+            end = self._line_end()
+            if end >= 0:
+                line, self.buffer = self.buffer[:end], self.buffer[end + 2:]
+                return line
+            if not self._fill(until):
+                return None
+
+    def _line_end(self) -> int:
+        """Where the first complete line ends in the buffer, or -1."""
+        end = self.buffer.find(b"\r\n")
+        literal = LITERAL_SIZE.search(self.buffer, 0, end) if end >= 0 else None
+        if literal is None:
+            return end
+        start = end + 2 + int(literal.group(1))
+        return self.buffer.find(b"\r\n", start) if len(self.buffer) >= start else -1
+
+    def _fill(self, until: float) -> bool:
+        pending = self.sock.pending() if isinstance(self.sock, ssl.SSLSocket) else 0
+        if not pending:
+            remaining = until - time.monotonic()
+            if remaining <= 0 or not select.select([self.sock], [], [], remaining)[0]:
+                return False
+        data = self.sock.recv(65536)
+        if not data:
+            raise ConnectionResetError(0, "the server closed the connection")
+        self.buffer += data
+        return True
+
+
+LITERAL_SIZE = re.compile(rb"\{(\d+)\+?\}$")
+
+
+def _buffered(conn: imaplib.IMAP4) -> bytes:
+    """What imaplib's reader holds already, taken without waiting for more."""
+    reader = getattr(conn, "file", None)
+    if reader is None or not hasattr(reader, "peek"):
+        return b""
+    previous = conn.sock.gettimeout()
+    conn.sock.settimeout(0.0)
+    try:
+        data = reader.peek(65536)
+    except (BlockingIOError, ssl.SSLWantReadError):
+        data = b""
+    finally:
+        conn.sock.settimeout(previous)
+    return reader.read(len(data)) if data else b""
 
 
 def _body_of(items: dict[str, t.Any], part: Part) -> dict[str, t.Any]:

@@ -7,8 +7,9 @@ send: validate -> (with save_to_sent) log in to IMAP, find Sent, look for the Me
 (unless found or check mode) submit over SMTP -> append the copy to Sent. IMAP comes first so
 that a wrong IMAP password or host fails before anything is sent, and a re-run is idempotent.
 
-read: log in -> select (read-only unless flags are to change) -> search on the server, polling
-until enough messages match -> fetch only the newest ``limit`` -> (with mark_seen) set \\Seen.
+read: log in -> select (read-only unless flags are to change) -> search on the server, and while
+too few match, wait (IMAP IDLE, or polling) and search again -> fetch only the newest ``limit``
+-> (with mark_seen) set \\Seen.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import datetime
 import time
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError, MailcowTimeoutError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError, MailcowTimeoutError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._imap import ImapSession
 from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search import Filters, parse_when
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, resolve_endpoint, tls_context
@@ -37,6 +38,10 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._smtp import Smt
 
 SENT_FALLBACK = "Sent"  # Mailcow auto-creates "Sent" with \Sent (dovecot.folders.conf)
 POLL_SECONDS = 1.0
+# Servers may end an IDLE after 30 minutes (RFC 2177); Dovecot answers it forever, but NAT and
+# firewalls in between often forget a silent connection sooner. Re-issued well before either.
+REIDLE_SECONDS = 240.0
+WAIT_METHODS = ("auto", "idle", "poll")
 
 
 def endpoint_of(kind: t.Literal["smtp", "imap"], params: dict[str, t.Any], address: str) -> Endpoint:
@@ -182,9 +187,14 @@ def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.A
 
 
 def wait_for(imap: ImapSession, filters: Filters, params: dict[str, t.Any], folder: str) -> list[int]:
-    """Search; with wait_timeout, search again every second until wait_count messages match."""
+    """Search; with wait_timeout, wait for a change and search again until wait_count messages match.
+
+    The deadline is kept exactly: IDLE and polling never wait past it, and one last search after
+    it counts a message that arrived in the final moment.
+    """
     timeout, count = params.get("wait_timeout") or 0, max(1, params.get("wait_count") or 1)
     deadline = time.monotonic() + timeout
+    method = wait_method(imap, params) if timeout > 0 else "poll"
     while True:
         uids = imap.search(filters)
         if timeout <= 0 or len(uids) >= count:
@@ -194,8 +204,23 @@ def wait_for(imap: ImapSession, filters: Filters, params: dict[str, t.Any], fold
             raise MailcowTimeoutError(
                 "waited %s seconds for %d message(s) in folder %s of %s matching %s, found %d"
                 % (timeout, count, folder, params["username"], describe(filters), len(uids)), method="SEARCH", path=imap.endpoint.url)
-        time.sleep(min(POLL_SECONDS, remaining))
-        imap.noop()
+        if method == "idle":
+            imap.idle(min(REIDLE_SECONDS, remaining))  # returns on EXISTS, RECENT or FETCH, or when the time is up
+        else:
+            time.sleep(min(POLL_SECONDS, remaining))
+            imap.noop()
+
+
+def wait_method(imap: ImapSession, params: dict[str, t.Any]) -> str:
+    """``idle`` or ``poll``: what wait_method asks for and the server (its IDLE capability) allows."""
+    wanted = params.get("wait_method") or "auto"
+    if wanted not in WAIT_METHODS:
+        raise MailcowOptionError("wait_method must be one of %s, got %r" % (", ".join(WAIT_METHODS), wanted))
+    offered = "IDLE" in imap.capabilities
+    if wanted == "idle" and not offered:
+        raise MailcowError("wait_method=idle, but the %s does not offer IDLE. Set wait_method=auto (IDLE where offered, else a search "
+                           "every second) or wait_method=poll" % imap.endpoint.label, method="IDLE", path=imap.endpoint.url)
+    return "idle" if wanted == "idle" or (wanted == "auto" and offered) else "poll"
 
 
 def describe(filters: Filters) -> str:

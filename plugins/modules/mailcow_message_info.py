@@ -15,8 +15,9 @@ description:
     with decoded headers, flags, size, the text body and the list of attachments.
   - The server does the searching; only the messages returned are fetched, and of those only headers,
     structure and (size-capped) body text, never attachment contents.
-  - With O(wait_timeout), polls until O(wait_count) messages match, which makes it the way for a play to wait
-    for a mail to arrive.
+  - With O(wait_timeout), waits until O(wait_count) messages match, which makes it the way for a play to wait
+    for a mail to arrive. It waits with IMAP C(IDLE) where the server offers it (Mailcow's Dovecot does), so the
+    task returns as soon as the message is delivered; see O(wait_method).
   - Read-only unless O(mark_seen=true).
 author:
   - glassdome.mailcow contributors (@glassdome)
@@ -96,11 +97,28 @@ options:
     default: 65536
   wait_timeout:
     description:
-      - Seconds to wait for at least O(wait_count) messages to match, searching again every second.
-      - The task fails with a message naming the filters when the time runs out.
+      - Seconds to wait for at least O(wait_count) messages to match.
+      - The folder is searched once; while fewer match, the task waits for the server to report a change
+        (O(wait_method)) and searches again. A last search runs when the time is up, then the task fails with a
+        message naming the filters.
       - V(0) does not wait and requires nothing - an empty RV(messages) is a success.
     type: int
     default: 0
+  wait_method:
+    description:
+      - How O(wait_timeout) waits between searches.
+      - V(idle) uses IMAP C(IDLE) (RFC 2177) - the server tells the open connection when a message arrives or flags
+        change, and the search is repeated right then, usually within a few milliseconds of the delivery. The
+        C(IDLE) is ended with C(DONE) before every other command, and re-issued every four minutes so that neither
+        the server's 30-minute limit nor a firewall forgetting a quiet connection ends it. Fails when the server
+        does not offer C(IDLE).
+      - V(poll) searches again every second (after a C(NOOP)), for servers or networks where C(IDLE) misbehaves.
+      - V(auto) is V(idle) when the server announces the C(IDLE) capability, else V(poll).
+      - A connection lost while idling fails the task with a message saying so; it is not re-opened, and nothing
+        has been changed at that point, so the task can simply run again.
+    type: str
+    choices: [auto, idle, poll]
+    default: auto
   wait_count:
     description: How many matching messages O(wait_timeout) waits for.
     type: int
@@ -282,6 +300,7 @@ def argument_spec() -> dict:
         "max_body_size": {"type": "int", "default": 65536},
         "wait_timeout": {"type": "int", "default": 0},
         "wait_count": {"type": "int", "default": 1},
+        "wait_method": {"type": "str", "choices": ["auto", "idle", "poll"], "default": "auto"},
         "mark_seen": {"type": "bool", "default": False},
     })
     return spec

@@ -11,10 +11,12 @@ from __future__ import annotations
 import base64
 import datetime
 import re
+import select
 import socket
 import socketserver
 import ssl
 import threading
+import time
 import typing as t
 
 import pytest
@@ -209,6 +211,9 @@ class Step(t.NamedTuple):
     pattern: bytes
     untagged: tuple[bytes, ...]
     status: bytes
+    idle: bool = False
+    after: float | None = None  # IDLE: seconds until the untagged lines are sent (None: never)
+    drop: bool = False  # IDLE: close the connection after ``after`` seconds instead
 
 
 class ImapResponder:
@@ -229,6 +234,11 @@ class ImapResponder:
 
     def expect(self, pattern: bytes, *untagged: bytes, status: bytes = b"OK done") -> ImapResponder:
         self.steps.append(Step(pattern, untagged, status))
+        return self
+
+    def expect_idle(self, *untagged: bytes, after: float | None = 0.05, drop: bool = False, status: bytes = b"OK Idle completed.") -> ImapResponder:
+        """IDLE: ``+ idling``, the untagged lines ``after`` seconds later unless DONE came first, then DONE -> status."""
+        self.steps.append(Step(b"IDLE", untagged, status, idle=True, after=after, drop=drop))
         return self
 
     def endpoint(self) -> Endpoint:
@@ -277,8 +287,8 @@ class ImapConnection:
                 return
             tag, _sep, rest = command.partition(b" ")
             self.r.commands.append(rest)
-            if not self.builtin(tag, rest):
-                self.scripted(tag, rest)
+            if not self.builtin(tag, rest) and not self.scripted(tag, rest):
+                return
             if rest.upper() == b"LOGOUT":
                 return
 
@@ -324,16 +334,43 @@ class ImapConnection:
             self.send(tag + b" OK [CAPABILITY " + self.caps() + b"] Logged in")
         return True
 
-    def scripted(self, tag: bytes, rest: bytes) -> None:
+    def scripted(self, tag: bytes, rest: bytes) -> bool:
+        """Answer the next expected step; False when the connection was dropped on purpose."""
         step = self.r.steps[0] if self.r.steps else None
         if step is None or not re.fullmatch(step.pattern, rest, re.DOTALL):
             self.r.errors.append("unexpected command %r (expected %r)" % (rest, step.pattern if step else None))
             self.send(tag + b" BAD unexpected")
-            return
+            return True
         self.r.steps.pop(0)
+        if step.idle:
+            return self.idle(tag, step)
         for line in step.untagged:
             self.send(line)
         self.send(tag + b" " + step.status)
+        return True
+
+    def idle(self, tag: bytes, step: Step) -> bool:
+        """RFC 2177 as Dovecot speaks it: the client must send DONE, and nothing else, to end it."""
+        self.send(b"+ idling")
+        if step.drop:
+            time.sleep(step.after or 0)
+            self.sock.shutdown(socket.SHUT_RDWR)
+            self.sock.close()
+            return False
+        if step.after is not None and not self.client_spoke(step.after):
+            for line in step.untagged:
+                self.send(line)
+        done = self.file.readline()
+        self.r.commands.append(done.rstrip(b"\r\n"))
+        if done != b"DONE\r\n":
+            self.r.errors.append("expected DONE during IDLE, got %r" % done)
+            return False
+        self.send(tag + b" " + step.status)
+        return True
+
+    def client_spoke(self, seconds: float) -> bool:
+        pending = self.sock.pending() if isinstance(self.sock, ssl.SSLSocket) else 0
+        return bool(pending or select.select([self.sock], [], [], seconds)[0])
 
 
 @pytest.fixture(scope="module")
@@ -351,7 +388,8 @@ def info_params(server: ImapResponder, certs: Certs, **overrides: t.Any) -> dict
     params: dict[str, t.Any] = {"imap_host": "127.0.0.1", "imap_port": server.port, "imap_security": server.security, "username": "bob@example.org",
                                 "password": PASSWORD, "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "folder": "INBOX", "unseen": False,
                                 "since": None, "before": None, "from": None, "to": None, "subject": None, "message_id": None, "header": None,
-                                "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1, "mark_seen": False}
+                                                "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1, "wait_method": "auto",
+                                "mark_seen": False}
     params.update(overrides)
     return params
 
@@ -443,16 +481,143 @@ def test_missing_folder_names_the_folders_there_are(imapd, certs) -> None:
         message_info(info_params(server, certs, folder="Nope"), check_mode=False)
 
 
-def test_wait_polls_until_the_message_arrives(imapd, certs) -> None:
-    server = imapd()
+SEARCH_X = re.escape(b'UID SEARCH HEADER "Message-ID" "<x@example.org>"')
+NO_IDLE_CAPS = DOVECOT_CAPS.replace(" IDLE ", " ")
+
+
+def expect_read(server: ImapResponder, uid: int) -> None:
+    server.expect(b"UID FETCH %d .*" % uid, summary_line(1, uid))
+    server.expect(b"UID FETCH %d .*" % uid, b"* 1 FETCH (UID %d BINARY.SIZE[2] 1000 BINARY[1.1]<0> " % uid + literal(b"Hallo") + b" BINARY.SIZE[1.1] 5)")
+
+
+def verbs(server: ImapResponder) -> list[bytes]:
+    """The commands from EXAMINE on, by verb (``UID SEARCH``, ``IDLE``, ``DONE``, ...)."""
+    names = [c.split(b" ")[0] if not c.startswith(b"UID ") else b" ".join(c.split(b" ")[:2]) for c in server.commands]
+    return names[names.index(b"EXAMINE"):]
+
+
+def test_wait_without_idle_falls_back_to_polling(imapd, certs) -> None:
+    server = imapd(caps=NO_IDLE_CAPS)
     server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
-    server.expect(b"UID SEARCH HEADER \"Message-ID\" \"<x@example.org>\"", b"* SEARCH")
+    server.expect(SEARCH_X, b"* SEARCH")
     server.expect(b"NOOP", b"* 1 EXISTS", b"* 1 RECENT")
-    server.expect(b"UID SEARCH HEADER \"Message-ID\" \"<x@example.org>\"", b"* SEARCH 1")
-    server.expect(b"UID FETCH 1 .*", summary_line(1, 1))
-    server.expect(b"UID FETCH 1 .*", b"* 1 FETCH (UID 1 BINARY.SIZE[2] 1000 BINARY[1.1]<0> " + literal(b"Hallo") + b" BINARY.SIZE[1.1] 5)")
+    server.expect(SEARCH_X, b"* SEARCH 1")
+    expect_read(server, 1)
     result = message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=10), check_mode=False)
     assert [m["uid"] for m in result["messages"]] == [1]
+    assert b"IDLE" not in server.commands
+
+
+def test_wait_uses_idle_when_offered_and_searches_again_after_each_change(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH")
+    server.expect_idle(b"* 1 EXISTS", b"* 1 RECENT")
+    server.expect(SEARCH_X, b"* SEARCH 1")  # one of two: idle again
+    server.expect_idle(b"* 2 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH 1 2")
+    server.expect(b"UID FETCH 1:2 .*", summary_line(1, 1), summary_line(2, 2))
+    for uid in (2, 1):
+        server.expect(b"UID FETCH %d .*" % uid, b"* 1 FETCH (UID %d BINARY.SIZE[2] 1000 BINARY[1.1]<0> {0}\r\n BINARY.SIZE[1.1] 0)" % uid)
+    result = message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=10, wait_count=2), check_mode=False)
+    assert [m["uid"] for m in result["messages"]] == [2, 1]
+    assert verbs(server)[:6] == [b"EXAMINE", b"UID SEARCH", b"IDLE", b"DONE", b"UID SEARCH", b"IDLE"]
+    assert b"NOOP" not in server.commands
+
+
+def test_wait_method_poll_polls_even_where_idle_is_offered(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH")
+    server.expect(b"NOOP", b"* 1 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH 1")
+    expect_read(server, 1)
+    message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=10, wait_method="poll"), check_mode=False)
+    assert b"IDLE" not in server.commands
+
+
+def test_wait_method_idle_on_a_server_without_idle_says_so(imapd, certs) -> None:
+    server = imapd(caps=NO_IDLE_CAPS)
+    server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
+    with pytest.raises(errors.MailcowError, match=r"wait_method=idle, but the IMAP server 127\.0\.0\.1:\d+ does not offer IDLE\. Set wait_method=auto"):
+        message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=10, wait_method="idle"), check_mode=False)
+
+
+def test_wait_with_idle_keeps_the_deadline_and_searches_once_more(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH")
+    server.expect_idle(after=None)  # nothing arrives: the client ends IDLE at the deadline
+    server.expect(SEARCH_X, b"* SEARCH")
+    started = time.monotonic()
+    with pytest.raises(errors.MailcowTimeoutError) as caught:
+        message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=1), check_mode=False)
+    assert time.monotonic() - started >= 1  # not given up early (no upper bound: the machine may be slow)
+    assert str(caught.value) == "waited 1 seconds for 1 message(s) in folder INBOX of bob@example.org matching message-id '<x@example.org>', found 0"
+    assert verbs(server) == [b"EXAMINE", b"UID SEARCH", b"IDLE", b"DONE", b"UID SEARCH", b"LOGOUT"]
+
+
+def test_wait_reissues_idle_within_the_wait(imapd, certs, monkeypatch) -> None:
+    from ansible_collections.glassdome.mailcow.plugins.module_utils import _mail
+
+    monkeypatch.setattr(_mail, "REIDLE_SECONDS", 0.2)
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH")
+    for _i in range(2):
+        server.expect_idle(after=None).expect(SEARCH_X, b"* SEARCH")
+    server.expect_idle(b"* 1 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH 1")
+    expect_read(server, 1)
+    message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=30), check_mode=False)
+    assert verbs(server)[1:9] == [b"UID SEARCH", b"IDLE", b"DONE", b"UID SEARCH", b"IDLE", b"DONE", b"UID SEARCH", b"IDLE"]
+
+
+def test_wait_connection_dropped_during_idle_is_reported(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
+    server.expect(SEARCH_X, b"* SEARCH")
+    server.expect_idle(after=0.1, drop=True)
+    with pytest.raises(errors.MailcowTransportError) as caught:
+        message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=10), check_mode=False)
+    assert str(caught.value) == ("the connection to the IMAP server 127.0.0.1:%d was lost while waiting for mail (IDLE): the server closed the "
+                                 "connection. Run the task again; if something between here and the server drops idle connections, set "
+                                 "wait_method=poll" % server.port)
+    assert caught.value.to_result() == {"error_type": "MailcowTransportError", "method": "IDLE", "path": "imaps://127.0.0.1:%d" % server.port}
+
+
+@pytest.mark.parametrize(
+    "untagged, events",
+    [
+        ((b"* OK Still here",), []),
+        ((b"* 3 EXPUNGE",), []),
+        ((b"* 1 FETCH (FLAGS (\\Seen))",), [b"* 1 FETCH (FLAGS (\\Seen))"]),
+        ((b"* OK Still here", b"* 1 FETCH (UID 1 BODY[HEADER] " + literal(b"a\r\nb)") + b")", b"* 4 RECENT"),
+         [b"* 1 FETCH (UID 1 BODY[HEADER] {5}\r\na\r\nb))", b"* 4 RECENT"]),  # what follows until the tagged OK counts too
+    ],
+    ids=["keep-alive", "expunge", "flags-changed", "literal"],
+)
+def test_idle_returns_only_changes_that_may_match(imapd, certs, untagged: tuple[bytes, ...], events: list[bytes]) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 1 EXISTS")
+    server.expect_idle(*untagged, after=0.02)
+    server.expect(b"NOOP")  # the connection is usable after DONE
+    with ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=5) as imap:
+        imap.login("bob@example.org", PASSWORD)
+        imap.select("INBOX", readonly=True)
+        assert imap.idle(0.3) == events
+        imap.noop()
+
+
+def test_idle_refused_by_the_server(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 1 EXISTS")
+    server.expect(b"IDLE", status=b"BAD Unknown command")
+    with ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=5) as imap:
+        imap.login("bob@example.org", PASSWORD)
+        imap.select("INBOX", readonly=True)
+        with pytest.raises(errors.MailcowError, match="refused IDLE: BAD Unknown command. Set wait_method=poll"):
+            imap.idle(1)
 
 
 def test_wait_times_out_with_a_clear_message(imapd, certs, monkeypatch) -> None:
@@ -464,7 +629,8 @@ def test_wait_times_out_with_a_clear_message(imapd, certs, monkeypatch) -> None:
     for _i in range(40):
         server.expect(b"UID SEARCH .*", b"* SEARCH 7").expect(b"NOOP")
     with pytest.raises(errors.MailcowTimeoutError) as caught:
-        message_info(info_params(server, certs, subject="Report", wait_timeout=1, wait_count=2, **{"from": "alice"}), check_mode=False)
+        message_info(info_params(server, certs, subject="Report", wait_timeout=1, wait_count=2, wait_method="poll", **{"from": "alice"}),
+                     check_mode=False)
     assert str(caught.value) == ("waited 1 seconds for 2 message(s) in folder INBOX of bob@example.org matching from 'alice', "
                                  "subject 'Report', found 1")
     server.steps.clear()
