@@ -301,7 +301,7 @@ class ImapSession:
         words = line.split(b" ", 3)
         if words[:2] == [b"*", b"BYE"]:
             raise MailcowTransportError("the %s closed the connection while waiting for mail (IDLE): %s. Run the task again; if "
-                                        "this keeps happening, set wait_method=poll" % (self.endpoint.label, _text(line[6:])),
+                                        "this keeps happening, set wait_method=poll" % (self.endpoint.label, _text(line[6:]).rstrip(".")),
                                         method="IDLE", path=self.endpoint.url)
         if len(words) >= 3 and words[0] == b"*" and words[1].isdigit() and words[2].upper() in IDLE_EVENTS:
             return [line]

@@ -86,7 +86,7 @@ def resolve_endpoint(kind: Kind, *, host: str | None, port: int | None, security
     if not port:
         port = DEFAULT_PORTS[(kind, security)]
     if not 0 < int(port) < 65536:
-        raise MailcowOptionError("%s_port must be between 1 and 65535, got %s" % (kind, port))
+        raise MailcowOptionError("%s_port (or MAILCOW_%s_PORT) must be between 1 and 65535, got %s" % (kind, kind.upper(), port))
     return Endpoint(kind, host.strip(), int(port), t.cast(Security, security))
 
 
@@ -103,30 +103,37 @@ def tls_context(*, validate_certs: bool | None, ca_path: str | None) -> ssl.SSLC
         try:
             context = ssl.create_default_context(cafile=ca_path or None)
         except (OSError, ssl.SSLError) as exc:
-            raise MailcowOptionError("cannot load the CA bundle ca_path=%s: %s" % (ca_path, getattr(exc, "strerror", None) or exc)) from None
+            raise MailcowOptionError("cannot load the CA bundle ca_path=%s (option ca_path or MAILCOW_CA_PATH): %s"
+                                     % (ca_path, getattr(exc, "strerror", None) or exc)) from None
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
 
 
 def connection_error(exc: BaseException, endpoint: Endpoint, *, timeout: float, step: str = "connect") -> MailcowError:
-    """Translate a socket or TLS failure into a readable MailcowError naming host:port."""
+    """Translate a socket or TLS failure into a readable MailcowError naming host:port and the options that set them."""
     cls: type[MailcowError] = MailcowTransportError
     where = endpoint.label
     if isinstance(exc, ssl.SSLCertVerificationError):
         cls, text = MailcowTLSError, ("TLS verification of the %s failed: %s. Point ca_path (MAILCOW_CA_PATH) at the CA that signed the "
-                                      "server certificate, or set validate_certs=false for a test server"
+                                      "server certificate, or set validate_certs=false (MAILCOW_VERIFY_SSL=false) for a test server"
                                       % (where, exc.verify_message or exc.reason or exc))
     elif isinstance(exc, ssl.SSLError):
         cls, text = MailcowTLSError, "TLS handshake with the %s failed: %s. %s" % (where, exc.reason or exc, tls_hint(endpoint))
     elif isinstance(exc, (socket.timeout, TimeoutError)):
-        text = "the %s did not answer within %s seconds (%s). %s" % (where, timeout, step, tls_hint(endpoint))
+        text = "the %s did not answer within %s seconds (option timeout) during %s. %s" % (where, timeout, step, tls_hint(endpoint))
     elif isinstance(exc, socket.gaierror):
-        text = "cannot connect to the %s: cannot resolve %s (%s)" % (where, endpoint.host, exc.strerror)
+        text = "cannot connect to the %s: cannot resolve %s (%s). Check %s" % (where, endpoint.host, exc.strerror, fix_host(endpoint))
     elif isinstance(exc, ConnectionRefusedError):
-        text = "cannot connect to the %s: connection refused" % where
+        text = "cannot connect to the %s: connection refused. Is the server running, and are %s right?" % (where, fix_host(endpoint, port=True))
     else:
-        text = "connection to the %s failed (%s): %s" % (where, step, getattr(exc, "strerror", None) or exc)
+        text = "connection to the %s failed (%s): %s. Check %s" % (where, step, getattr(exc, "strerror", None) or exc, fix_host(endpoint, port=True))
     return cls(text, method=step.upper(), path=endpoint.url)
+
+
+def fix_host(endpoint: Endpoint, *, port: bool = False) -> str:
+    """``smtp_host and smtp_port (MAILCOW_SMTP_HOST, MAILCOW_SMTP_PORT)``: where the task says where the server is."""
+    names = ["%s_host" % endpoint.kind] + (["%s_port" % endpoint.kind] if port else [])
+    return "%s (%s)" % (" and ".join(names), ", ".join("MAILCOW_" + n.upper() for n in names))
 
 
 def tls_hint(endpoint: Endpoint) -> str:

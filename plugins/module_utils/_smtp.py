@@ -28,6 +28,10 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
 
 
+# A 4xx reply (RFC 5321 4.2.1) is a temporary refusal: the same message may be accepted later.
+TRY_LATER = ". A 4xx reply is temporary: the server asks to try again later (greylisting, rate limits, a lookup that failed)"
+
+
 class SendResult(t.NamedTuple):
     accepted: list[str]
     refused: dict[str, str]
@@ -142,7 +146,9 @@ class SmtpSession:
             if "Sender address rejected" in reply:
                 return self._sender_refused(recipients[rcpt][0], reply, sender, login, size, "RCPT TO")
         reasons = "; ".join("%s: %s" % (rcpt, reply) for rcpt, reply in replies.items())
-        return MailcowValidationError("the %s refused every recipient, nothing was sent: %s" % (self.endpoint.label, reasons), **self._where("RCPT TO"))
+        later = TRY_LATER if any(400 <= code < 500 for code, _text in recipients.values()) else ""
+        return MailcowValidationError("the %s refused every recipient, nothing was sent: %s%s" % (self.endpoint.label, reasons, later),
+                                      **self._where("RCPT TO"))
 
     def _sender_refused(self, code: int, reply: str, sender: str, login: str, size: int, step: str) -> MailcowError:
         where = dict(self._where(step), status=code)
@@ -152,7 +158,8 @@ class SmtpSession:
                 "that allow sending, or as addresses in its sender ACL" % (self.endpoint.label, sender, login, reply), **where)
         if code == 552:
             return MailcowValidationError("the %s refused a message of %d bytes as too large: %s" % (self.endpoint.label, size, reply), **where)
-        return MailcowValidationError("the %s refused sender %s: %s" % (self.endpoint.label, sender, reply), **where)
+        return MailcowValidationError("the %s refused sender %s: %s%s" % (self.endpoint.label, sender, reply, TRY_LATER if 400 <= code < 500 else ""),
+                                      **where)
 
     def _broken(self, exc: BaseException, step: str) -> MailcowError:
         if isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc):

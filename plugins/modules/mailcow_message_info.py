@@ -108,11 +108,12 @@ options:
     description:
       - How O(wait_timeout) waits between searches.
       - V(idle) uses IMAP C(IDLE) (RFC 2177) - the server tells the open connection when a message arrives or flags
-        change, and the search is repeated right then, usually within a few milliseconds of the delivery. The
-        C(IDLE) is ended with C(DONE) before every other command, and re-issued every four minutes so that neither
-        the server's 30-minute limit nor a firewall forgetting a quiet connection ends it. Fails when the server
-        does not offer C(IDLE).
-      - V(poll) searches again every second (after a C(NOOP)), for servers or networks where C(IDLE) misbehaves.
+        change, and the search is repeated right then. Dovecot (and so Mailcow) gathers changes for half a second
+        before it reports them, so a wait ends about 0.5 s after the delivery, every time. The C(IDLE) is ended with
+        C(DONE) before every other command, and re-issued every four minutes so that neither the server's 30-minute
+        limit nor a firewall forgetting a quiet connection ends it. Fails when the server does not offer C(IDLE).
+      - V(poll) searches again every second (after a C(NOOP)), so a wait ends anywhere from 0 to 1 s after the
+        delivery; for servers or networks where C(IDLE) misbehaves.
       - V(auto) is V(idle) when the server announces the C(IDLE) capability, else V(poll).
       - A connection lost while idling fails the task with a message saying so; it is not re-opened, and nothing
         has been changed at that point, so the task can simply run again.

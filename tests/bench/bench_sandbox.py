@@ -78,11 +78,12 @@ class Sandbox:
 
     # -- life cycle -------------------------------------------------------------------------
 
-    def start(self, *, latency: str = "realistic", workers: int = 2) -> None:
+    def start(self, *, latency: str = "realistic", workers: int = 2, mail: bool = False) -> None:
+        """Start the sandbox: the API alone, or with Postfix and Dovecot (``mail``, for the mail_wait phase)."""
         if not SANDBOX_SCRIPT.exists():
             raise SandboxError("%s is missing: the benchmark needs the sandbox" % SANDBOX_SCRIPT)
         self.directory.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, str(SANDBOX_SCRIPT), "start", "--no-mail", "--latency", latency, "--workers", str(workers)]
+        argv = [sys.executable, str(SANDBOX_SCRIPT), "start"] + ([] if mail else ["--no-mail"]) + ["--latency", latency, "--workers", str(workers)]
         self._script(argv, "start")
         self.facts = json.loads((self.directory / "sandbox.json").read_text())
         self._session.verify = self.facts.get("ca_path") or True

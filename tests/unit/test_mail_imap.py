@@ -213,7 +213,7 @@ class Step(t.NamedTuple):
     status: bytes
     idle: bool = False
     after: float | None = None  # IDLE: seconds until the untagged lines are sent (None: never)
-    drop: bool = False  # IDLE: close the connection after ``after`` seconds instead
+    drop: bool = False  # IDLE: send the untagged lines after ``after`` seconds, then close the connection
 
 
 class ImapResponder:
@@ -354,6 +354,8 @@ class ImapConnection:
         self.send(b"+ idling")
         if step.drop:
             time.sleep(step.after or 0)
+            for line in step.untagged:
+                self.send(line)
             self.sock.shutdown(socket.SHUT_RDWR)
             self.sock.close()
             return False
