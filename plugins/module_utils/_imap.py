@@ -293,8 +293,12 @@ class ImapSession:
     def _idle_line(self, lines: _Lines, until: float, step: str) -> bytes:
         line = lines.line(until)
         if line is None:
-            raise connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step=step)
+            raise self._idle_timeout(step)
         return line
+
+    def _idle_timeout(self, step: str) -> MailcowError:
+        return MailcowTransportError("the %s did not answer %s within %s seconds (option timeout)" % (self.endpoint.label, step, self.timeout),
+                                     method="IDLE", path=self.endpoint.url)
 
     def _idle_event(self, line: bytes) -> list[bytes]:
         """``* 3 EXISTS`` -> [line] if it may mean a new match; ``* BYE`` ends the session."""
@@ -309,7 +313,7 @@ class ImapSession:
 
     def _idle_broken(self, exc: BaseException) -> MailcowError:
         if isinstance(exc, (socket.timeout, TimeoutError)):
-            return connection_error(exc, self.endpoint, timeout=self.timeout, step="IDLE")
+            return self._idle_timeout("IDLE")
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         return MailcowTransportError("the connection to the %s was lost while waiting for mail (IDLE): %s. Run the task again; if "
                                      "something between here and the server drops idle connections, set wait_method=poll"

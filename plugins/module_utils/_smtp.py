@@ -101,7 +101,7 @@ class SmtpSession:
         conn = self._open()
         if not conn.has_extn("auth"):
             raise MailcowAuthError("the %s offers no AUTH on this connection: is this the submission port (587 or 465), not "
-                                   "port 25?" % self.endpoint.label, **self._where("AUTH"))
+                                   "port 25? Set smtp_port (MAILCOW_SMTP_PORT)" % self.endpoint.label, **self._where("AUTH"))
         mechanisms = conn.esmtp_features.get("auth", "").upper().split()
         try:
             if "PLAIN" in mechanisms:

@@ -60,6 +60,11 @@ def smtp_login_refused(s: Servers) -> t.Any:
     return send_mail(send_params(s.certs, s.smtp.port, password=WRONG), check_mode=False)
 
 
+def smtp_no_auth(s: Servers) -> t.Any:
+    s.smtp = s.smtpd(auth=False)
+    return send_mail(send_params(s.certs, s.smtp.port), check_mode=False)
+
+
 def sent_copy_imap_down(s: Servers) -> t.Any:
     s.smtp = s.smtpd()
     return send_mail(send_params(s.certs, s.smtp.port, free_port(), save_to_sent=True), check_mode=False)
@@ -100,6 +105,9 @@ CASES: dict[str, tuple[t.Callable[[Servers], t.Any], type[Exception] | None, str
     "smtp-login-refused": (smtp_login_refused, errors.MailcowAuthError,
                            r"SMTP login to the SMTP server %s as alice@example\.org failed: 535 5\.7\.8 Error: authentication failed: "
                            r"authentication failure\. Check username and password" % PORT),
+    "smtp-port-25-no-auth": (smtp_no_auth, errors.MailcowAuthError,
+                             r"the SMTP server %s offers no AUTH on this connection: is this the submission port \(587 or 465\), not port 25\? "
+                             r"Set smtp_port \(MAILCOW_SMTP_PORT\)$" % PORT),
     "sent-copy-imap-down": (sent_copy_imap_down, errors.MailcowTransportError,
                             r"cannot connect to the IMAP server %s: connection refused\. Is the server running, and are imap_host and "
                             r"imap_port \(MAILCOW_IMAP_HOST, MAILCOW_IMAP_PORT\) right\?" % PORT),

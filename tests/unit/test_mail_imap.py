@@ -367,6 +367,9 @@ class ImapConnection:
         if done != b"DONE\r\n":
             self.r.errors.append("expected DONE during IDLE, got %r" % done)
             return False
+        if not step.status:  # a server that hangs: no answer to DONE, then the connection goes
+            time.sleep(2)
+            return False
         self.send(tag + b" " + step.status)
         return True
 
@@ -390,8 +393,8 @@ def info_params(server: ImapResponder, certs: Certs, **overrides: t.Any) -> dict
     params: dict[str, t.Any] = {"imap_host": "127.0.0.1", "imap_port": server.port, "imap_security": server.security, "username": "bob@example.org",
                                 "password": PASSWORD, "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "folder": "INBOX", "unseen": False,
                                 "since": None, "before": None, "from": None, "to": None, "subject": None, "message_id": None, "header": None,
-                                                "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1, "wait_method": "auto",
-                                "mark_seen": False}
+                                                "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1,
+                                "wait_method": "auto", "mark_seen": False}
     params.update(overrides)
     return params
 
@@ -609,6 +612,19 @@ def test_idle_returns_only_changes_that_may_match(imapd, certs, untagged: tuple[
         imap.select("INBOX", readonly=True)
         assert imap.idle(0.3) == events
         imap.noop()
+
+
+def test_idle_without_an_answer_to_done_names_the_timeout(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 1 EXISTS")
+    server.expect_idle(after=None, status=b"")
+    imap = ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=1)
+    with imap:
+        imap.login("bob@example.org", PASSWORD)
+        imap.select("INBOX", readonly=True)
+        with pytest.raises(errors.MailcowTransportError, match=r"^the IMAP server 127\.0\.0\.1:\d+ did not answer DONE within 1 seconds \(option timeout\)$"):
+            imap.idle(0.1)
+        assert imap.conn is None  # abandoned, not logged out: a LOGOUT would wait for the hung server again
 
 
 def test_idle_refused_by_the_server(imapd, certs) -> None:

@@ -95,8 +95,8 @@ class SmtpResponder:
 
     def __init__(self, certs: Certs, *, security: str = "starttls", offer_starttls: bool = True, logins: dict[str, str] | None = None,
                  owns: t.Callable[[str, str], bool] | None = None, refuse: dict[str, str] | None = None, eight_bit: bool = True,
-                 delay_reject: bool = True) -> None:
-        self.certs, self.security, self.offer_starttls, self.eight_bit = certs, security, offer_starttls, eight_bit
+                 delay_reject: bool = True, auth: bool = True) -> None:
+        self.certs, self.security, self.offer_starttls, self.eight_bit, self.auth = certs, security, offer_starttls, eight_bit, auth
         # Postfix's default smtpd_delay_reject=yes: sender restrictions answer at RCPT TO, not MAIL FROM.
         self.delay_reject = delay_reject
         self.logins = logins if logins is not None else {"alice@example.org": PASSWORD}
@@ -169,7 +169,7 @@ class Session:
         extensions = ["mail.example.org", "PIPELINING", "SIZE 10240000"]
         if not self.tls and self.r.offer_starttls:
             extensions.append("STARTTLS")
-        if self.tls:
+        if self.tls and self.r.auth:  # Postfix's port 25 (smtpd without SASL) offers no AUTH
             extensions.append("AUTH PLAIN LOGIN")
         if self.r.eight_bit:
             extensions.append("8BITMIME")
