@@ -149,7 +149,7 @@ def test_mail_fault(servers: Servers, case: str) -> None:
         with pytest.raises(expected) as caught:
             run(servers)
         assert re.match(message, str(caught.value)), str(caught.value)
-        assert type(caught.value) is expected
+        assert caught.type is expected  # the class itself, not a subclass
         shown = "\n".join([str(caught.value), repr(caught.value), json.dumps(caught.value.to_result()), json.dumps(str(caught.value))])
         if servers.smtp is not None and case != "smtp-5xx-one-of-several":
             assert servers.smtp.messages == [], "a failed send must send nothing"

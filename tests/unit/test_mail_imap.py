@@ -393,7 +393,7 @@ def info_params(server: ImapResponder, certs: Certs, **overrides: t.Any) -> dict
     params: dict[str, t.Any] = {"imap_host": "127.0.0.1", "imap_port": server.port, "imap_security": server.security, "username": "bob@example.org",
                                 "password": PASSWORD, "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "folder": "INBOX", "unseen": False,
                                 "since": None, "before": None, "from": None, "to": None, "subject": None, "message_id": None, "header": None,
-                                                "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1,
+                                "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1,
                                 "wait_method": "auto", "mark_seen": False}
     params.update(overrides)
     return params
