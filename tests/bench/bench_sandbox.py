@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The benchmark's own sandbox: started in its own directory on its own ports, API only.
+"""The benchmark's own sandbox: started in its own directory on its own ports, API only (with mail for mail_wait).
 
 It never touches the default sandbox (.sandbox) that demos and integration tests use, because
 the benchmark resets the emulator (drops every domain) between scenarios.

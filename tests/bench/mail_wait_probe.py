@@ -122,7 +122,7 @@ def one(base: dict[str, t.Any], sender: str, receiver: str, method: str, delay: 
     waiter.join(WAIT_TIMEOUT + 10)
     if not outcome.get("ok"):
         raise RuntimeError("the %s wait did not return %s: %s" % (method, message_id, outcome.get("error", "wrong or no message")))
-    return (outcome["seen"] - started) * 1000.0
+    return (float(outcome["seen"]) - started) * 1000.0
 
 
 def percentile(values: list[float], share: float) -> float:

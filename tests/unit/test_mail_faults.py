@@ -50,6 +50,11 @@ def smtp_temporary(s: Servers) -> t.Any:
     return send_mail(send_params(s.certs, s.smtp.port), check_mode=False)
 
 
+def smtp_sender_temporary(s: Servers) -> t.Any:
+    s.smtp = s.smtpd(refuse_sender="451 4.7.1 Try again later: rate limit exceeded")
+    return send_mail(send_params(s.certs, s.smtp.port), check_mode=False)
+
+
 def smtp_one_refused(s: Servers) -> t.Any:
     s.smtp = s.smtpd(refuse={"nobody@example.org": "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"})
     return send_mail(send_params(s.certs, s.smtp.port, to=["bob@example.org", "nobody@example.org"], cc=["carol@example.org"]), check_mode=False)
@@ -101,6 +106,9 @@ CASES: dict[str, tuple[t.Callable[[Servers], t.Any], type[Exception] | None, str
     "smtp-4xx-temporary": (smtp_temporary, errors.MailcowValidationError,
                            r"the SMTP server %s refused every recipient, nothing was sent: bob@example\.org: 451 4\.3\.0 <bob@example\.org>: "
                            r"Temporary lookup failure\. A 4xx reply is temporary: the server asks to try again later" % PORT),
+    "smtp-4xx-sender-temporary": (smtp_sender_temporary, errors.MailcowValidationError,
+                                  r"the SMTP server %s refused sender alice@example\.org: 451 4\.7\.1 Try again later: rate limit exceeded\. "
+                                  r"A 4xx reply is temporary: the server asks to try again later" % PORT),
     "smtp-5xx-one-of-several": (smtp_one_refused, None, "accepted bob and carol, refused nobody, one message sent"),
     "smtp-login-refused": (smtp_login_refused, errors.MailcowAuthError,
                            r"SMTP login to the SMTP server %s as alice@example\.org failed: 535 5\.7\.8 Error: authentication failed: "

@@ -95,13 +95,14 @@ class SmtpResponder:
 
     def __init__(self, certs: Certs, *, security: str = "starttls", offer_starttls: bool = True, logins: dict[str, str] | None = None,
                  owns: t.Callable[[str, str], bool] | None = None, refuse: dict[str, str] | None = None, eight_bit: bool = True,
-                 delay_reject: bool = True, auth: bool = True) -> None:
+                 delay_reject: bool = True, auth: bool = True, refuse_sender: str | None = None) -> None:
         self.certs, self.security, self.offer_starttls, self.eight_bit, self.auth = certs, security, offer_starttls, eight_bit, auth
         # Postfix's default smtpd_delay_reject=yes: sender restrictions answer at RCPT TO, not MAIL FROM.
         self.delay_reject = delay_reject
         self.logins = logins if logins is not None else {"alice@example.org": PASSWORD}
         self.owns = owns or (lambda login, sender: login == sender)
         self.refuse = refuse or {}
+        self.refuse_sender = refuse_sender  # the reply to every MAIL FROM, for example a 4xx rate limit
         self.lines: list[str] = []
         self.messages: list[bytes] = []
         self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), self._handler())
@@ -197,6 +198,8 @@ class Session:
         sender = arg.split(":", 1)[1].split(">", 1)[0].lstrip(" <")
         if self.login is None:
             self.send("530 5.7.0 Must issue a STARTTLS command first" if not self.tls else "503 5.5.1 Error: authentication required")
+        elif self.r.refuse_sender:
+            self.send(self.r.refuse_sender)
         elif not self.r.owns(self.login, sender) and not self.r.delay_reject:
             self.sender = None
             self.send(self.not_owned(sender))
