@@ -513,8 +513,9 @@ def test_wait_without_idle_falls_back_to_polling(imapd, certs) -> None:
     assert b"IDLE" not in server.commands
 
 
-def test_wait_uses_idle_when_offered_and_searches_again_after_each_change(imapd, certs) -> None:
-    server = imapd()
+@pytest.mark.parametrize("security", ["tls", "starttls"])
+def test_wait_uses_idle_when_offered_and_searches_again_after_each_change(imapd, certs, security: str) -> None:
+    server = imapd(security=security)
     server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
     server.expect(SEARCH_X, b"* SEARCH")
     server.expect_idle(b"* 1 EXISTS", b"* 1 RECENT")
@@ -612,6 +613,18 @@ def test_idle_returns_only_changes_that_may_match(imapd, certs, untagged: tuple[
         imap.select("INBOX", readonly=True)
         assert imap.idle(0.3) == events
         imap.noop()
+
+
+def test_idle_reads_what_imaplib_had_buffered_first(imapd, certs) -> None:
+    server = imapd()
+    server.expect(b'EXAMINE "INBOX"', b"* 1 EXISTS")
+    server.expect(b"NOOP", status=b"OK NOOP completed.\r\n* 2 EXISTS")  # one write: imaplib reads both lines, returns the first
+    server.expect_idle(after=None)  # the client must end it at once: the news came before IDLE
+    with ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=5) as imap:
+        imap.login("bob@example.org", PASSWORD)
+        imap.select("INBOX", readonly=True)
+        imap.noop()
+        assert imap.idle(30) == [b"* 2 EXISTS"]
 
 
 def test_idle_without_an_answer_to_done_names_the_timeout(imapd, certs) -> None:
