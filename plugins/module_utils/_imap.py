@@ -3,7 +3,7 @@
 # Copyright: glassdome.mailcow contributors
 """Private to this collection: one IMAP session (imaplib) as Mailcow's Dovecot meets it.
 
-993 is implicit TLS, 143 needs STARTTLS before a login (spec section 9.2). Searching happens on
+993 is implicit TLS, 143 needs STARTTLS before a login (Mailcow's Dovecot). Searching happens on
 the server with UID SEARCH; only the messages returned are fetched, and of those only headers,
 flags, sizes and BODYSTRUCTURE, plus (with IMAP BINARY) the decoded body text and attachment
 sizes - never a 5 MB attachment just to learn its name. Servers without BINARY get the whole

@@ -3,7 +3,7 @@
 # Copyright: glassdome.mailcow contributors
 """Private to this collection: where a mail module connects (host, port, TLS mode) and how.
 
-Shared by the SMTP and IMAP sessions: endpoint defaults (DESIGN.md: ``mail.<domain>``, 587
+Shared by the SMTP and IMAP sessions: endpoint defaults (Mailcow's: ``mail.<domain>``, 587
 STARTTLS / 465 TLS, 993 TLS / 143 STARTTLS), the TLS context, and the translation of socket and
 TLS failures into MailcowError with host:port and the reason. Never sees a password.
 """
@@ -65,7 +65,7 @@ def domain_of(address: str | None) -> str | None:
 
 
 def resolve_endpoint(kind: Kind, *, host: str | None, port: int | None, security: str | None, address: str | None) -> Endpoint:
-    """Fill in what the task left unset, as DESIGN.md says: host ``mail.<domain>``, port from the TLS mode.
+    """Fill in what the task left unset as a Mailcow host is usually named: ``mail.<domain>``, port from the TLS mode.
 
     With no TLS mode either, the well-known implicit-TLS ports (465, 993) mean ``tls`` and any other
     port ``starttls`` for SMTP; for IMAP only 143 means ``starttls``, because 993 is IMAP's default.

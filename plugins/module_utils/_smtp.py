@@ -3,7 +3,7 @@
 # Copyright: glassdome.mailcow contributors
 """Private to this collection: mail submission over SMTP (RFC 6409), with smtplib.
 
-Mailcow's submission ports (spec section 9.1): 587 wants STARTTLS before AUTH, 465 is implicit
+Mailcow's submission ports: 587 wants STARTTLS before AUTH, 465 is implicit
 TLS, AUTH is PLAIN or LOGIN with the full address, and Postfix refuses an envelope sender the
 login does not own with 553. Every failure becomes a MailcowError naming host:port, the SMTP
 reply and what to do; the password is never part of one.
