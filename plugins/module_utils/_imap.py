@@ -51,7 +51,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search imp
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
 from ansible_collections.glassdome.mailcow.plugins.module_utils._message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
 
-# Untagged responses during IDLE that may mean a new match: new messages, or changed flags (unseen).
+# Untagged responses (during IDLE, or to NOOP) that may mean a new match: new messages, or changed flags (unseen).
 IDLE_EVENTS = frozenset((b"EXISTS", b"RECENT", b"FETCH"))
 _IDLE_TAGS = itertools.count(1)
 SUMMARY_ITEMS = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (%s)])" % " ".join(h.upper() for h in SUMMARY_HEADERS)
@@ -228,10 +228,18 @@ class ImapSession:
         data = self._run("SEARCH", call)
         return sorted({int(n) for n in _text(data).split() if n.isdigit()})
 
-    def noop(self) -> None:
-        """Let the server report messages that arrived since the last command."""
+    def noop(self) -> bool:
+        """Let the server report what changed since the last command; True if it reported EXISTS, RECENT or FETCH."""
         conn = self._open()
+        self.changes(conn)  # forget what earlier commands left behind (SELECT leaves RECENT)
         self._run("NOOP", conn.noop)
+        return self.changes(conn)
+
+    @staticmethod
+    def changes(conn: imaplib.IMAP4) -> bool:
+        """Whether imaplib holds an untagged EXISTS, RECENT or FETCH; reading them clears them."""
+        held = [conn.response(name.decode())[1] != [None] for name in sorted(IDLE_EVENTS)]  # all read: any() would stop early
+        return any(held)
 
     def idle(self, seconds: float) -> list[bytes]:
         """IDLE (RFC 2177) for at most ``seconds``; returns the untagged responses that say the folder changed.
@@ -264,7 +272,7 @@ class ImapSession:
             if line.startswith(b"+"):
                 return events
             if line.startswith(tag + b" "):
-                raise MailcowError("the %s refused IDLE: %s. Set wait_method=poll to wait by searching every second"
+                raise MailcowError("the %s refused IDLE: %s. Set wait_method=poll to wait by polling (every wait_interval seconds)"
                                    % (self.endpoint.label, _text(line[len(tag) + 1:])), method="IDLE", path=self.endpoint.url)
             events += self._idle_event(line)
 

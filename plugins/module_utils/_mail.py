@@ -37,7 +37,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._message import 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._smtp import SmtpSession
 
 SENT_FALLBACK = "Sent"  # Mailcow auto-creates "Sent" with \Sent (dovecot.folders.conf)
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.0  # wait_interval's default
+MIN_INTERVAL = 0.1
 # Servers may end an IDLE after 30 minutes (RFC 2177); Dovecot answers it forever, but NAT and
 # firewalls in between often forget a silent connection sooner. Re-issued well before either.
 REIDLE_SECONDS = 240.0
@@ -159,10 +160,10 @@ def check_custom_headers_for_search(header: dict[str, t.Any] | None) -> tuple[tu
 
 def check_numbers(params: dict[str, t.Any]) -> None:
     """Bounds of the numeric options, checked before connecting."""
-    for name, low in (("limit", 0), ("max_body_size", 1), ("wait_timeout", 0), ("wait_count", 1), ("timeout", 1)):
+    for name, low in (("limit", 0), ("max_body_size", 1), ("wait_timeout", 0), ("wait_count", 1), ("timeout", 1), ("wait_interval", MIN_INTERVAL)):
         value = params.get(name)
         if value is not None and value < low:
-            raise MailcowOptionError("%s must be at least %d, got %d" % (name, low, value))
+            raise MailcowOptionError("%s must be at least %s, got %s" % (name, low, value))
 
 
 def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]:
@@ -189,26 +190,29 @@ def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.A
 def wait_for(imap: ImapSession, filters: Filters, params: dict[str, t.Any], folder: str) -> list[int]:
     """Search; with wait_timeout, wait for a change and search again until wait_count messages match.
 
-    The deadline is kept exactly: IDLE and polling never wait past it, and one last search after
-    it counts a message that arrived in the final moment.
+    The filters name fixed moments, so only a change in the folder (EXISTS, RECENT, FETCH) can
+    change the matches: the folder is searched again after one, not after every check. The
+    deadline is kept exactly: IDLE and polling never wait past it, and one last search after it
+    counts a message that arrived in the final moment.
     """
     timeout, count = params.get("wait_timeout") or 0, max(1, params.get("wait_count") or 1)
     deadline = time.monotonic() + timeout
     method = wait_method(imap, params) if timeout > 0 else "poll"
-    while True:
-        uids = imap.search(filters)
-        if timeout <= 0 or len(uids) >= count:
-            return uids
+    uids = imap.search(filters)
+    while timeout > 0 and len(uids) < count:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise MailcowTimeoutError(
                 "waited %s seconds for %d message(s) in folder %s of %s matching %s, found %d"
                 % (timeout, count, folder, params["username"], describe(filters), len(uids)), method="SEARCH", path=imap.endpoint.url)
         if method == "idle":
-            imap.idle(min(REIDLE_SECONDS, remaining))  # returns on EXISTS, RECENT or FETCH, or when the time is up
+            changed = bool(imap.idle(min(REIDLE_SECONDS, remaining)))  # returns on EXISTS, RECENT or FETCH, or when the time is up
         else:
-            time.sleep(min(POLL_SECONDS, remaining))
-            imap.noop()
+            time.sleep(min(params.get("wait_interval") or POLL_SECONDS, remaining))
+            changed = imap.noop()
+        if changed or time.monotonic() >= deadline:
+            uids = imap.search(filters)
+    return uids
 
 
 def wait_method(imap: ImapSession, params: dict[str, t.Any]) -> str:
@@ -218,8 +222,8 @@ def wait_method(imap: ImapSession, params: dict[str, t.Any]) -> str:
         raise MailcowOptionError("wait_method must be one of %s, got %r" % (", ".join(WAIT_METHODS), wanted))
     offered = "IDLE" in imap.capabilities
     if wanted == "idle" and not offered:
-        raise MailcowError("wait_method=idle, but the %s does not offer IDLE. Set wait_method=auto (IDLE where offered, else a search "
-                           "every second) or wait_method=poll" % imap.endpoint.label, method="IDLE", path=imap.endpoint.url)
+        raise MailcowError("wait_method=idle, but the %s does not offer IDLE. Set wait_method=auto (IDLE where offered, else polling "
+                           "every wait_interval seconds) or wait_method=poll" % imap.endpoint.label, method="IDLE", path=imap.endpoint.url)
     return "idle" if wanted == "idle" or (wanted == "auto" and offered) else "poll"
 
 

@@ -4,7 +4,8 @@ sees a delivered message, IDLE against polling.
 
 usage: python mail_wait_probe.py SANDBOX_JSON OUT_JSON [N]
 
-For each wait method (``wait_method=idle``, ``wait_method=poll``) and each of N messages (default 20):
+For each way of waiting (``wait_method=idle``; ``wait_method=poll`` at the default ``wait_interval=1``
+and at ``wait_interval=0.1``) and each of N messages (default 20):
 a waiter thread runs the collection's message_info (login, EXAMINE, search, wait) for a fresh
 Message-ID; after a random 0.6-1.6 s (the waiter is idle or between polls by then, at a random
 point of its poll cycle) the collection's send_mail submits that message over SMTP to the sandbox's
@@ -34,7 +35,8 @@ from pathlib import Path
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import message_info, send_mail
 
-METHODS = ("idle", "poll")
+# label: (wait_method, wait_interval)
+METHODS = {"idle": ("idle", 1.0), "poll": ("poll", 1.0), "poll-0.1": ("poll", 0.1)}
 PASSWORD = "Bench-Mail-Pass-1"
 WAIT_TIMEOUT = 30
 SEED = 2177  # the RFC: the same send delays on every run
@@ -68,7 +70,7 @@ def connection(facts: dict[str, t.Any]) -> dict[str, t.Any]:
 def reader_params(base: dict[str, t.Any], user: str, **options: t.Any) -> dict[str, t.Any]:
     params = dict(base, username=user, folder="INBOX", unseen=False, since=None, before=None, to=None, subject=None, message_id=None,
                   header=None, limit=1, include_body=False, max_body_size=65536, wait_timeout=0, wait_count=1, wait_method="auto",
-                  mark_seen=False)
+                  wait_interval=1.0, mark_seen=False)
     params["from"] = None
     params.update(options)
     return params
@@ -100,15 +102,16 @@ def setup(facts: dict[str, t.Any], base: dict[str, t.Any]) -> tuple[str, str]:
             time.sleep(0.5)
 
 
-def one(base: dict[str, t.Any], sender: str, receiver: str, method: str, delay: float) -> float:
+def one(base: dict[str, t.Any], sender: str, receiver: str, label: str, delay: float) -> float:
     """Latency in ms of one message: waiter started, pause, send, waiter returns."""
     message_id = "<mailwait-%s@%s>" % (uuid.uuid4().hex, sender.split("@")[1])
+    method, interval = METHODS[label]
     outcome: dict[str, t.Any] = {}
 
     def wait() -> None:
         try:
-            result = message_info(reader_params(base, receiver, message_id=message_id, wait_timeout=WAIT_TIMEOUT, wait_method=method),
-                                  check_mode=True)
+            result = message_info(reader_params(base, receiver, message_id=message_id, wait_timeout=WAIT_TIMEOUT, wait_method=method,
+                                                wait_interval=interval), check_mode=True)
             outcome["seen"] = time.perf_counter()
             outcome["ok"] = result["matched"] == 1 and result["messages"][0]["message_id"] == message_id
         except MailcowError as exc:
@@ -121,7 +124,7 @@ def one(base: dict[str, t.Any], sender: str, receiver: str, method: str, delay: 
     send_mail(sender_params(base, sender, receiver, message_id), check_mode=False)
     waiter.join(WAIT_TIMEOUT + 10)
     if not outcome.get("ok"):
-        raise RuntimeError("the %s wait did not return %s: %s" % (method, message_id, outcome.get("error", "wrong or no message")))
+        raise RuntimeError("the %s wait did not return %s: %s" % (label, message_id, outcome.get("error", "wrong or no message")))
     return (float(outcome["seen"]) - started) * 1000.0
 
 
@@ -143,17 +146,17 @@ def run(facts: dict[str, t.Any], n: int) -> dict[str, t.Any]:
     sender, receiver = setup(facts, base)
     delays = random.Random(SEED)
     results: dict[str, t.Any] = {"n": n, "methods": {}}
-    for method in METHODS:
+    for label in METHODS:
         latencies, failed = [], 0
         for _index in range(n):
             try:
-                latencies.append(one(base, sender, receiver, method, delays.uniform(0.6, 1.6)))
+                latencies.append(one(base, sender, receiver, label, delays.uniform(0.6, 1.6)))
             except (RuntimeError, MailcowError) as exc:
                 failed += 1
-                print("mail_wait %s: %s" % (method, exc), file=sys.stderr, flush=True)
-        results["methods"][method] = summary(latencies, failed)
-        print("mail_wait %-4s n=%d median %s ms, p95 %s ms, failed %d" % (
-            method, n, results["methods"][method]["median_ms"], results["methods"][method]["p95_ms"], failed), flush=True)
+                print("mail_wait %s: %s" % (label, exc), file=sys.stderr, flush=True)
+        results["methods"][label] = summary(latencies, failed)
+        print("mail_wait %-8s n=%d median %s ms, p95 %s ms, failed %d" % (
+            label, n, results["methods"][label]["median_ms"], results["methods"][label]["p95_ms"], failed), flush=True)
     return results
 
 

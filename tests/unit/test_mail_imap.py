@@ -394,7 +394,7 @@ def info_params(server: ImapResponder, certs: Certs, **overrides: t.Any) -> dict
                                 "password": PASSWORD, "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "folder": "INBOX", "unseen": False,
                                 "since": None, "before": None, "from": None, "to": None, "subject": None, "message_id": None, "header": None,
                                 "limit": 50, "include_body": True, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1,
-                                "wait_method": "auto", "mark_seen": False}
+                                "wait_method": "auto", "wait_interval": 1.0, "mark_seen": False}
     params.update(overrides)
     return params
 
@@ -496,9 +496,9 @@ def expect_read(server: ImapResponder, uid: int) -> None:
 
 
 def verbs(server: ImapResponder) -> list[bytes]:
-    """The commands from EXAMINE on, by verb (``UID SEARCH``, ``IDLE``, ``DONE``, ...)."""
+    """The commands from EXAMINE (or SELECT) on, by verb (``UID SEARCH``, ``IDLE``, ``DONE``, ...)."""
     names = [c.split(b" ")[0] if not c.startswith(b"UID ") else b" ".join(c.split(b" ")[:2]) for c in server.commands]
-    return names[names.index(b"EXAMINE"):]
+    return names[min(names.index(v) for v in (b"EXAMINE", b"SELECT") if v in names):]
 
 
 def test_wait_without_idle_falls_back_to_polling(imapd, certs) -> None:
@@ -570,13 +570,12 @@ def test_wait_reissues_idle_within_the_wait(imapd, certs, monkeypatch) -> None:
     server = imapd()
     server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
     server.expect(SEARCH_X, b"* SEARCH")
-    for _i in range(2):
-        server.expect_idle(after=None).expect(SEARCH_X, b"* SEARCH")
+    server.expect_idle(after=None).expect_idle(after=None)  # nothing changed: no search in between
     server.expect_idle(b"* 1 EXISTS")
     server.expect(SEARCH_X, b"* SEARCH 1")
     expect_read(server, 1)
     message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=30), check_mode=False)
-    assert verbs(server)[1:9] == [b"UID SEARCH", b"IDLE", b"DONE", b"UID SEARCH", b"IDLE", b"DONE", b"UID SEARCH", b"IDLE"]
+    assert verbs(server)[1:9] == [b"UID SEARCH", b"IDLE", b"DONE", b"IDLE", b"DONE", b"IDLE", b"DONE", b"UID SEARCH"]
 
 
 def test_wait_connection_dropped_during_idle_is_reported(imapd, certs) -> None:
@@ -647,24 +646,33 @@ def test_idle_refused_by_the_server(imapd, certs) -> None:
     with ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=5) as imap:
         imap.login("bob@example.org", PASSWORD)
         imap.select("INBOX", readonly=True)
-        with pytest.raises(errors.MailcowError, match="refused IDLE: BAD Unknown command. Set wait_method=poll"):
+        with pytest.raises(errors.MailcowError, match="refused IDLE: BAD Unknown command. Set wait_method=poll to wait by polling"):
             imap.idle(1)
 
 
-def test_wait_times_out_with_a_clear_message(imapd, certs, monkeypatch) -> None:
-    from ansible_collections.glassdome.mailcow.plugins.module_utils import _mail
-
-    monkeypatch.setattr(_mail, "POLL_SECONDS", 0.2)
+def test_wait_times_out_with_a_clear_message(imapd, certs) -> None:
     server = imapd()
     server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
-    for _i in range(40):
-        server.expect(b"UID SEARCH .*", b"* SEARCH 7").expect(b"NOOP")
+    for _i in range(40):  # each NOOP reports a flag change, so each is followed by a search
+        server.expect(b"UID SEARCH .*", b"* SEARCH 7").expect(b"NOOP", b"* 7 FETCH (FLAGS (\\Seen))")
     with pytest.raises(errors.MailcowTimeoutError) as caught:
-        message_info(info_params(server, certs, subject="Report", wait_timeout=1, wait_count=2, wait_method="poll", **{"from": "alice"}),
-                     check_mode=False)
+        message_info(info_params(server, certs, subject="Report", wait_timeout=1, wait_count=2, wait_method="poll", wait_interval=0.2,
+                                 **{"from": "alice"}), check_mode=False)
     assert str(caught.value) == ("waited 1 seconds for 2 message(s) in folder INBOX of bob@example.org matching from 'alice', "
                                  "subject 'Report', found 1")
     server.steps.clear()
+
+
+def test_poll_searches_again_only_after_a_change(imapd, certs) -> None:
+    server = imapd(caps=NO_IDLE_CAPS)
+    server.expect(b'SELECT "INBOX"', b"* 0 EXISTS", b"* 0 RECENT")  # the RECENT of SELECT is no change
+    server.expect(SEARCH_X, b"* SEARCH")
+    server.expect(b"NOOP").expect(b"NOOP", b"* OK Still here").expect(b"NOOP", b"* 1 EXISTS", b"* 1 RECENT")
+    server.expect(SEARCH_X, b"* SEARCH 1")
+    expect_read(server, 1)
+    server.expect(re.escape(b"UID STORE 1 +FLAGS.SILENT (\\Seen)"))
+    message_info(info_params(server, certs, message_id="x@example.org", wait_timeout=30, wait_interval=0.1, mark_seen=True), check_mode=False)
+    assert verbs(server)[:7] == [b"SELECT", b"UID SEARCH", b"NOOP", b"NOOP", b"NOOP", b"UID SEARCH", b"UID FETCH"]
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
@@ -701,11 +709,13 @@ def test_tls_against_a_starttls_port_hints_at_imap_security(certs) -> None:
 @pytest.mark.parametrize(
     "overrides, match",
     [({"limit": -1}, "limit must be at least 0"), ({"max_body_size": 0}, "max_body_size must be at least 1"),
-     ({"wait_count": 0}, "wait_count must be at least 1"), ({"wait_timeout": -5}, "wait_timeout must be at least 0")],
+     ({"wait_count": 0}, "wait_count must be at least 1"), ({"wait_timeout": -5}, "wait_timeout must be at least 0"),
+     ({"wait_interval": 0.01}, "wait_interval must be at least 0.1, got 0.01")],
 )
 def test_numeric_options_are_checked_before_connecting(certs, overrides: dict[str, int], match: str) -> None:
     params = {"imap_host": "127.0.0.1", "imap_port": free_port(), "imap_security": "tls", "username": "bob@example.org", "password": PASSWORD,
-              "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "limit": 50, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1}
+              "validate_certs": True, "ca_path": certs.ca, "timeout": 5, "limit": 50, "max_body_size": 65536, "wait_timeout": 0, "wait_count": 1,
+              "wait_interval": 1.0}
     with pytest.raises(errors.MailcowOptionError, match=match):
         message_info(dict(params, **overrides), check_mode=False)
 
