@@ -14,6 +14,8 @@ Environment:
                         listing    N-mailbox no-change re-run, both listings side by side, on a
                                    domain seeded at zero latency (about a minute at N = 1000)
                         soak       8 concurrent role runs on 8 domains x 250 mailboxes, then 8 re-runs
+                        mail_wait  send-to-seen latency of mailcow_message_info's wait, IDLE against
+                                   polling (mail_wait.py; the sandbox then runs Postfix and Dovecot too)
                       The same names may be given as arguments: run.py listing soak
   BENCH_SANDBOX_DIR, BENCH_API_PORT, BENCH_API_HTTP_PORT, BENCH_PORT_BASE: the benchmark's
                       sandbox (default .build/bench-sandbox, ports 18543, 18180, 12000+)
@@ -35,6 +37,7 @@ import typing as t
 from pathlib import Path
 
 import listing
+import mail_wait
 import report
 import soak
 from bench_sandbox import REPO, Sandbox, SandboxError, sandbox_dir
@@ -105,8 +108,8 @@ def pin_collection(work: Path) -> str:
 
 
 # -- parts (BENCH_PHASES) ---------------------------------------------------------------------
-PARTS = ("floor", "role", "baselines", "listing", "soak")
-DEFAULT_PARTS = ("floor", "role", "baselines", "soak")  # "listing" repeats what floor + role measure
+PARTS = ("floor", "role", "baselines", "listing", "soak", "mail_wait")
+DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "mail_wait")  # "listing" repeats what floor + role measure
 
 
 def parts(argv: list[str]) -> list[str]:
@@ -129,6 +132,8 @@ def run_all(bench: Bench, chosen: list[str]) -> None:
             listing.side_by_side(bench, n)
     if "soak" in chosen:
         soak.run(bench)
+    if "mail_wait" in chosen:
+        mail_wait.run(bench)
 
 
 def summarize(bench: Bench, out: Path, total: float, collection: str, chosen: list[str]) -> int:
@@ -160,10 +165,11 @@ def main(argv: list[str]) -> int:
     bench = Bench(sandbox, work, out / "logs")
     started = time.monotonic()
     bench.note("glassdome.mailcow from %s (a copy of it)" % collection)
-    bench.note("benchmark sandbox in %s (API only, latency realistic, %d workers); sizes %s%s; parts %s" % (
-        sandbox.directory, WORKERS, sizes(), ", BENCH_FULL" if full() else "", ",".join(chosen)))
+    bench.note("benchmark sandbox in %s (%s, latency realistic, %d workers); sizes %s%s; parts %s" % (
+        sandbox.directory, "API, Postfix and Dovecot" if "mail_wait" in chosen else "API only", WORKERS, sizes(),
+        ", BENCH_FULL" if full() else "", ",".join(chosen)))
     try:
-        sandbox.start(latency="realistic", workers=WORKERS)
+        sandbox.start(latency="realistic", workers=WORKERS, mail="mail_wait" in chosen)
         run_all(bench, chosen)
     except SandboxError as exc:
         print("bench: %s" % exc, file=sys.stderr)
