@@ -15,26 +15,18 @@ from __future__ import annotations
 import re
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import _LOCAL_RE
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_text, flag, parse_address, split_address
 
 # Flag option -> the goto Mailcow stores for it. Mailcow's add/edit refuse these as goto addresses.
 SPECIAL_GOTOS = {"goto_null": "null@localhost", "goto_spam": "spam@localhost", "goto_ham": "ham@localhost"}
-FLAG_OF_GOTO = {goto: flag for flag, goto in SPECIAL_GOTOS.items()}
+FLAG_OF_GOTO = {goto: option for option, goto in SPECIAL_GOTOS.items()}
 BOOL_OPTIONS = ("active", "sogo_visible", "sender_allowed")
 COMMENTS = ("public_comment", "private_comment")
 # What a new alias gets. Mailcow's own default for active is 0; we send 1 unless told otherwise.
 CREATE_DEFAULTS: dict[str, t.Any] = {"active": True, "sogo_visible": False, "sender_allowed": False, "public_comment": "", "private_comment": ""}
 COMPARED = ("goto",) + BOOL_OPTIONS + COMMENTS
 _SEPARATORS = re.compile(r"[\s,;]+")
-
-
-def _flag(value: t.Any) -> bool:
-    try:
-        return int(value) != 0
-    except (TypeError, ValueError):
-        return False
 
 
 def split_goto(text: t.Any) -> list[str]:
@@ -59,18 +51,18 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
         "address": address,
         "domain": str(raw.get("domain") or address.rpartition("@")[2]).lower(),
         "goto": gotos,
-        "active": _flag(raw.get("active_int", raw.get("active"))),
-        "sogo_visible": _flag(raw.get("sogo_visible_int", raw.get("sogo_visible"))),
-        "sender_allowed": _flag(raw.get("sender_allowed")),
-        "internal": _flag(raw.get("internal")),
+        "active": flag(raw.get("active_int", raw.get("active"))),
+        "sogo_visible": flag(raw.get("sogo_visible_int", raw.get("sogo_visible"))),
+        "sender_allowed": flag(raw.get("sender_allowed")),
+        "internal": flag(raw.get("internal")),
         "public_comment": raw.get("public_comment") or "",
         "private_comment": raw.get("private_comment") or "",
         "is_catch_all": address.startswith("@"),
         "created": raw.get("created"),
         "modified": raw.get("modified"),
     }
-    for flag, special in SPECIAL_GOTOS.items():
-        alias[flag] = gotos == [special]
+    for option, special in SPECIAL_GOTOS.items():
+        alias[option] = gotos == [special]
     if include_raw:
         alias["raw"] = raw
     return alias
@@ -86,24 +78,6 @@ def compared_view(alias: dict[str, t.Any] | None) -> dict[str, t.Any]:
 
 
 # -- desired state -------------------------------------------------------------------------------
-
-
-def split_alias_address(address: str | None, local_part: str | None, domain: str | None, *, where: str = "") -> tuple[str, str]:
-    """(local_part, ascii domain) of an alias; the local part keeps its case and is empty for a catch-all."""
-    prefix = where + ": " if where else ""
-    if address:
-        if address.count("@") != 1:
-            raise MailcowOptionError("%saddress must be local_part@domain, or @domain for a catch-all, got %r" % (prefix, address))
-        local_part, domain = address.split("@")
-    elif not local_part:
-        raise MailcowOptionError("%sone of address or local_part is required" % prefix)
-    elif not domain:
-        raise MailcowOptionError("%sdomain is required with local_part" % prefix)
-    local_part = (local_part or "").strip()
-    lowered = local_part.lower()
-    if local_part and (not _LOCAL_RE.match(lowered) or lowered.startswith(".") or lowered.endswith(".") or ".." in lowered):
-        raise MailcowOptionError("%slocal part %r is not a valid address (no spaces, @ or leading/double dots)" % (prefix, local_part))
-    return local_part, ascii_domain(domain, option=prefix + "domain")
 
 
 class Desired(t.NamedTuple):
@@ -127,7 +101,7 @@ class Desired(t.NamedTuple):
 
 def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None = None, where: str = "") -> Desired:
     """Validate options (before anything is sent) and keep only those set."""
-    local_part, domain = split_alias_address(params.get("address"), params.get("local_part"), params.get("domain") or default_domain, where=where)
+    local_part, domain = split_address(params.get("address"), params.get("local_part"), params.get("domain") or default_domain, where=where, catch_all=True)
     prefix = where + ": " if where else ""
     attrs: dict[str, t.Any] = {}
     address = "%s@%s" % (local_part, domain)
@@ -139,17 +113,17 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
             attrs[option] = bool(params[option])
     for option in COMMENTS:
         if params.get(option) is not None:
-            comment = str(params[option])
+            comment = check_text(params[option], prefix + option)
             if len(comment.encode("utf-8")) > 160:
                 raise MailcowOptionError("%s%s must be at most 160 bytes long, got %d" % (prefix, option, len(comment.encode("utf-8"))))
             attrs[option] = comment
-    not_special = tuple(flag for flag in SPECIAL_GOTOS if params.get(flag) is False)
+    not_special = tuple(option for option in SPECIAL_GOTOS if params.get(option) is False)
     return Desired(local_part, domain, params.get("state") or "present", attrs, not_special)
 
 
 def _goto_option(params: dict[str, t.Any], address: str, prefix: str) -> list[str] | None:
     """The goto list from O(goto) or one goto_* flag; validated, deduplicated, order kept."""
-    flags = [flag for flag in SPECIAL_GOTOS if params.get(flag)]
+    flags = [option for option in SPECIAL_GOTOS if params.get(option)]
     given = params.get("goto")
     if len(flags) > 1 or (flags and given is not None):
         raise MailcowOptionError("%sgive only one of goto, goto_null, goto_spam and goto_ham, got %s" % (prefix, ", ".join(
@@ -181,10 +155,7 @@ def _goto_option(params: dict[str, t.Any], address: str, prefix: str) -> list[st
 def _goto_address(goto: str, prefix: str) -> str:
     if goto.lower() in FLAG_OF_GOTO:
         return goto
-    local, sep, domain = goto.rpartition("@")
-    if not sep or not local or not _LOCAL_RE.match(local.lower()):
-        raise MailcowOptionError("%sgoto: %r is not a valid address" % (prefix, goto))
-    return "%s@%s" % (local, ascii_domain(domain, option=prefix + "goto: domain of %s" % goto))
+    return "%s@%s" % parse_address(goto, option=prefix + "goto")
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -265,8 +236,8 @@ def _goto_attr(gotos: list[str]) -> dict[str, t.Any]:
 
 
 def _predicted(alias: dict[str, t.Any]) -> dict[str, t.Any]:
-    for flag, special in SPECIAL_GOTOS.items():
-        alias[flag] = alias["goto"] == [special]
+    for option, special in SPECIAL_GOTOS.items():
+        alias[option] = alias["goto"] == [special]
     return alias
 
 

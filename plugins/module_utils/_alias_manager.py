@@ -14,9 +14,10 @@ import typing as t
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import apply_plans, get_normalized, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, plan_entries, validate_entries
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -35,16 +36,19 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
 
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     if not params.get("domain"):
-        raise MailcowOptionError("domain is required with aliases")
+        raise MailcowOptionError("domain is required with aliases (or set MAILCOW_DOMAIN)")
+    check_bulk_options(params)
     domain = ascii_domain(params["domain"])
     desireds = validate_entries(params["aliases"], domain, kind="aliases", parse=desired_from_params, key=_key)
     existing = {alias["address"].lower(): alias for alias in (normalize(raw) for raw in list_aliases(client, domain))}
     plans = plan_entries(desireds, existing, plan, kind="aliases", key=_key)
     if params.get("purge"):
         named = {d.key for d in desireds}
-        plans += [Plan(alias["address"], "delete", alias, None, id=alias["id"]) for key, alias in sorted(existing.items()) if key not in named]
+        purged = [Plan(alias["address"], "delete", alias, None, id=alias["id"]) for key, alias in sorted(existing.items()) if key not in named]
+        guard_purge([p.address for p in purged], len(existing), params, kind="aliases", domain=domain)
+        plans += purged
     if any(p.changed for p in plans) and not check_mode:
-        apply_plans(client, plans, concurrency=max(1, params.get("concurrency") or 1))
+        apply_plans(client, plans, concurrency=params["concurrency"])
     return bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode,
                        before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
 

@@ -44,16 +44,41 @@ else:
 USER_AGENT = "glassdome.mailcow"
 RETRY_STATUSES = frozenset((502, 503, 504))
 EXISTS_KEYS = frozenset(("object_exists", "domain_exists", "is_alias_or_mailbox", "is_alias"))
+# White space and control characters, ASCII and Unicode: never valid in an API key or a URL.
+CONTROL_OR_SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def normalize_base_url(api_url: str) -> str:
-    """``https://mail.example.org[/api[/v1]][/]`` -> ``https://mail.example.org/api/v1``."""
+    """``https://mail.example.org[/api[/v1]][/]`` -> ``https://mail.example.org/api/v1``.
+
+    Refuses a URL with a user name or password (``user:pass@``) without printing it: Mailcow
+    authenticates with the API key only, and the URL appears in every connection error.
+    """
     url = (api_url or "").strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise MailcowOptionError("api_url must be an http(s) URL such as https://mail.example.org, got %r" % api_url)
+    if CONTROL_OR_SPACE_RE.search(url):
+        raise MailcowOptionError("api_url (MAILCOW_API_URL) must not contain spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        valid = parts.port is None or parts.port > 0  # .port raises ValueError for a port that is not a number
+    except ValueError:
+        valid = False
+    if not valid:
+        raise MailcowOptionError("api_url (MAILCOW_API_URL) is not a valid URL: give one such as https://mail.example.org")
+    if "@" in parts.netloc:
+        raise MailcowOptionError("api_url (MAILCOW_API_URL) must not contain a user name or password (user:password@host): "
+                                 "Mailcow authenticates with api_key only. Remove them from the URL")
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise MailcowOptionError("api_url (MAILCOW_API_URL) must be an http(s) URL such as https://mail.example.org, got %r" % url)
     path = re.sub(r"(/api(/v1)?)$", "", parts.path)
     return "%s://%s%s/api/v1" % (parts.scheme, parts.netloc, path)
+
+
+def check_api_key(api_key: str) -> str:
+    """The key as given, refused (without showing it) when it cannot be a header value."""
+    if not api_key or CONTROL_OR_SPACE_RE.search(api_key):
+        raise MailcowOptionError("api_key (MAILCOW_API_KEY or MAIL_API) must be the key alone, without spaces, line breaks or other control "
+                                 "characters: check for a newline copied from a file (the key is not shown here)")
+    return api_key
 
 
 def quote_segment(segment: str) -> str:
@@ -87,6 +112,7 @@ class MailcowClient:
         if not HAS_REQUESTS:
             raise MailcowError("the Python library requests is required: %s" % REQUESTS_IMPORT_ERROR)
         self.base_url = normalize_base_url(api_url)
+        api_key = check_api_key(api_key)
         self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
@@ -251,7 +277,7 @@ def _root_cause(exc: BaseException) -> str:
     match = re.search(r"\[Errno -?\d+\] ([^')\]]+)", text)
     if match:
         return match.group(1).strip()
-    match = re.search(r"(certificate verify failed[^')\]]*|Connection refused|timed out|Name or service not known)", text)
+    match = re.search(r"(certificate verify failed[^')\]]*\)?|Connection refused|timed out|Name or service not known)", text)
     return match.group(1) if match else text
 
 

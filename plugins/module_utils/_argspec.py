@@ -10,34 +10,58 @@ import typing as t
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import whole
+
+# Bounds of the options that are not about Mailcow's objects: (minimum, maximum, unit).
+TIMEOUT_RANGE = (1, 3600)
+CONCURRENCY_RANGE = (1, 32)
+PURGE_MAX_SHARE_DEFAULT = 50
 
 
 def api_argspec() -> dict[str, dict[str, t.Any]]:
-    """Connection options of every module that talks to Mailcow's REST API."""
+    """Connection options of every module that talks to Mailcow's REST API.
+
+    api_url and api_key are not ``required`` here: api_client() refuses them missing with a message
+    that names their environment variables, which ansible-core's own message would not.
+    """
     return {
-        "api_url": {"type": "str", "required": True, "fallback": (env_fallback, ["MAILCOW_API_URL"])},
-        "api_key": {"type": "str", "required": True, "no_log": True, "fallback": (env_fallback, ["MAILCOW_API_KEY", "MAIL_API"])},
+        "api_url": {"type": "str", "fallback": (env_fallback, ["MAILCOW_API_URL"])},
+        "api_key": {"type": "str", "no_log": True, "fallback": (env_fallback, ["MAILCOW_API_KEY", "MAIL_API"])},
         "validate_certs": {"type": "bool", "fallback": (env_fallback, ["MAILCOW_VERIFY_SSL"])},
         "ca_path": {"type": "path", "fallback": (env_fallback, ["MAILCOW_CA_PATH"])},
         "timeout": {"type": "int", "default": 30},
     }
 
 
+def option_name(option: str) -> str:
+    """``api_key (or MAILCOW_API_KEY, MAIL_API)``: an option with the environment variables it falls back to."""
+    fallback = api_argspec().get(option, {}).get("fallback")
+    return "%s (or %s)" % (option, ", ".join(fallback[1])) if fallback else option
+
+
 def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
-    """A client from the module's connection options (validate_certs defaults to true)."""
+    """A client from the module's connection options (validate_certs defaults to true), each checked first."""
+    for option in ("api_url", "api_key"):
+        if not params.get(option):
+            raise MailcowOptionError("%s is required: set the option or its environment variable" % option_name(option))
+    timeout = whole(params["timeout"], "timeout", TIMEOUT_RANGE[0], TIMEOUT_RANGE[1], "a whole number of seconds")
     validate = params.get("validate_certs")
     return MailcowClient(
         params["api_url"],
         params["api_key"],
         validate_certs=True if validate is None else validate,
         ca_path=params.get("ca_path"),
-        timeout=params["timeout"],
+        timeout=timeout,
         **kwargs,
     )
 
 
 def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dict[str, dict[str, t.Any]]:
-    """A module that manages one object (``entry`` options at top level) or a domain's list of them (``kind``)."""
+    """A module that manages one object (``entry`` options at top level) or a domain's list of them (``kind``).
+
+    plugins/doc_fragments/bulk.py documents the purge guard options.
+    """
     state = {"type": "str", "choices": ["present", "absent"], "default": "present"}
     spec = dict(api_argspec(), **entry)
     spec.update({
@@ -45,9 +69,17 @@ def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dic
         "domain": {"type": "str"},
         kind: {"type": "list", "elements": "dict", "options": dict(entry, state=state)},
         "purge": {"type": "bool", "default": False},
+        "purge_allow_empty": {"type": "bool", "default": False},
+        "purge_max_share": {"type": "int", "default": PURGE_MAX_SHARE_DEFAULT},
         "concurrency": {"type": "int", "default": 4},
     })
     return spec
+
+
+def check_bulk_options(params: dict[str, t.Any]) -> None:
+    """The bounds of the bulk form's own options, before any request."""
+    whole(params["concurrency"], "concurrency", CONCURRENCY_RANGE[0], CONCURRENCY_RANGE[1], "a whole number of parallel adds")
+    whole(params["purge_max_share"], "purge_max_share", 0, 100, "a percentage")
 
 
 def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:

@@ -15,6 +15,7 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import PURGE_MAX_SHARE_DEFAULT
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
@@ -57,6 +58,31 @@ def plan_entries(
         except MailcowOptionError as exc:
             raise MailcowOptionError("%s[%d]: %s" % (kind, index, exc)) from None
     return plans
+
+
+def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, kind: str, domain: str) -> None:
+    """Refuse, before any write (and in check mode alike), a purge that looks like a mistake.
+
+    An empty ``kind`` list deletes the whole domain: only with purge_allow_empty. Deleting more than
+    purge_max_share percent of the domain's ``existing`` objects in one run: only with that raised.
+    The message names what would be deleted (the first 10 and the count) and the option to change.
+    """
+    shown = ", ".join(purged[:10]) + (" and %d more" % (len(purged) - 10) if len(purged) > 10 else "")
+    would = "would delete %d of the %d %s of %s%s" % (len(purged), existing, kind, domain, ": %s" % shown if purged else "")
+    if not params[kind]:
+        if params.get("purge_allow_empty"):
+            return
+        raise MailcowOptionError(
+            "purge=true with an empty %s list %s. Refused because an empty or misspelt list would empty the domain: "
+            "set purge_allow_empty=true if that is what you want" % (kind, would)
+        )
+    limit = params.get("purge_max_share")
+    limit = PURGE_MAX_SHARE_DEFAULT if limit is None else limit
+    if purged and len(purged) * 100 > limit * existing:
+        raise MailcowOptionError(
+            "purge=true %s, which is more than purge_max_share=%d%% of them in one run. Check the %s list, or raise "
+            "purge_max_share (up to 100) to allow it" % (would, limit, kind)
+        )
 
 
 def bulk_result(

@@ -13,7 +13,16 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import _DOMAIN_RE, MIB
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
+    MIB,
+    api_value,
+    ascii_domain,
+    check_text,
+    count,
+    quota_mib,
+    to_int,
+    unicode_domain,
+)
 
 FRAMES = ("s", "m", "h", "d")
 FLAGS = ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only")
@@ -47,43 +56,14 @@ CREATE_DEFAULTS: dict[str, t.Any] = {
 COMPARED = ("description",) + tuple(k for k in CREATE_DEFAULTS)
 
 
-# -- names ---------------------------------------------------------------------------------------
-
-
-def ascii_domain(value: t.Any, *, option: str = "domain") -> str:
-    """Lower-case ASCII (punycode) form of a domain name, as Mailcow stores and compares it."""
-    text = str(value or "").strip().rstrip(".").lower()
-    try:
-        ascii_name = text.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value)) from None
-    if not _DOMAIN_RE.match(ascii_name):
-        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value))
-    return ascii_name
-
-
-def unicode_domain(ascii_name: str) -> str:
-    try:
-        return ascii_name.encode("ascii").decode("idna")
-    except UnicodeError:
-        return ascii_name
-
-
 # -- reading -------------------------------------------------------------------------------------
-
-
-def _to_int(value: t.Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _rate_limit(rl: t.Any) -> dict[str, t.Any] | None:
     """Mailcow's ``rl`` (false, or ``{"value": "10", "frame": "s"}``) -> None or ``{value, frame}``."""
-    if not isinstance(rl, dict) or _to_int(rl.get("value")) <= 0:
+    if not isinstance(rl, dict) or to_int(rl.get("value")) <= 0:
         return None
-    return {"value": _to_int(rl.get("value")), "frame": str(rl.get("frame") or "s")}
+    return {"value": to_int(rl.get("value")), "frame": str(rl.get("frame") or "s")}
 
 
 def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, t.Any]:
@@ -93,21 +73,21 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
         "domain": name,
         "domain_unicode": raw.get("domain_h_name") or unicode_domain(name),
         "description": raw.get("description") or "",
-        "max_mailboxes": _to_int(raw.get("max_num_mboxes_for_domain")),
-        "max_aliases": _to_int(raw.get("max_num_aliases_for_domain")),
-        "default_quota": _to_int(raw.get("def_quota_for_mbox")) // MIB,
-        "max_quota": _to_int(raw.get("max_quota_for_mbox")) // MIB,
-        "total_quota": _to_int(raw.get("max_quota_for_domain")) // MIB,
+        "max_mailboxes": to_int(raw.get("max_num_mboxes_for_domain")),
+        "max_aliases": to_int(raw.get("max_num_aliases_for_domain")),
+        "default_quota": to_int(raw.get("def_quota_for_mbox")) // MIB,
+        "max_quota": to_int(raw.get("max_quota_for_mbox")) // MIB,
+        "total_quota": to_int(raw.get("max_quota_for_domain")) // MIB,
         "rate_limit": _rate_limit(raw.get("rl")),
         "tags": sorted(str(tag) for tag in (raw.get("tags") or [])),
-        "mailboxes": _to_int(raw.get("mboxes_in_domain")),
-        "aliases": _to_int(raw.get("aliases_in_domain")),
-        "quota_allocated": _to_int(raw.get("quota_used_in_domain")) // MIB,
+        "mailboxes": to_int(raw.get("mboxes_in_domain")),
+        "aliases": to_int(raw.get("aliases_in_domain")),
+        "quota_allocated": to_int(raw.get("quota_used_in_domain")) // MIB,
         "created": raw.get("created"),
         "modified": raw.get("modified"),
     }
     for flag in FLAGS:
-        domain[flag] = _to_int(raw.get(flag + "_int", raw.get(flag))) != 0
+        domain[flag] = to_int(raw.get(flag + "_int", raw.get(flag))) != 0
     if include_raw:
         domain["raw"] = raw
     return domain
@@ -135,21 +115,10 @@ class Desired(t.NamedTuple):
     force: bool
 
 
-def _whole(params: dict[str, t.Any], option: str, minimum: int, what: str) -> int | None:
-    value = params.get(option)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-        raise MailcowOptionError("%s must be %s, got %r" % (option, what, value))
-    return value
-
-
 def _rate_limit_option(value: t.Any) -> dict[str, t.Any] | None:
     if not isinstance(value, dict):
         raise MailcowOptionError("rate_limit must be a dictionary such as {value: 10, frame: s}, got %r" % (value,))
-    number = value.get("value")
-    if not isinstance(number, int) or isinstance(number, bool) or number < 0:
-        raise MailcowOptionError("rate_limit.value must be a whole number of messages, 0 or more (0 = no limit), got %r" % (number,))
+    number = count(value.get("value"), "rate_limit.value", what="a whole number of messages (0 = no limit)")
     frame = value.get("frame") or "s"
     if frame not in FRAMES:
         raise MailcowOptionError("rate_limit.frame must be one of s, m, h, d (per second, minute, hour, day), got %r" % (frame,))
@@ -162,22 +131,20 @@ def desired_from_params(params: dict[str, t.Any]) -> Desired:
     attrs: dict[str, t.Any] = {}
     if params.get("description") is not None:
         # Mailcow stores the domain name for an empty description and cannot clear one: "" means that default.
-        attrs["description"] = str(params["description"]).strip() or domain
+        attrs["description"] = check_text(params["description"], "description").strip() or domain
     for option in ("max_mailboxes", "max_aliases"):
-        number = _whole(params, option, 0, "a whole number, 0 or more")
-        if number is not None:
-            attrs[option] = number
+        if params.get(option) is not None:
+            attrs[option] = count(params[option], option)
     for option in QUOTAS:
-        number = _whole(params, option, 1, "a whole number of MiB greater than 0")
-        if number is not None:
-            attrs[option] = number
+        if params.get(option) is not None:
+            attrs[option] = quota_mib(params[option], option, minimum=1)
     for flag in FLAGS:
         if params.get(flag) is not None:
             attrs[flag] = bool(params[flag])
     if params.get("rate_limit") is not None:
         attrs["rate_limit"] = _rate_limit_option(params["rate_limit"])
     if params.get("tags") is not None:
-        attrs["tags"] = sorted({str(tag).strip() for tag in params["tags"] if str(tag).strip()})
+        attrs["tags"] = sorted({check_text(tag, "tags").strip() for tag in params["tags"] if str(tag).strip()})
     purge_tags = params.get("purge_tags")
     return Desired(domain, params.get("state") or "present", attrs, True if purge_tags is None else bool(purge_tags), bool(params.get("force")))
 
@@ -236,7 +203,7 @@ def _plan_create(desired: Desired) -> Plan:
     body: dict[str, t.Any] = {"domain": desired.domain}
     for key, api_name in API_NAMES.items():
         if key in desired.attrs or after[key] != CREATE_DEFAULTS.get(key, after[key]):
-            body[api_name] = _api_value(after[key])
+            body[api_name] = api_value(after[key])
     # Mailcow would default it to 1 anyway, but the request then says what it means.
     body.setdefault("active", 1)
     if after["tags"]:
@@ -256,7 +223,7 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     _check(desired, after, before)
     after = _force_relay(desired, after)
     _check_quotas(desired, after, "current value")
-    edit_attr = {API_NAMES[key]: _api_value(after[key]) for key in API_NAMES if after[key] != before[key]}
+    edit_attr = {API_NAMES[key]: api_value(after[key]) for key in API_NAMES if after[key] != before[key]}
     # Re-sending a tag the domain has makes Mailcow's edit crash half-way (spec 5.2): only the missing ones.
     tags_add = sorted(set(after["tags"]) - set(before["tags"]))
     tags_remove = sorted(set(before["tags"]) - set(after["tags"]))
@@ -312,13 +279,6 @@ def _force_relay(desired: Desired, after: dict[str, t.Any]) -> dict[str, t.Any]:
             raise MailcowOptionError("%s=false cannot hold while %s is true: Mailcow then turns %s on. Set %s=false too"
                                      % (flag, cause, flag, cause))
     return forced
-
-
-def _api_value(value: t.Any) -> t.Any:
-    """Option value -> what Mailcow's write API takes (ints, never 'true': PHP intval makes that 0)."""
-    if isinstance(value, bool):
-        return int(value)
-    return value
 
 
 def diff_view(plan_: Plan) -> dict[str, t.Any]:

@@ -12,6 +12,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Fa
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import unicode_domain
 
 
 def list_domains(client: MailcowClient) -> list[dict[str, t.Any]]:
@@ -29,6 +30,19 @@ def get_domain(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
         # get/domain/<alias domain> answers with the target domain's object (spec 5.4).
         raise MailcowOptionError("%s is an alias domain of %s, not a domain; mailcow_domain manages domains only" % (domain, name))
     return raw
+
+
+def missing_domain_warning(client: MailcowClient, domain: str, *, raw: t.Any = None) -> str | None:
+    """A warning when ``domain`` (ASCII) is not a domain of this Mailcow; ``raw``: its get/domain answer if read, else one read."""
+    if raw is None:
+        raw = client.get("domain", domain)
+    shown = domain if unicode_domain(domain) == domain else "%s (%s)" % (unicode_domain(domain), domain)
+    if not isinstance(raw, dict) or not raw:
+        return "domain %s does not exist on this Mailcow: check its spelling" % shown
+    name = str(raw.get("domain_name", "")).lower()
+    if name != domain:
+        return "%s is an alias domain of %s, not a domain: its mailboxes and aliases are listed under %s" % (shown, name, name)
+    return None
 
 
 def get_normalized(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:

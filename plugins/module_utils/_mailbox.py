@@ -10,12 +10,19 @@ set of API writes that turns one into the other.
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-
-MIB = 1024 * 1024
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
+    MIB,
+    api_value,
+    check_password,
+    check_text,
+    flag,
+    quota_mib,
+    split_address,
+    to_int,
+)
 
 ACTIVE_TO_INT = {"yes": 1, "no": 0, "login-disabled": 2}
 INT_TO_ACTIVE = {v: k for k, v in ACTIVE_TO_INT.items()}
@@ -34,25 +41,8 @@ CREATE_DEFAULTS: dict[str, t.Any] = dict(
 )
 COMPARED = ("name", "quota", "active", "tags") + BOOL_FLAGS
 
-_LOCAL_RE = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
-_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
-
 
 # -- reading -------------------------------------------------------------------------------------
-
-
-def _flag(value: t.Any) -> bool:
-    try:
-        return int(value) != 0
-    except (TypeError, ValueError):
-        return False
-
-
-def _to_int(value: t.Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, t.Any]:
@@ -65,16 +55,16 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
         "local_part": str(raw.get("local_part") or local_part).lower(),
         "domain": str(raw.get("domain") or domain).lower(),
         "name": raw.get("name") or "",
-        "quota": _to_int(raw.get("quota")) // MIB,
-        "quota_used": round(_to_int(raw.get("quota_used")) / MIB, 2),
-        "messages": _to_int(raw.get("messages")),
-        "active": INT_TO_ACTIVE.get(_to_int(raw.get("active_int", raw.get("active"))), "no"),
+        "quota": to_int(raw.get("quota")) // MIB,
+        "quota_used": round(to_int(raw.get("quota_used")) / MIB, 2),
+        "messages": to_int(raw.get("messages")),
+        "active": INT_TO_ACTIVE.get(to_int(raw.get("active_int", raw.get("active"))), "no"),
         "tags": sorted(str(tag) for tag in (raw.get("tags") or [])),
         "created": raw.get("created"),
         "modified": raw.get("modified"),
     }
-    for flag in BOOL_FLAGS:
-        mailbox[flag] = _flag(attributes.get(flag, 1 if flag in ACCESS_FLAGS else 0))
+    for option in BOOL_FLAGS:
+        mailbox[option] = flag(attributes.get(option, 1 if option in ACCESS_FLAGS else 0))
     if include_raw:
         mailbox["raw"] = raw
     return mailbox
@@ -106,26 +96,6 @@ def parse_active(value: t.Any, option: str = "active") -> str | None:
     return text
 
 
-def split_address(address: str | None, local_part: str | None, domain: str | None, *, where: str = "") -> tuple[str, str]:
-    """(local_part, domain), lower-cased and validated, from either form of identification."""
-    prefix = where + ": " if where else ""
-    if address:
-        if address.count("@") != 1:
-            raise MailcowOptionError("%saddress must be local_part@domain, got %r" % (prefix, address))
-        local_part, domain = address.split("@")
-    elif not local_part:
-        raise MailcowOptionError("%sone of address or local_part is required" % prefix)
-    elif not domain:
-        raise MailcowOptionError("%sdomain is required with local_part (or set MAILCOW_DOMAIN)" % prefix)
-    local_part = (local_part or "").strip().lower()
-    domain = (domain or "").strip().lower().rstrip(".")
-    if not _LOCAL_RE.match(local_part) or local_part.startswith(".") or local_part.endswith(".") or ".." in local_part:
-        raise MailcowOptionError("%slocal part %r is not a valid mailbox name (no spaces, @ or leading/double dots)" % (prefix, local_part))
-    if not _DOMAIN_RE.match(domain):
-        raise MailcowOptionError("%sdomain %r is not a valid domain name" % (prefix, domain))
-    return local_part, domain
-
-
 class Desired(t.NamedTuple):
     """One mailbox as a task wants it. ``attrs`` holds only the options the user set."""
 
@@ -147,23 +117,20 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
     prefix = where + ": " if where else ""
     attrs: dict[str, t.Any] = {}
     if params.get("name") is not None:
-        attrs["name"] = str(params["name"]).strip()
+        attrs["name"] = check_text(params["name"], prefix + "name").strip()
     if params.get("quota") is not None:
-        quota = params["quota"]
-        if not isinstance(quota, int) or isinstance(quota, bool) or quota < 0:
-            raise MailcowOptionError("%squota must be a whole number of MiB, 0 or more (0 = unlimited), got %r" % (prefix, quota))
-        attrs["quota"] = quota
+        attrs["quota"] = quota_mib(params["quota"], prefix + "quota", zero=" (0 = unlimited)")
     if params.get("active") is not None:
         attrs["active"] = parse_active(params["active"], prefix + "active")
-    for flag in BOOL_FLAGS:
-        if params.get(flag) is not None:
-            attrs[flag] = bool(params[flag])
+    for option in BOOL_FLAGS:
+        if params.get(option) is not None:
+            attrs[option] = bool(params[option])
     if params.get("tags") is not None:
-        attrs["tags"] = sorted({str(tag).strip() for tag in params["tags"] if str(tag).strip()})
+        attrs["tags"] = sorted({check_text(tag, prefix + "tags").strip() for tag in params["tags"] if str(tag).strip()})
     password = params.get("password")
-    if password is not None and password == "":
-        raise MailcowOptionError("%spassword must not be empty" % prefix)
-    return Desired(local_part, domain, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create")
+    if password is not None:
+        password = check_password(password, prefix + "password")
+    return Desired(local_part.lower(), domain, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create")
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -237,12 +204,8 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
 
 
 def _api_value(key: str, value: t.Any) -> t.Any:
-    """Option value -> what Mailcow's write API takes (ints, never 'true': PHP intval makes that 0)."""
-    if key == "active":
-        return ACTIVE_TO_INT[value]
-    if isinstance(value, bool):
-        return int(value)
-    return value
+    """Option value -> what Mailcow's write API takes; ``active`` as its 0/1/2."""
+    return ACTIVE_TO_INT[value] if key == "active" else api_value(value)
 
 
 def diff_view(plan_: Plan) -> dict[str, t.Any]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, plan_entries, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import (
     Plan,
@@ -23,6 +24,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import 
     plan,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import apply_plans, get_normalized, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -37,17 +39,20 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
 
 
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
-    domain = (params.get("domain") or "").strip().lower()
-    if not domain:
+    if not params.get("domain"):
         raise MailcowOptionError("domain is required with mailboxes (or set MAILCOW_DOMAIN)")
+    check_bulk_options(params)
+    domain = ascii_domain(params["domain"])
     desireds = validate_entries(params["mailboxes"], domain, kind="mailboxes", parse=desired_from_params)
     existing = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain))}
     purge_tags = params.get("purge_tags", True)
     plans = plan_entries(desireds, existing, lambda d, before: plan(d, before, purge_tags=purge_tags), kind="mailboxes")
     if params.get("purge"):
         named = {d.address for d in desireds}
-        plans += [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
+        purged = [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
+        guard_purge([p.address for p in purged], len(existing), params, kind="mailboxes", domain=domain)
+        plans += purged
     if any(p.changed for p in plans) and not check_mode:
-        apply_plans(client, plans, concurrency=max(1, params.get("concurrency") or 1))
+        apply_plans(client, plans, concurrency=params["concurrency"])
     return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode,
                        before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])

@@ -4,12 +4,16 @@
 """Private to this collection: the one main() step every API module shares.
 
 Report a missing requests library, build the client from the connection options, run the module's
-task, and map a MailcowError to fail_json once (the client itself never calls fail_json).
+task, and map a MailcowError to fail_json once (the client itself never calls fail_json). A task's
+``warnings`` become module warnings. Secrets are masked in every form a message could carry them.
 """
 
 from __future__ import annotations
 
+import json
+import traceback
 import typing as t
+from urllib.parse import quote, quote_plus, urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -20,13 +24,46 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import M
 Task = t.Callable[[MailcowClient, t.Dict[str, t.Any]], t.Dict[str, t.Any]]
 
 
+def secret_forms(secret: str) -> set[str]:
+    """A secret as it may appear in text: raw, repr-escaped (``\\n``), JSON-escaped, URL-encoded."""
+    forms = {secret, repr(secret)[1:-1], json.dumps(secret)[1:-1], quote(secret, safe=""), quote_plus(secret, safe="")}
+    forms.update(form.strip() for form in list(forms))
+    return {form for form in forms if form}
+
+
+def url_userinfo(url: t.Any) -> list[str]:
+    """The ``user:password`` of a URL and its parts, for masking; empty when there is none."""
+    try:
+        parts = urlsplit(str(url or "").strip())
+    except ValueError:
+        return []
+    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
+    return [value for value in (userinfo, parts.username, parts.password) if value]
+
+
+def mask_secrets(module: AnsibleModule, params: dict[str, t.Any]) -> None:
+    """Let Ansible mask the API key and api_url's userinfo in every escaped form, and other no_log values escaped."""
+    secrets = [params.get("api_key") or ""] + url_userinfo(params.get("api_url"))
+    for secret in secrets:
+        if secret:
+            module.no_log_values.update(secret_forms(secret))
+    for value in list(module.no_log_values):
+        module.no_log_values.update(form for form in (repr(value)[1:-1], json.dumps(value)[1:-1]) if form)
+
+
 def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any] | None = None) -> None:
     """exit_json with ``task(client, params)``'s result, or fail_json with the error's message and facts."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params if params is None else params
+    mask_secrets(module, params)
     try:
         result = task(api_client(params), params)
     except MailcowError as exc:
         module.fail_json(msg=str(exc), **exc.to_result())
+    except Exception as exc:  # pylint: disable=broad-exception-caught
+        # A bug, not a Mailcow answer: fail_json masks the secrets its text might carry (a traceback would not be).
+        module.fail_json(msg="unexpected error: %s: %s" % (type(exc).__name__, exc), exception=traceback.format_exc())
+    for warning in result.pop("warnings", None) or []:
+        module.warn(warning)
     module.exit_json(**result)

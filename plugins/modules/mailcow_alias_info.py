@@ -136,28 +136,39 @@ aliases:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import normalize, split_alias_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_alias, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import missing_domain_warning
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
-def find(client: MailcowClient, params: dict) -> list:
+def find(client: MailcowClient, params: dict, warnings: list | None = None) -> list:
+    """The aliases asked for; when none is found, a warning in ``warnings`` if their domain does not exist."""
+    domain = None
     if params["address"]:
-        local_part, domain = split_alias_address(params["address"], None, None)
+        local_part, domain = split_address(params["address"], None, None, where="address", catch_all=True)
         raws = [raw for raw in [get_alias(client, "%s@%s" % (local_part, domain))] if raw]
     else:
-        raws = list_aliases(client, ascii_domain(params["domain"]) if params["domain"] else None)
+        domain = ascii_domain(params["domain"]) if params["domain"] else None
+        raws = list_aliases(client, domain)
+    if domain and not raws and warnings is not None:
+        warnings.extend(filter(None, [missing_domain_warning(client, domain)]))
     aliases = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
     return sorted(aliases, key=lambda alias: alias["address"].lower())
+
+
+def task(client: MailcowClient, params: dict) -> dict:
+    warnings: list = []
+    return {"changed": False, "aliases": find(client, params, warnings), "warnings": warnings}
 
 
 def main() -> None:
     spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
-    run_api_module(module, lambda client, params: {"changed": False, "aliases": find(client, params)})
+    run_api_module(module, task)
 
 
 if __name__ == "__main__":

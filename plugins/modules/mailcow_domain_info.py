@@ -143,27 +143,37 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import ascii_domain, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import list_domains
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import list_domains, missing_domain_warning
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
-def find(client: MailcowClient, params: dict) -> list:
+def find(client: MailcowClient, params: dict, warnings: list | None = None) -> list:
+    """The domains asked for; an unknown or alias domain gives a warning in ``warnings`` (no extra read)."""
     if params["domain"]:
         wanted = ascii_domain(params["domain"])
+        answer = client.get("domain", wanted)
         # get/domain/<alias domain> answers with its target's object: keep only an exact match.
-        raws = [raw for raw in as_list(client.get("domain", wanted)) if str(raw.get("domain_name", "")).lower() == wanted]
+        raws = [raw for raw in as_list(answer) if str(raw.get("domain_name", "")).lower() == wanted]
+        if not raws and warnings is not None:
+            warnings.extend(filter(None, [missing_domain_warning(client, wanted, raw=answer if isinstance(answer, dict) else {})]))
     else:
         raws = list_domains(client)
     domains = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
     return sorted(domains, key=lambda domain: domain["domain"])
 
 
+def task(client: MailcowClient, params: dict) -> dict:
+    warnings: list = []
+    return {"changed": False, "domains": find(client, params, warnings), "warnings": warnings}
+
+
 def main() -> None:
     spec = dict(api_argspec(), domain={"type": "str"}, include_raw={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    run_api_module(module, lambda client, params: {"changed": False, "domains": find(client, params)})
+    run_api_module(module, task)
 
 
 if __name__ == "__main__":

@@ -151,26 +151,38 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import normalize, split_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import missing_domain_warning
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
-def find(client: MailcowClient, params: dict) -> list:
+def find(client: MailcowClient, params: dict, warnings: list | None = None) -> list:
+    """The mailboxes asked for; when none is found, a warning in ``warnings`` if their domain does not exist."""
+    domain = None
     if params["address"]:
-        local_part, domain = split_address(params["address"], None, None)
-        raws = [r for r in [get_mailbox(client, "%s@%s" % (local_part, domain), full=params["include_raw"])] if r]
+        local_part, domain = split_address(params["address"], None, None, where="address")
+        raws = [r for r in [get_mailbox(client, "%s@%s" % (local_part.lower(), domain), full=params["include_raw"])] if r]
     else:
+        domain = ascii_domain(params["domain"]) if params["domain"] else None
         # The normalised view needs only the reduced listing; the raw objects are returned whole.
-        raws = list_mailboxes(client, (params["domain"] or "").strip().lower() or None, full=params["include_raw"])
+        raws = list_mailboxes(client, domain, full=params["include_raw"])
+    if domain and not raws and warnings is not None:
+        warnings.extend(filter(None, [missing_domain_warning(client, domain)]))
     mailboxes = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
     return sorted(mailboxes, key=lambda mb: mb["address"])
+
+
+def task(client: MailcowClient, params: dict) -> dict:
+    warnings: list = []
+    return {"changed": False, "mailboxes": find(client, params, warnings), "warnings": warnings}
 
 
 def main() -> None:
     spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
-    run_api_module(module, lambda client, params: {"changed": False, "mailboxes": find(client, params)})
+    run_api_module(module, task)
 
 
 if __name__ == "__main__":

@@ -59,12 +59,16 @@ def test_ascii_domain_rejects(given) -> None:
 
 @pytest.mark.parametrize(
     "params, words",
-    [({"max_mailboxes": -1}, "max_mailboxes must be a whole number, 0 or more, got -1"),
-     ({"max_aliases": "many"}, "max_aliases must be a whole number, 0 or more"),
-     ({"default_quota": 0}, "default_quota must be a whole number of MiB greater than 0, got 0"),
-     ({"max_quota": -5}, "max_quota must be a whole number of MiB greater than 0"),
-     ({"total_quota": True}, "total_quota must be a whole number of MiB greater than 0"),
-     ({"rate_limit": {"value": -1, "frame": "s"}}, "rate_limit.value must be a whole number of messages, 0 or more"),
+    [({"max_mailboxes": -1}, "max_mailboxes must be a whole number from 0 to 2147483647, got -1"),
+     ({"max_aliases": "many"}, "max_aliases must be a whole number from 0 to 2147483647"),
+     ({"max_aliases": 2**31}, "max_aliases must be a whole number from 0 to 2147483647, got 2147483648"),
+     ({"default_quota": 0}, "default_quota must be a whole number of MiB from 1 to 8796093022207, got 0"),
+     ({"max_quota": -5}, "max_quota must be a whole number of MiB from 1 to 8796093022207"),
+     ({"total_quota": True}, "total_quota must be a whole number of MiB from 1 to 8796093022207"),
+     ({"total_quota": 2**63 - 1}, "total_quota must be a whole number of MiB from 1 to 8796093022207, got 9223372036854775807"),
+     ({"description": "Example\r\nOrg"}, r"description must not contain control characters \(line breaks, tabs, NUL ...\), found '\\r' at position 7"),
+     ({"tags": ["ok", "bad\x00"]}, "tags must not contain control characters"),
+     ({"rate_limit": {"value": -1, "frame": "s"}}, r"rate_limit.value must be a whole number of messages \(0 = no limit\) from 0 to 2147483647"),
      ({"rate_limit": {"value": 10, "frame": "w"}}, "rate_limit.frame must be one of s, m, h, d"),
      ({"rate_limit": "10/s"}, "rate_limit must be a dictionary")],
 )

@@ -152,7 +152,7 @@ def test_alias_domain_is_refused(mailcow) -> None:
 
 
 def test_bad_option_fails_before_any_request(mailcow) -> None:
-    with pytest.raises(MailcowOptionError, match="default_quota must be a whole number of MiB greater than 0"):
+    with pytest.raises(MailcowOptionError, match="default_quota must be a whole number of MiB from 1 to 8796093022207"):
         run(mailcow, default_quota=0)
     with pytest.raises(MailcowOptionError, match="domain 'not a domain' is not a valid domain name"):
         run(mailcow, domain="not a domain")

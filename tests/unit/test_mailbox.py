@@ -12,7 +12,6 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import 
     normalize,
     parse_active,
     plan,
-    split_address,
 )
 from conftest import transcript
 
@@ -51,24 +50,12 @@ def test_parse_active_rejects(value) -> None:
 
 
 @pytest.mark.parametrize(
-    "address, local_part, domain, expected",
-    [("Alice@Example.ORG", None, None, ("alice", "example.org")), (None, "bob", "example.org", ("bob", "example.org")),
-     ("a.b+tag@sub.example.org", None, None, ("a.b+tag", "sub.example.org"))],
+    "params, expected",
+    [({"address": "Alice@Example.ORG"}, "alice@example.org"), ({"local_part": "Bob", "domain": "example.org"}, "bob@example.org"),
+     ({"address": "alice@müller.de"}, "alice@xn--mller-kva.de"), ({"address": "a.b+tag@sub.example.org"}, "a.b+tag@sub.example.org")],
 )
-def test_split_address(address, local_part, domain, expected) -> None:
-    assert split_address(address, local_part, domain) == expected
-
-
-@pytest.mark.parametrize(
-    "address, local_part, domain, words",
-    [("alice", None, None, "address must be local_part@domain"), (None, "bob", None, "domain is required"),
-     (None, None, None, "one of address or local_part"), ("a b@example.org", None, None, "not a valid mailbox name"),
-     ("alice@localhost", None, None, "not a valid domain"), ("a..b@example.org", None, None, "not a valid mailbox name"),
-     ("a@b@example.org", None, None, "address must be")],
-)
-def test_split_address_rejects(address, local_part, domain, words) -> None:
-    with pytest.raises(MailcowOptionError, match=words):
-        split_address(address, local_part, domain)
+def test_address_is_lower_case_with_an_ascii_domain(params, expected) -> None:
+    assert desired_from_params(params).address == expected
 
 
 @pytest.mark.parametrize("quota", [-1, "10", 1.5, True])

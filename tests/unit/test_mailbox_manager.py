@@ -74,7 +74,7 @@ def test_bad_option_fails_before_any_request(mailcow) -> None:
 
 
 def many(server, check_mode=False, **kwargs):
-    kwargs = dict({"concurrency": 2, "purge": False}, **kwargs)
+    kwargs = dict({"concurrency": 2, "purge": False, "purge_allow_empty": False, "purge_max_share": 50}, **kwargs)
     return manage_many(MailcowClient(server.url, "K"), params(**kwargs), check_mode=check_mode, diff=True)
 
 

@@ -1,0 +1,159 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: names, units and bounds every model shares.
+
+One parser for addresses, local parts and domains (internationalised domains become their ASCII
+form, as Mailcow stores them), the MiB unit, the limits of what Mailcow stores (quotas in bytes
+in signed 64 bits, counts in signed 32 bits), and the conversions of Mailcow's "0"/"1" strings.
+Every check raises MailcowOptionError naming the option, before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+
+MIB = 1024 * 1024
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+# The largest quota in MiB whose size in bytes (MiB * 1048576) Mailcow still stores exactly.
+MAX_QUOTA_MIB = INT64_MAX // MIB
+
+# What Mailcow (PHP's FILTER_VALIDATE_EMAIL) accepts in a local part, and a DNS host name.
+LOCAL_PART_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
+DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
+# C0 and C1 control characters (CR, LF, NUL, TAB, ESC ...) and the Unicode line separators.
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+LOCAL_PART_RULE = "letters, digits and !#$%&'*+/=?^_`{|}~.- only, at most 64, no leading, trailing or double dot"
+
+
+# -- Mailcow's values ----------------------------------------------------------------------------
+
+
+def flag(value: t.Any) -> bool:
+    """Mailcow's 0/1, "0"/"1" (and anything else as false) -> bool."""
+    try:
+        return int(value) != 0
+    except (TypeError, ValueError):
+        return False
+
+
+def to_int(value: t.Any) -> int:
+    """Mailcow's numbers, which may come as strings or be missing -> int (0 when not a number)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def api_value(value: t.Any) -> t.Any:
+    """Option value -> what Mailcow's write API takes (ints, never 'true': PHP intval makes that 0)."""
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+# -- names ---------------------------------------------------------------------------------------
+
+
+def ascii_domain(value: t.Any, *, option: str = "domain") -> str:
+    """Lower-case ASCII (punycode) form of a domain name, as Mailcow stores and compares it."""
+    text = str(value or "").strip().rstrip(".").lower()
+    try:
+        ascii_name = text.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value)) from None
+    if not DOMAIN_RE.match(ascii_name):
+        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value))
+    return ascii_name
+
+
+def unicode_domain(ascii_name: str) -> str:
+    """The Unicode form of an ASCII domain name (itself when it is not punycode or not valid)."""
+    try:
+        return ascii_name.encode("ascii").decode("idna")
+    except UnicodeError:
+        return ascii_name
+
+
+def check_local_part(local_part: t.Any, *, option: str = "local part") -> str:
+    """A local part, stripped, with its case kept; refused unless Mailcow would take it."""
+    text = str(local_part or "").strip()
+    if not LOCAL_PART_RE.match(text) or text.startswith(".") or text.endswith(".") or ".." in text:
+        raise MailcowOptionError("%s %r is not valid: %s" % (option, local_part, LOCAL_PART_RULE))
+    return text
+
+
+def split_address(
+    address: str | None, local_part: str | None, domain: str | None, *, where: str = "", catch_all: bool = False
+) -> tuple[str, str]:
+    """(local part with its case, ASCII domain) from ``address``, or from ``local_part`` and ``domain``.
+
+    ``catch_all``: an empty local part (``@domain``) is allowed, as for an alias.
+    """
+    prefix = where + ": " if where else ""
+    if address:
+        if address.count("@") != 1:
+            hint = ", or @domain for a catch-all" if catch_all else ""
+            raise MailcowOptionError("%saddress must be local_part@domain%s, got %r" % (prefix, hint, address))
+        local_part, domain = address.split("@")
+    elif not local_part:
+        raise MailcowOptionError("%sone of address or local_part is required" % prefix)
+    elif not domain:
+        raise MailcowOptionError("%sdomain is required with local_part (or set MAILCOW_DOMAIN)" % prefix)
+    local = (local_part or "").strip()
+    if local or not catch_all:
+        local = check_local_part(local_part, option=prefix + "local part")
+    return local, ascii_domain(domain, option=prefix + "domain")
+
+
+def parse_address(text: t.Any, *, option: str) -> tuple[str, str]:
+    """(local part with its case, ASCII domain) of one full address such as a goto target."""
+    local, sep, domain = str(text or "").strip().rpartition("@")
+    if not sep or not local or not LOCAL_PART_RE.match(local) or local.startswith(".") or local.endswith(".") or ".." in local:
+        raise MailcowOptionError("%s: %r is not a valid address" % (option, text))
+    return local, ascii_domain(domain, option="%s: domain of %s" % (option, text))
+
+
+# -- bounds and text -----------------------------------------------------------------------------
+
+
+def whole(value: t.Any, option: str, minimum: int, maximum: int, what: str = "a whole number") -> int:
+    """An int within [minimum, maximum]; the message names the option and the range."""
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+        raise MailcowOptionError("%s must be %s from %d to %d, got %r" % (option, what, minimum, maximum, value))
+    return value
+
+
+def quota_mib(value: t.Any, option: str, *, minimum: int = 0, zero: str = "") -> int:
+    """A quota in MiB that Mailcow stores exactly: its size in bytes fits in a signed 64-bit integer."""
+    what = "a whole number of MiB%s" % zero
+    return whole(value, option, minimum, MAX_QUOTA_MIB, what)
+
+
+def count(value: t.Any, option: str, *, minimum: int = 0, what: str = "a whole number") -> int:
+    """A count Mailcow stores in a signed 32-bit integer."""
+    return whole(value, option, minimum, INT32_MAX, what)
+
+
+def check_text(value: t.Any, option: str) -> str:
+    """A name, description, comment or tag: any text but control characters (CR, LF, NUL, TAB ...)."""
+    text = str(value)
+    found = CONTROL_RE.search(text)
+    if found:
+        raise MailcowOptionError("%s must not contain control characters (line breaks, tabs, NUL ...), found %r at position %d"
+                                 % (option, found.group(), found.start()))
+    return text
+
+
+def check_password(value: t.Any, option: str = "password") -> str:
+    """A password: not empty, not only spaces, no control characters. The message never shows it."""
+    text = str(value)
+    if not text.strip():
+        raise MailcowOptionError("%s must not be empty or only white space" % option)
+    if CONTROL_RE.search(text):
+        raise MailcowOptionError("%s must not contain control characters (line breaks, tabs, NUL ...)" % option)
+    return text
