@@ -11,18 +11,29 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import (
+    FLAG_OF_GOTO,
+    Desired,
+    Plan,
+    compared_view,
+    desired_from_params,
+    diff_view,
+    normalize,
+    plan,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import apply_plans, get_normalized, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, default_domain=params.get("domain"))
     the_plan = plan(desired, get_normalized(client, desired.address))
+    warnings = goto_warnings(client, [the_plan], desired.domain)
     after = the_plan.after or {}
     if the_plan.changed and not check_mode:
         created = apply_plans(client, [the_plan], concurrency=1)
@@ -31,6 +42,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "alias": after}
     if diff:
         result["diff"] = diff_view(the_plan)
+    result["warnings"] = warnings
     return result
 
 
@@ -47,10 +59,35 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         purged = [Plan(alias["address"], "delete", alias, None, id=alias["id"]) for key, alias in sorted(existing.items()) if key not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind="aliases", domain=domain)
         plans += purged
+    # Read before any write: a failed read must not turn a done write into a failed task.
+    warnings = goto_warnings(client, plans, domain, set(existing) | {d.key for d in desireds if d.state == "present"})
     if any(p.changed for p in plans) and not check_mode:
         apply_plans(client, plans, concurrency=params["concurrency"])
-    return bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode,
-                       before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
+    result = bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode,
+                         before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
+    return dict(result, warnings=warnings)
+
+
+def goto_warnings(client: MailcowClient, plans: t.Sequence[Plan], domain: str, known_aliases: set[str] | None = None) -> list[str]:
+    """Warnings for the gotos in ``domain`` of aliases created or re-pointed that are neither a mailbox nor an alias there.
+
+    Only the alias's own domain is checked: it is surely a domain of this Mailcow. One read of its
+    mailboxes, and only when a goto there changes; its aliases are read only if not ``known_aliases``.
+    """
+    local: dict[str, str] = {}
+    for p in plans:
+        if p.after and (p.action == "create" or (p.action == "update" and "goto" in (p.edit_attr or {}))):
+            for goto in p.after["goto"]:
+                if goto.rpartition("@")[2].lower() == domain and goto.lower() not in FLAG_OF_GOTO:
+                    local.setdefault(goto.lower(), p.address)
+    if not local:
+        return []
+    missing = set(local) - {str(raw.get("username", "")).lower() for raw in list_mailboxes(client, domain)}
+    if missing and known_aliases is None:
+        known_aliases = {str(raw.get("address", "")).lower() for raw in list_aliases(client, domain)}
+    missing -= known_aliases or set()
+    return ["alias %s: goto %s is neither a mailbox nor an alias of %s, so mail sent there will bounce. Check the address, "
+            "or create the mailbox" % (local[goto], goto, domain) for goto in sorted(missing)]
 
 
 def _key(desired: Desired) -> str:

@@ -20,6 +20,12 @@ LISTING = transcript("get_alias_all")["body"]  # info (189) and team (190) of ex
 GET = "/api/v1/get/alias/info@example.org"
 
 
+def boxes(server, *names):
+    """The one extra read of an add or a goto change: the domain's mailboxes, to warn about gotos that go nowhere."""
+    reply = [{"username": "%s@example.org" % name, "domain": "example.org"} for name in names]
+    server.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=reply or {})
+
+
 def params(**kwargs):
     base = {"state": "present", "domain": None}
     base.update(kwargs)
@@ -34,6 +40,7 @@ def test_create_then_unchanged(mailcow) -> None:
     body = {"address": "info@example.org", "goto": "alice@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/alias", body, reply=ADDED)
+    boxes(mailcow, "alice")
     result = run(mailcow, address="info@example.org", goto=["alice@example.org"])
     assert result["changed"] and result["action"] == "created" and result["alias"]["id"] == 189
     assert result["diff"] == {"before": {}, "after": {"address": "info@example.org", "goto": ["alice@example.org"], "active": True,
@@ -45,16 +52,19 @@ def test_create_then_unchanged(mailcow) -> None:
 
 def test_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", GET, reply=RAW)
+    boxes(mailcow, "ivan")
     result = run(mailcow, check_mode=True, address="info@example.org", goto=["ivan@example.org"])
     assert result["changed"] and result["alias"]["goto"] == ["ivan@example.org"]
     mailcow.expect("GET", "/api/v1/get/alias/new@example.org", reply={})
+    boxes(mailcow, "ivan")
     created = run(mailcow, check_mode=True, address="new@example.org", goto=["ivan@example.org"])
     assert created["changed"] and created["alias"]["id"] is None
-    assert [s[0] for s in mailcow.seen] == ["GET", "GET"]
+    assert [s[0] for s in mailcow.seen] == ["GET"] * 4
 
 
 def test_edit_by_id_sends_only_the_difference(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/INFO@example.org", reply=RAW)
+    boxes(mailcow, "ivan")
     mailcow.expect("POST", "/api/v1/edit/alias", {"items": ["189"], "attr": {"goto": "ivan@example.org"}}, reply=MODIFIED)
     result = run(mailcow, address="INFO@Example.org", goto=["ivan@example.org"], active=True)
     assert result["changed"] and result["alias"]["address"] == "info@example.org" and result["alias"]["id"] == 189
@@ -84,6 +94,7 @@ def test_delete_of_vanished_alias_is_an_error(mailcow) -> None:
 
 def test_address_of_a_mailbox_is_refused_by_mailcow(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/alice@example.org", reply={})
+    boxes(mailcow, "ivan")
     mailcow.expect("POST", "/api/v1/add/alias", {"address": "alice@example.org", "goto": "ivan@example.org", "active": 1, "sogo_visible": 0,
                                                  "sender_allowed": 0}, reply=DUPLICATE)
     with pytest.raises(MailcowExistsError, match="alice@example.org is already an alias or a mailbox"):
@@ -92,6 +103,7 @@ def test_address_of_a_mailbox_is_refused_by_mailcow(mailcow) -> None:
 
 def test_add_answered_without_alias_added_is_an_error(mailcow) -> None:
     mailcow.expect("GET", GET, reply={})
+    boxes(mailcow, "alice")
     body = {"address": "info@example.org", "goto": "alice@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
     # Mailcow's answer when it skipped the address (spec 6.1: e.g. the address is among its gotos).
     mailcow.expect("POST", "/api/v1/add/alias", body, reply={"type": "success", "msg": "Task completed"})
@@ -110,6 +122,7 @@ def test_digit_address_answered_by_id_falls_back_to_listing(mailcow) -> None:
     # Mailcow matches "id = x OR address = x": "189x@example.org" can come back as alias 189 (spec 6.4).
     mailcow.expect("GET", "/api/v1/get/alias/189x@example.org", reply=RAW)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)
+    boxes(mailcow, "alice")
     assert run(mailcow, check_mode=True, address="189x@example.org", goto=["alice@example.org"])["action"] == "created"
 
 
@@ -147,6 +160,7 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
                       ("old2", "x@example.org"), ("trap", "null@localhost"))
     foreign = dict(RAW, id=99, address="z@other.org", domain="other.org")
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=current + [foreign])
+    boxes(mailcow, "y")
     mailcow.expect("POST", "/api/v1/delete/alias", ["4", "5"], reply=REMOVED)
     mailcow.expect("POST", "/api/v1/edit/alias", {"items": ["1", "2"], "attr": {"goto": "y@example.org"}}, reply=MODIFIED)
     mailcow.expect("POST", "/api/v1/edit/alias", {"items": ["6"], "attr": {"sender_allowed": 1, "goto_null": 1}}, reply=MODIFIED)
@@ -168,10 +182,11 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
 
 def test_bulk_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=listing(("a", "x@example.org"), ("old", "x@example.org")))
+    boxes(mailcow, "y")
     result = many(mailcow, check_mode=True, purge=True, aliases=[params(local_part="a", goto=["y@example.org"]), params(local_part="n", goto_null=True)])
     assert result["changed"] and result["summary"] == {"created": 1, "updated": 1, "deleted": 1, "unchanged": 0}
     assert result["msg"] == "would create 1 (n), would update 1 (a), would delete 1 (old)"
-    assert [s[0] for s in mailcow.seen] == ["GET"]
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET"]
 
 
 def test_bulk_unchanged_makes_one_request(mailcow) -> None:
@@ -185,12 +200,14 @@ def test_bulk_unchanged_makes_one_request(mailcow) -> None:
 
 def test_bulk_empty_domain_reads_curly_braces_as_empty(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply={})
+    boxes(mailcow, "alice")
     result = many(mailcow, check_mode=True, aliases=[params(local_part="info", goto=["alice@example.org"])])
     assert result["summary"]["created"] == 1
 
 
 def test_bulk_partial_failure_names_each_failed_alias(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply={})
+    boxes(mailcow, "ivan")
     body = {"goto": "ivan@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
     mailcow.expect("POST", "/api/v1/add/alias", dict(body, address="alice@example.org"), reply=DUPLICATE)
     mailcow.expect("POST", "/api/v1/add/alias", dict(body, address="ok@example.org"), reply=added("ok@example.org", 11))
@@ -218,3 +235,32 @@ def test_bulk_new_alias_without_goto_fails_before_writing(mailcow) -> None:
     with pytest.raises(MailcowOptionError, match=r"aliases\[1\]: goto \(or goto_null, goto_spam or goto_ham\) is required to create alias new@example.org"):
         many(mailcow, aliases=[params(local_part="info", active=False), params(local_part="new", active=True)])
     assert [s[0] for s in mailcow.seen] == ["GET"]
+
+
+# -- warnings about gotos that go nowhere ---------------------------------------------------------
+
+
+def test_goto_to_a_missing_local_address_warns_once_read(mailcow) -> None:
+    mailcow.expect("GET", GET, reply={})
+    boxes(mailcow, "alice")
+    mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)  # team@ is an alias: no warning for it
+    result = run(mailcow, check_mode=True, address="info@example.org", goto=["alice@example.org", "bobb@example.org", "team@example.org",
+                                                                               "someone@elsewhere.example"])
+    assert result["warnings"] == ["alias info@example.org: goto bobb@example.org is neither a mailbox nor an alias of example.org, so mail "
+                                  "sent there will bounce. Check the address, or create the mailbox"]
+
+
+def test_unchanged_goto_reads_nothing_more(mailcow) -> None:
+    mailcow.expect("GET", GET, reply=RAW)
+    result = run(mailcow, address="info@example.org", goto=["alice@example.org"], sogo_visible=False)
+    assert result["warnings"] == [] and len(mailcow.seen) == 1
+
+
+def test_bulk_goto_to_an_alias_of_the_same_run_is_known(mailcow) -> None:
+    mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply={})
+    boxes(mailcow, "alice")
+    entries = [params(local_part="sales", goto=["team@example.org"]), params(local_part="team", goto=["alice@example.org"]),
+               params(local_part="help", goto=["nobody@example.org"])]
+    result = many(mailcow, check_mode=True, aliases=entries)
+    assert [w.split(":")[0] for w in result["warnings"]] == ["alias help@example.org"]
+    assert len(mailcow.seen) == 2
