@@ -15,18 +15,20 @@ options:
     description:
       - Base URL of the Mailcow server, for example V(https://mail.example.org).
       - A trailing V(/api) or V(/api/v1) is accepted and ignored.
-      - If not set, the value of the E(MAILCOW_API_URL) environment variable is used.
+      - If not set, the value of the E(MAILCOW_API_URL) environment variable is used. One of them is required.
+      - A URL with a user name or password (V(https://user:pass@host)) is refused without being shown, because
+        Mailcow authenticates with O(api_key) only.
     type: str
-    required: true
   api_key:
     description:
       - Mailcow API key, sent as the C(X-API-Key) header.
       - A read-only key is enough for the C(_info) modules; changes need the read-write key.
-      - If not set, the environment variable E(MAILCOW_API_KEY) is used, then E(MAIL_API).
+      - If not set, the environment variable E(MAILCOW_API_KEY) is used, then E(MAIL_API). One of them is required.
+      - A key with white space or control characters (for example a newline copied from a file) is refused
+        before any request, with a message that does not show it.
       - Requests refused with HTTP 401 are never retried, because Mailcow bans an IP after
         10 failed API logins.
     type: str
-    required: true
   validate_certs:
     description:
       - Whether to verify the server's TLS certificate.
@@ -43,7 +45,7 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each API answer.
+      - Seconds to wait for each API answer, from V(1) to V(3600).
     type: int
     default: 30
 notes:

@@ -13,6 +13,8 @@ options:
   address:
     description:
       - Full address of the mailbox, V(local_part@domain). Case does not matter; Mailcow stores it lower-case.
+      - An internationalised domain such as V(müller.de) is converted to its ASCII form (V(xn--mller-kva.de)),
+        which Mailcow stores; so is O(domain).
       - Mutually exclusive with O(local_part).
     type: str
   local_part:
@@ -21,12 +23,13 @@ options:
     type: str
   name:
     description:
-      - Full name of the mailbox's user.
+      - Full name of the mailbox's user. Control characters (line breaks, tabs, NUL) are refused.
       - Mailcow cannot clear a name once set, so an empty name is refused for a mailbox that has one.
     type: str
   password:
     description:
       - Password of the mailbox. Required to create a mailbox.
+      - A password that is empty, only white space or holds control characters is refused.
       - Never shown in output, diffs or logs.
     type: str
   update_password:
@@ -40,6 +43,7 @@ options:
   quota:
     description:
       - Quota in MiB. V(0) means unlimited.
+      - At most V(8796093022207), the largest quota whose size in bytes Mailcow stores exactly (a signed 64-bit number).
       - A new mailbox without O(quota) gets Mailcow's default, unlimited, not the domain's default quota.
     type: int
   active:

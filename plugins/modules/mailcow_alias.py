@@ -23,6 +23,7 @@ author:
 extends_documentation_fragment:
   - glassdome.mailcow.attributes
   - glassdome.mailcow.api
+  - glassdome.mailcow.bulk
 attributes:
   check_mode:
     support: full
@@ -46,6 +47,8 @@ options:
         for every address of the domain without a mailbox or alias.
       - The local part keeps the case given when the alias is created; an alias that differs only in case is the
         same alias, and is not renamed.
+      - An internationalised domain such as V(müller.de) is converted to its ASCII form (V(xn--mller-kva.de)),
+        which Mailcow stores; so are O(domain) and the domains of O(goto).
       - Mutually exclusive with O(local_part) and O(aliases).
     type: str
   local_part:
@@ -107,11 +110,11 @@ options:
     type: bool
   public_comment:
     description:
-      - Comment shown to the users of the alias, at most 160 bytes. An empty string clears it.
+      - Comment shown to the users of the alias, at most 160 bytes, without control characters. An empty string clears it.
     type: str
   private_comment:
     description:
-      - Comment shown to administrators only, at most 160 bytes. An empty string clears it.
+      - Comment shown to administrators only, at most 160 bytes, without control characters. An empty string clears it.
     type: str
   aliases:
     description:
@@ -163,17 +166,21 @@ options:
     description:
       - With O(aliases), delete the aliases of O(domain) that the list does not name.
       - Run in check mode first to see what would go.
+      - Guarded by O(purge_allow_empty) and O(purge_max_share).
     type: bool
     default: false
   concurrency:
     description:
       - With O(aliases), how many aliases are added at the same time.
+      - From V(1) to V(32).
     type: int
     default: 4
 notes:
   - Mailcow resets an alias's C(null@localhost), C(spam@localhost) or C(ham@localhost) target on every edit that does
     not send the matching flag again, and then silently skips the whole edit. The module always sends it.
   - An alias cannot have the address of a mailbox; Mailcow refuses it.
+  - When an alias is created or its goto changes, the module reads the mailboxes of the alias's domain once and warns
+    about a goto in that domain that is neither a mailbox nor an alias there (mail sent to it would bounce).
 seealso:
   - module: glassdome.mailcow.mailcow_alias_info
   - module: glassdome.mailcow.mailcow_domain

@@ -58,23 +58,26 @@ options:
       - Mailcow cannot store an empty description; it then uses the domain name. An empty O(description)
         therefore means the domain name.
       - A new domain without O(description) gets the domain name.
+      - Control characters (line breaks, tabs, NUL) are refused.
     type: str
   max_mailboxes:
     description:
-      - How many mailboxes the domain may hold, V(0) or more.
+      - How many mailboxes the domain may hold, from V(0) to V(2147483647).
       - It cannot be less than the number of mailboxes the domain already holds.
       - A new domain without it gets V(10).
     type: int
   max_aliases:
     description:
-      - How many aliases the domain may hold.
+      - How many aliases the domain may hold, from V(0) to V(2147483647).
       - Mailcow ignores V(0) when it changes an existing domain, so V(0) is refused then; a new domain can be
         created with V(0).
       - A new domain without it gets V(400).
     type: int
   default_quota:
     description:
-      - Quota in MiB that Mailcow's admin interface proposes for a new mailbox, greater than V(0).
+      - Quota in MiB that Mailcow's admin interface proposes for a new mailbox, from V(1) to V(8796093022207).
+      - Every quota of a domain is at most V(8796093022207) MiB, the largest whose size in bytes Mailcow stores exactly
+        (a signed 64-bit number).
       - It is only a proposal, also for M(glassdome.mailcow.mailcow_mailbox), whose mailboxes are unlimited
         unless given a quota.
       - Must not be more than O(max_quota). Options not given are checked with the domain's current values
@@ -83,13 +86,13 @@ options:
     type: int
   max_quota:
     description:
-      - Largest quota in MiB one mailbox of the domain may have, greater than V(0).
+      - Largest quota in MiB one mailbox of the domain may have, from V(1) to V(8796093022207).
       - Must not be more than O(total_quota).
       - A new domain without it gets V(10240).
     type: int
   total_quota:
     description:
-      - Quota in MiB all mailboxes of the domain share, greater than V(0).
+      - Quota in MiB all mailboxes of the domain share, from V(1) to V(8796093022207).
       - It cannot be less than the quotas the domain's mailboxes already have together.
       - A new domain without it gets V(10240).
     type: int
@@ -132,7 +135,7 @@ options:
     type: dict
     suboptions:
       value:
-        description: Number of messages, V(0) for no limit.
+        description: Number of messages, V(0) for no limit, at most V(2147483647).
         type: int
         required: true
       frame:

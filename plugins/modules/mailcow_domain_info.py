@@ -23,7 +23,7 @@ extends_documentation_fragment:
 options:
   domain:
     description:
-      - Only this domain. An unknown domain, or an alias domain, gives an empty list.
+      - Only this domain. An unknown domain, or an alias domain, gives an empty list and a warning.
       - An internationalised name is converted to its ASCII form.
     type: str
   include_raw:

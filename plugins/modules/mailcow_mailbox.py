@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - glassdome.mailcow.attributes
   - glassdome.mailcow.api
+  - glassdome.mailcow.bulk
   - glassdome.mailcow.mailbox
 attributes:
   check_mode:
@@ -128,11 +129,13 @@ options:
     description:
       - With O(mailboxes), delete the mailboxes of O(domain) that the list does not name.
       - Deleting a mailbox deletes its mail. Run in check mode first to see what would go.
+      - Guarded by O(purge_allow_empty) and O(purge_max_share).
     type: bool
     default: false
   concurrency:
     description:
       - With O(mailboxes), how many mailboxes are added at the same time.
+      - From V(1) to V(32).
       - Mailcow hashes each new password, so a few parallel adds use the server's PHP workers well;
         keep this small on small servers.
     type: int

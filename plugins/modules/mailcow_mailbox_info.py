@@ -23,11 +23,12 @@ extends_documentation_fragment:
 options:
   domain:
     description:
-      - Only the mailboxes of this domain. An unknown domain gives an empty list.
+      - Only the mailboxes of this domain. An internationalised name is converted to its ASCII form.
+      - An unknown domain gives an empty list and a warning (one more read, made only when nothing is found).
     type: str
   address:
     description:
-      - Only this mailbox. An unknown address gives an empty list.
+      - Only this mailbox. An unknown address gives an empty list, and a warning when its domain does not exist.
     type: str
   include_raw:
     description:
