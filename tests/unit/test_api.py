@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
@@ -189,3 +191,5 @@ def test_tls_failure_names_the_fix(tmp_path) -> None:
     server.server_close()
     assert "certificate verify failed" in str(info.value)
     assert "ca_path" in str(info.value) and "validate_certs" in str(info.value)
+    # The reason keeps its closing parenthesis: "...: certificate verify failed: ... (_ssl.c:NNNN). Point ca_path ..."
+    assert re.search(r"certificate verify failed[^()]*\(_ssl\.c:\d+\)\. Point ca_path \(MAILCOW_CA_PATH\)", str(info.value)), str(info.value)
