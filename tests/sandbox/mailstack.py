@@ -760,7 +760,8 @@ def start(stack: MailStack, timeout: float = 20.0) -> dict[str, int]:
     busy = [f"{name} {port}" for name, port in stack.ports.listening().items()
             if port_in_use(port)]
     if busy:
-        raise MailStackError(f"ports already in use on {HOST}: {', '.join(busy)}")
+        raise MailStackError(f"ports already in use on {HOST}: {', '.join(busy)}: set MAILCOW_SANDBOX_PORT_BASE "
+                             f"to move them to free ports")
     write_config(stack)
     pids = {"dovecot": start_dovecot(stack), "postfix": start_postfix(stack)}
     for name, port in stack.ports.listening().items():

@@ -398,10 +398,27 @@ def _apply_live_settings(facts: dict[str, Any], args: argparse.Namespace) -> Non
         control(facts, "workers", {"workers": args.workers})
 
 
+def busy_ports(layout: Layout, mail: bool) -> list[str]:
+    """One line per port another process already holds, naming the variable that moves it."""
+    ports = layout.ports
+    wanted = [("the API over HTTPS", layout.api_port, "MAILCOW_SANDBOX_API_PORT"),
+              ("the API over HTTP", layout.api_http_port, "MAILCOW_SANDBOX_API_HTTP_PORT")]
+    by_base = {"Postfix's lookup tables": [ports.table_domains, ports.table_mailboxes, ports.table_aliases]}
+    if mail:
+        by_base["the mail stack"] = list(ports.listening().values())
+    for what, numbers in by_base.items():
+        wanted += [(what, port, "MAILCOW_SANDBOX_PORT_BASE") for port in numbers]
+    return [f"port {port} ({what}) is in use: set {variable} to move it to a free port"
+            for what, port, variable in wanted if mailstack.port_in_use(port)]
+
+
 def _start_all(layout: Layout, args: argparse.Namespace) -> dict[str, Any]:
     for path in (layout.log_dir, layout.run_dir):
         path.mkdir(parents=True, exist_ok=True)
     mail = not args.no_mail
+    busy = busy_ports(layout, mail)
+    if busy:
+        raise SandboxError("; ".join(busy))
     keys = ensure_keys(layout)
     tls = tlsgen.ensure_tls(layout.tls_dir)
     if mail:
