@@ -19,7 +19,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowTLSError, MailcowTransportError
 
 Task = t.Callable[[MailcowClient, t.Dict[str, t.Any]], t.Dict[str, t.Any]]
 
@@ -51,6 +51,14 @@ def mask_secrets(module: AnsibleModule, params: dict[str, t.Any]) -> None:
         module.no_log_values.update(form for form in (repr(value)[1:-1], json.dumps(value)[1:-1]) if form)
 
 
+def message(exc: MailcowError) -> str:
+    """The error's text; a failure without any HTTP answer also names the options that decide where and how long."""
+    text = str(exc)
+    if isinstance(exc, MailcowTransportError) and not isinstance(exc, MailcowTLSError) and exc.status is None and "api_url" not in text:
+        text += ". Check api_url (MAILCOW_API_URL), and timeout for a slow server"
+    return text
+
+
 def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any] | None = None) -> None:
     """exit_json with ``task(client, params)``'s result, or fail_json with the error's message and facts."""
     if not HAS_REQUESTS:
@@ -60,7 +68,7 @@ def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any
     try:
         result = task(api_client(params), params)
     except MailcowError as exc:
-        module.fail_json(msg=str(exc), **exc.to_result())
+        module.fail_json(msg=message(exc), **exc.to_result())
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # A bug, not a Mailcow answer: fail_json masks the secrets its text might carry (a traceback would not be).
         module.fail_json(msg="unexpected error: %s: %s" % (type(exc).__name__, exc), exception=traceback.format_exc())

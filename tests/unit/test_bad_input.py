@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import socket
 import typing as t
 from urllib.parse import quote
 
@@ -293,3 +294,11 @@ def test_enough_cases() -> None:
     assert {c[1] for c in CASES} == {"mailcow_mailbox", "mailcow_alias", "mailcow_domain", "mailcow_mailbox_info", "mailcow_alias_info",
                                      "mailcow_domain_info"}
 
+
+def test_connection_failure_names_api_url_and_its_variable(capsys) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = "http://127.0.0.1:%d" % closed.getsockname()[1]
+    result, _out = run_module("mailcow_domain_info", {"api_url": url, "api_key": "K", "timeout": 2}, capsys)
+    assert result["failed"] and "Mailcow API at %s/api/v1" % url in result["msg"]
+    assert result["msg"].endswith(". Check api_url (MAILCOW_API_URL), and timeout for a slow server"), result["msg"]
