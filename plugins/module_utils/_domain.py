@@ -131,7 +131,7 @@ def desired_from_params(params: dict[str, t.Any]) -> Desired:
     attrs: dict[str, t.Any] = {}
     if params.get("description") is not None:
         # Mailcow stores the domain name for an empty description and cannot clear one: "" means that default.
-        attrs["description"] = check_text(params["description"], "description").strip() or domain
+        attrs["description"] = check_text(str(params["description"]).strip(), "description") or domain
     for option in ("max_mailboxes", "max_aliases"):
         if params.get(option) is not None:
             attrs[option] = count(params[option], option)
@@ -144,7 +144,7 @@ def desired_from_params(params: dict[str, t.Any]) -> Desired:
     if params.get("rate_limit") is not None:
         attrs["rate_limit"] = _rate_limit_option(params["rate_limit"])
     if params.get("tags") is not None:
-        attrs["tags"] = sorted({check_text(tag, "tags").strip() for tag in params["tags"] if str(tag).strip()})
+        attrs["tags"] = sorted({check_text(str(tag).strip(), "tags") for tag in params["tags"] if str(tag).strip()})
     purge_tags = params.get("purge_tags")
     return Desired(domain, params.get("state") or "present", attrs, True if purge_tags is None else bool(purge_tags), bool(params.get("force")))
 

@@ -117,7 +117,7 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
     prefix = where + ": " if where else ""
     attrs: dict[str, t.Any] = {}
     if params.get("name") is not None:
-        attrs["name"] = check_text(params["name"], prefix + "name").strip()
+        attrs["name"] = check_text(str(params["name"]).strip(), prefix + "name")
     if params.get("quota") is not None:
         attrs["quota"] = quota_mib(params["quota"], prefix + "quota", zero=" (0 = unlimited)")
     if params.get("active") is not None:
@@ -126,7 +126,7 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
         if params.get(option) is not None:
             attrs[option] = bool(params[option])
     if params.get("tags") is not None:
-        attrs["tags"] = sorted({check_text(tag, prefix + "tags").strip() for tag in params["tags"] if str(tag).strip()})
+        attrs["tags"] = sorted({check_text(str(tag).strip(), prefix + "tags") for tag in params["tags"] if str(tag).strip()})
     password = params.get("password")
     if password is not None:
         password = check_password(password, prefix + "password")

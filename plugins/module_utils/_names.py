@@ -140,7 +140,11 @@ def count(value: t.Any, option: str, *, minimum: int = 0, what: str = "a whole n
 
 
 def check_text(value: t.Any, option: str) -> str:
-    """A name, description, comment or tag: any text but control characters (CR, LF, NUL, TAB ...)."""
+    """A name, description, comment or tag: any text but control characters (CR, LF, NUL, TAB ...).
+
+    Callers strip what Mailcow would not keep first (a name's surrounding white space), so only the
+    control characters that would be stored are refused.
+    """
     text = str(value)
     found = CONTROL_RE.search(text)
     if found:

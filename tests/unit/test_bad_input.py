@@ -153,7 +153,7 @@ CASES: list[Case] = [
      "default_quota must be a whole number of MiB from 1 to 8796093022207, got 0"),
     ("domain-description-lf", "mailcow_domain", {"domain": "example.org", "description": "Example\nOrg"}, [],
      "description must not contain control characters"),
-    ("domain-tag-cr", "mailcow_domain", {"domain": "example.org", "tags": ["a\r"]}, [], "tags must not contain control characters"),
+    ("domain-tag-cr", "mailcow_domain", {"domain": "example.org", "tags": ["a\rb"]}, [], "tags must not contain control characters"),
     ("domain-name", "mailcow_domain", {"domain": "not a domain"}, [], "domain 'not a domain' is not a valid domain name"),
     ("domain-timeout-negative", "mailcow_domain", {"domain": "example.org", "timeout": -5}, [],
      "timeout must be a whole number of seconds from 1 to 3600, got -5"),
@@ -302,3 +302,10 @@ def test_connection_failure_names_api_url_and_its_variable(capsys) -> None:
     result, _out = run_module("mailcow_domain_info", {"api_url": url, "api_key": "K", "timeout": 2}, capsys)
     assert result["failed"] and "Mailcow API at %s/api/v1" % url in result["msg"]
     assert result["msg"].endswith(". Check api_url (MAILCOW_API_URL), and timeout for a slow server"), result["msg"]
+
+
+def test_surrounding_white_space_of_a_name_is_stripped_not_refused(mailcow, capsys) -> None:
+    mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply=mailboxes("alice")[0])
+    args = {"api_url": mailcow.url, "api_key": "K", "address": "alice@example.org", "name": "Alice Example\n", "_ansible_check_mode": True}
+    result, _out = run_module("mailcow_mailbox", args, capsys)
+    assert not result.get("failed") and result["mailbox"]["name"] == "Alice Example", result
