@@ -244,8 +244,8 @@ def test_goto_to_a_missing_local_address_warns_once_read(mailcow) -> None:
     mailcow.expect("GET", GET, reply={})
     boxes(mailcow, "alice")
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)  # team@ is an alias: no warning for it
-    result = run(mailcow, check_mode=True, address="info@example.org", goto=["alice@example.org", "bobb@example.org", "team@example.org",
-                                                                               "someone@elsewhere.example"])
+    gotos = ["alice@example.org", "bobb@example.org", "team@example.org", "someone@elsewhere.example"]
+    result = run(mailcow, check_mode=True, address="info@example.org", goto=gotos)
     assert result["warnings"] == ["alias info@example.org: goto bobb@example.org is neither a mailbox nor an alias of example.org, so mail "
                                   "sent there will bounce. Check the address, or create the mailbox"]
 

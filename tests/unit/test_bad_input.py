@@ -242,8 +242,8 @@ def test_mailbox_accepts_an_idn_address(mailcow, capsys) -> None:
 
 @pytest.mark.parametrize(
     "module, options, reads, warning",
-    [("mailcow_mailbox_info", {"domain": "exmaple.org"}, [("/api/v1/get/mailbox/all/exmaple.org", mailboxes("alice")),
-                                                           ("/api/v1/get/domain/exmaple.org", {})],
+    [("mailcow_mailbox_info", {"domain": "exmaple.org"},
+      [("/api/v1/get/mailbox/all/exmaple.org", mailboxes("alice")), ("/api/v1/get/domain/exmaple.org", {})],
       "domain exmaple.org does not exist on this Mailcow: check its spelling"),
      ("mailcow_mailbox_info", {"address": "alice@müller.de"}, [("/api/v1/get/mailbox/alice@xn--mller-kva.de", {}),
                                                                ("/api/v1/get/domain/xn--mller-kva.de", {})],
