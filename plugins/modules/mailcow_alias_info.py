@@ -151,7 +151,7 @@ def find(client: MailcowClient, params: dict, warnings: list | None = None) -> l
     """The aliases asked for; when none is found, a warning in ``warnings`` if their domain does not exist."""
     domain = None
     if params["address"]:
-        local_part, domain = split_address(params["address"], None, None, where="address", catch_all=True)
+        local_part, domain = split_address(params["address"], None, None, catch_all=True)
         raws = [raw for raw in [get_alias(client, "%s@%s" % (local_part, domain))] if raw]
     else:
         domain = ascii_domain(params["domain"]) if params["domain"] else None

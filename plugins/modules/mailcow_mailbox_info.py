@@ -163,7 +163,7 @@ def find(client: MailcowClient, params: dict, warnings: list | None = None) -> l
     """The mailboxes asked for; when none is found, a warning in ``warnings`` if their domain does not exist."""
     domain = None
     if params["address"]:
-        local_part, domain = split_address(params["address"], None, None, where="address")
+        local_part, domain = split_address(params["address"], None, None)
         raws = [r for r in [get_mailbox(client, "%s@%s" % (local_part.lower(), domain), full=params["include_raw"])] if r]
     else:
         domain = ascii_domain(params["domain"]) if params["domain"] else None
