@@ -2,7 +2,8 @@
 """A few bad inputs as users meet them: `ansible -m` against the sandbox, argument spec included.
 
 The in-process table (tests/unit/test_bad_input.py) covers every case; these show the same messages
-come out of a real run, and that the sandbox saw no write (its request statistics by route).
+come out of a real run, and that the sandbox saw no write (its request statistics by route). The
+mailboxes role passes its purge_max_share to the modules: a purge over it is refused there too.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import re
 import ssl
 import urllib.request
+import uuid
 
 import pytest
 
@@ -51,3 +53,65 @@ def test_bad_input_through_ansible(runner: Runner, facts: dict, module: str, arg
     assert proc.returncode != 0
     assert words in failed_msg(proc)
     assert writes(facts) == before
+
+
+ROLE_SHARE = """
+- hosts: localhost
+  gather_facts: false
+  vars:
+    mailcow_domain: {domain}
+  tasks:
+    - name: A domain with four mailboxes
+      glassdome.mailcow.mailcow_domain:
+        domain: "{{{{ mailcow_domain }}}}"
+    - name: Four mailboxes
+      ansible.builtin.include_role:
+        name: glassdome.mailcow.mailboxes
+      vars:
+        mailcow_mailboxes: [{{local_part: m1, password: Share-Pass-1234}}, {{local_part: m2, password: Share-Pass-1234}},
+                            {{local_part: m3, password: Share-Pass-1234}}, {{local_part: m4, password: Share-Pass-1234}}]
+    - name: A purge keeping one of four is refused
+      block:
+        - name: Purge down to one
+          ansible.builtin.include_role:
+            name: glassdome.mailcow.mailboxes
+          vars: &one
+            mailcow_mailboxes: [{{local_part: m1}}]
+            mailcow_mailboxes_purge: true
+        - name: Not reached
+          ansible.builtin.fail:
+            msg: the purge of three of four went through
+      rescue:
+        - name: The refusal names what would go and the option
+          ansible.builtin.assert:
+            that:
+              - "'would delete 3 of the 4 mailboxes of {domain}: m2@{domain}, m3@{domain}, m4@{domain}' in ansible_failed_result.msg"
+              - "'purge_max_share=50%' in ansible_failed_result.msg"
+    - name: Raised, it goes through
+      ansible.builtin.include_role:
+        name: glassdome.mailcow.mailboxes
+      vars:
+        mailcow_mailboxes: [{{local_part: m1}}]
+        mailcow_mailboxes_purge: true
+        mailcow_mailboxes_purge_max_share: 75
+    - name: One mailbox is left
+      glassdome.mailcow.mailcow_mailbox_info:
+        domain: "{{{{ mailcow_domain }}}}"
+      register: left
+    - name: Clean up
+      glassdome.mailcow.mailcow_domain:
+        domain: "{{{{ mailcow_domain }}}}"
+        state: absent
+        force: true
+    - name: Only the raised purge deleted
+      ansible.builtin.assert:
+        that:
+          - left.mailboxes | map(attribute='local_part') | list == ['m1']
+"""
+
+
+def test_role_purge_share_guard(runner: Runner, tmp_path) -> None:
+    domain = "share-%s.example" % uuid.uuid4().hex[:8]
+    playbook = tmp_path / "share.yml"
+    playbook.write_text(ROLE_SHARE.format(domain=domain))
+    runner.playbook(playbook, check=True)
