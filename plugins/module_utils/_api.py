@@ -46,6 +46,8 @@ RETRY_STATUSES = frozenset((502, 503, 504))
 EXISTS_KEYS = frozenset(("object_exists", "domain_exists", "is_alias_or_mailbox", "is_alias"))
 # White space and control characters, ASCII and Unicode: never valid in an API key or a URL.
 CONTROL_OR_SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+# [scheme://]userinfo@ at the start of a URL: everything before the last '@' of the authority.
+USERINFO_RE = re.compile(r"^([a-z][a-z0-9+.-]*://)?([^/?#]*)@", re.IGNORECASE)
 
 
 def normalize_base_url(api_url: str) -> str:
@@ -55,6 +57,9 @@ def normalize_base_url(api_url: str) -> str:
     authenticates with the API key only, and the URL appears in every connection error.
     """
     url = (api_url or "").strip().rstrip("/")
+    if url_userinfo(url):
+        raise MailcowOptionError("api_url (MAILCOW_API_URL) must not contain a user name or password (user:password@host): "
+                                 "Mailcow authenticates with api_key only. Remove them from the URL")
     if CONTROL_OR_SPACE_RE.search(url):
         raise MailcowOptionError("api_url (MAILCOW_API_URL) must not contain spaces or control characters")
     try:
@@ -64,13 +69,16 @@ def normalize_base_url(api_url: str) -> str:
         valid = False
     if not valid:
         raise MailcowOptionError("api_url (MAILCOW_API_URL) is not a valid URL: give one such as https://mail.example.org")
-    if "@" in parts.netloc:
-        raise MailcowOptionError("api_url (MAILCOW_API_URL) must not contain a user name or password (user:password@host): "
-                                 "Mailcow authenticates with api_key only. Remove them from the URL")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise MailcowOptionError("api_url (MAILCOW_API_URL) must be an http(s) URL such as https://mail.example.org, got %r" % url)
     path = re.sub(r"(/api(/v1)?)$", "", parts.path)
     return "%s://%s%s/api/v1" % (parts.scheme, parts.netloc, path)
+
+
+def url_userinfo(url: t.Any) -> str:
+    """The ``user:password`` part of a URL, with or without a scheme (``user:pass@host``); empty when there is none."""
+    match = USERINFO_RE.match(str(url or "").strip())
+    return match.group(2) if match else ""
 
 
 def check_api_key(api_key: str) -> str:

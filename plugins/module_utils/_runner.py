@@ -13,11 +13,11 @@ from __future__ import annotations
 import json
 import traceback
 import typing as t
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient, url_userinfo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowTLSError, MailcowTransportError
 
@@ -31,19 +31,15 @@ def secret_forms(secret: str) -> set[str]:
     return {form for form in forms if form}
 
 
-def url_userinfo(url: t.Any) -> list[str]:
-    """The ``user:password`` of a URL and its parts, for masking; empty when there is none."""
-    try:
-        parts = urlsplit(str(url or "").strip())
-    except ValueError:
-        return []
-    userinfo = parts.netloc.rpartition("@")[0] if "@" in parts.netloc else ""
-    return [value for value in (userinfo, parts.username, parts.password) if value]
+def userinfo_parts(url: t.Any) -> list[str]:
+    """The ``user:password`` of a URL and each part, for masking; empty when there is none."""
+    userinfo = url_userinfo(url)
+    return [value for value in [userinfo] + userinfo.split(":", 1) if value] if userinfo else []
 
 
 def mask_secrets(module: AnsibleModule, params: dict[str, t.Any]) -> None:
     """Let Ansible mask the API key and api_url's userinfo in every escaped form, and other no_log values escaped."""
-    secrets = [params.get("api_key") or ""] + url_userinfo(params.get("api_url"))
+    secrets = [params.get("api_key") or ""] + userinfo_parts(params.get("api_url"))
     for secret in secrets:
         if secret:
             module.no_log_values.update(secret_forms(secret))

@@ -195,6 +195,9 @@ CONNECTION: list[tuple[str, dict[str, t.Any], str, str]] = [
     ("key-nul", {"api_key": SECRET_KEY + "\x00"}, "(the key is not shown here)", SECRET_KEY),
     ("url-userinfo", {"api_url": "https://admin:Pa55-Url-Secret@mail.example.org"},
      "api_url (MAILCOW_API_URL) must not contain a user name or password (user:password@host)", "Pa55-Url-Secret"),
+    ("url-userinfo-no-scheme", {"api_url": "admin:Pa55-Url-Secret@mail.example.org"},
+     "api_url (MAILCOW_API_URL) must not contain a user name or password", "Pa55-Url-Secret"),
+    ("url-user-only", {"api_url": "https://Url-User-Secret@mail.example.org"}, "api_url (MAILCOW_API_URL) must not contain a user name", "Url-User-Secret"),
     ("url-scheme", {"api_url": "ftp://mail.example.org"}, "api_url (MAILCOW_API_URL) must be an http(s) URL such as https://mail.example.org", ""),
     ("url-control", {"api_url": "https://mail.exa\nmple.org"}, "api_url (MAILCOW_API_URL) must not contain spaces or control characters", ""),
 ]
