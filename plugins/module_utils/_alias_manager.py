@@ -62,7 +62,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     # Read before any write: a failed read must not turn a done write into a failed task.
     warnings = goto_warnings(client, plans, domain, set(existing) | {d.key for d in desireds if d.state == "present"})
     if any(p.changed for p in plans) and not check_mode:
-        apply_plans(client, plans, concurrency=params["concurrency"])
+        apply_plans(client, plans, concurrency=params.get("concurrency", 4))
     result = bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode,
                          before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
     return dict(result, warnings=warnings)

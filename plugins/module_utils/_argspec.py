@@ -78,8 +78,8 @@ def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dic
 
 def check_bulk_options(params: dict[str, t.Any]) -> None:
     """The bounds of the bulk form's own options, before any request."""
-    whole(params["concurrency"], "concurrency", CONCURRENCY_RANGE[0], CONCURRENCY_RANGE[1], "a whole number of parallel adds")
-    whole(params["purge_max_share"], "purge_max_share", 0, 100, "a percentage")
+    whole(params.get("concurrency", 4), "concurrency", CONCURRENCY_RANGE[0], CONCURRENCY_RANGE[1], "a whole number of parallel adds")
+    whole(params.get("purge_max_share", PURGE_MAX_SHARE_DEFAULT), "purge_max_share", 0, 100, "a percentage")
 
 
 def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:

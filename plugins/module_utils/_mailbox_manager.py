@@ -53,6 +53,6 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         guard_purge([p.address for p in purged], len(existing), params, kind="mailboxes", domain=domain)
         plans += purged
     if any(p.changed for p in plans) and not check_mode:
-        apply_plans(client, plans, concurrency=params["concurrency"])
+        apply_plans(client, plans, concurrency=params.get("concurrency", 4))
     return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode,
                        before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])

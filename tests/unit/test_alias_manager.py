@@ -23,7 +23,7 @@ GET = "/api/v1/get/alias/info@example.org"
 def boxes(server, *names):
     """The one extra read of an add or a goto change: the domain's mailboxes, to warn about gotos that go nowhere."""
     reply = [{"username": "%s@example.org" % name, "domain": "example.org"} for name in names]
-    server.expect("GET", "/api/v1/get/mailbox/all/example.org", reply=reply or {})
+    server.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=reply or {})
 
 
 def params(**kwargs):

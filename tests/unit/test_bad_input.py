@@ -65,7 +65,7 @@ def run_module(name: str, args: dict[str, t.Any], capsys: pytest.CaptureFixture[
 
 # (id, module, options, reads the module may make first [(path, reply)], words the message must contain)
 Case = t.Tuple[str, str, t.Dict[str, t.Any], t.List[t.Tuple[str, t.Any]], str]
-GET_MB = "/api/v1/get/mailbox/all/example.org"
+GET_MB = "/api/v1/get/mailbox/reduced/example.org"
 GET_AL = "/api/v1/get/alias/all/example.org"
 ALICE = {"address": "alice@example.org"}
 INFO = {"address": "info@example.org"}
@@ -232,7 +232,7 @@ def test_missing_key_from_environment_is_used(mailcow, capsys, monkeypatch) -> N
 
 
 def test_mailbox_info_finds_an_idn_domain(mailcow, capsys) -> None:
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/xn--mller-kva.de", reply=mailboxes("alice", domain="xn--mller-kva.de"))
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/xn--mller-kva.de", reply=mailboxes("alice", domain="xn--mller-kva.de"))
     result, _out = run_module("mailcow_mailbox_info", {"api_url": mailcow.url, "api_key": "K", "domain": "Müller.de"}, capsys)
     assert [m["address"] for m in result["mailboxes"]] == ["alice@xn--mller-kva.de"] and not result.get("warnings")
 
@@ -246,7 +246,7 @@ def test_mailbox_accepts_an_idn_address(mailcow, capsys) -> None:
 @pytest.mark.parametrize(
     "module, options, reads, warning",
     [("mailcow_mailbox_info", {"domain": "exmaple.org"},
-      [("/api/v1/get/mailbox/all/exmaple.org", mailboxes("alice")), ("/api/v1/get/domain/exmaple.org", {})],
+      [("/api/v1/get/mailbox/reduced/exmaple.org", mailboxes("alice")), ("/api/v1/get/domain/exmaple.org", {})],
       "domain exmaple.org does not exist on this Mailcow: check its spelling"),
      ("mailcow_mailbox_info", {"address": "alice@müller.de"}, [("/api/v1/get/mailbox/alice@xn--mller-kva.de", {}),
                                                                ("/api/v1/get/domain/xn--mller-kva.de", {})],
