@@ -64,17 +64,16 @@ def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, k
     """Refuse, before any write (and in check mode alike), a purge that looks like a mistake.
 
     An empty ``kind`` list deletes the whole domain: only with purge_allow_empty. Deleting more than
-    purge_max_share percent of the domain's ``existing`` objects in one run: only with that raised.
+    purge_max_share percent of the domain's ``existing`` objects in one run: only with that raised,
+    whatever the list (so emptying a domain takes both options, and one of them alone never does).
     The message names what would be deleted (the first 10 and the count) and the option to change.
     """
     shown = ", ".join(purged[:10]) + (" and %d more" % (len(purged) - 10) if len(purged) > 10 else "")
     would = "would delete %d of the %d %s of %s%s" % (len(purged), existing, kind, domain, ": %s" % shown if purged else "")
-    if not params[kind]:
-        if params.get("purge_allow_empty"):
-            return
+    if not params[kind] and not params.get("purge_allow_empty"):
         raise MailcowOptionError(
             "purge=true with an empty %s list %s. Refused because an empty or misspelt list would empty the domain: "
-            "set purge_allow_empty=true if that is what you want" % (kind, would)
+            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want" % (kind, would)
         )
     limit = params.get("purge_max_share")
     limit = PURGE_MAX_SHARE_DEFAULT if limit is None else limit

@@ -282,7 +282,7 @@ def test_alias_warning_reaches_the_user(mailcow, capsys) -> None:
 def test_purge_allow_empty_and_share_let_a_purge_through(mailcow, capsys) -> None:
     mailcow.expect("GET", GET_MB, reply=mailboxes("alice", "bob"))
     args = {"api_url": mailcow.url, "api_key": "K", "domain": "example.org", "mailboxes": [], "purge": True, "purge_allow_empty": True,
-            "_ansible_check_mode": True}
+            "purge_max_share": 100, "_ansible_check_mode": True}
     result, _out = run_module("mailcow_mailbox", args, capsys)
     assert result["changed"] and result["summary"]["deleted"] == 2
     mailcow.expect("GET", GET_AL, reply=aliases("info", "a", "b"))
@@ -290,6 +290,16 @@ def test_purge_allow_empty_and_share_let_a_purge_through(mailcow, capsys) -> Non
             "purge_max_share": 67, "_ansible_check_mode": True}
     result, _out = run_module("mailcow_alias", args, capsys)
     assert result["changed"] and result["summary"]["deleted"] == 2
+
+
+def test_purge_allow_empty_alone_keeps_the_share_limit(mailcow, capsys) -> None:
+    """Emptying a domain takes both options: purge_allow_empty alone still stops at purge_max_share."""
+    mailcow.expect("GET", GET_MB, reply=mailboxes("alice", "bob"))
+    args = {"api_url": mailcow.url, "api_key": "K", "domain": "example.org", "mailboxes": [], "purge": True, "purge_allow_empty": True,
+            "_ansible_check_mode": True}
+    result, _out = run_module("mailcow_mailbox", args, capsys)
+    assert result["failed"] and "would delete 2 of the 2 mailboxes of example.org: alice@example.org, bob@example.org" in result["msg"]
+    assert "purge_max_share=50%" in result["msg"]
 
 
 def test_enough_cases() -> None:
