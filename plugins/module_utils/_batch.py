@@ -145,24 +145,28 @@ def undecided(exc: MailcowError, when: str) -> MailcowError:
 
 
 def explain_missing_domain(writes: Writes, path: str, exists: t.Callable[[str], bool]) -> None:
-    """Adds refused with ``access_denied``: when their domain does not exist (one read), say so."""
-    denied = [(items, exc) for items, exc in writes.failures if exc.msg_key == "access_denied" and exc.path == path]
-    if not denied:
+    """Adds refused because their domain does not exist: say so, and how to create it.
+
+    Mailcow answers ``access_denied`` to an add/mailbox in a missing domain (then one read of the
+    domain decides) and ``domain_not_found`` to an add/alias (no read needed).
+    """
+    refused = [(items, exc) for items, exc in writes.failures if exc.path == path and exc.msg_key in ("access_denied", "domain_not_found")]
+    if not refused:
         return
-    domain = denied[0][0][0].rpartition("@")[2]
-    if exists(domain):
+    domain = refused[0][0][0].rpartition("@")[2]
+    if refused[0][1].msg_key == "access_denied" and exists(domain):
         return
-    count = sum(len(items) for items, _exc in denied)
+    count = sum(len(items) for items, _exc in refused)
     error = MailcowNotFoundError(
         "domain %s does not exist on this Mailcow (create it with mailcow_domain or the role's mailcow_domain_settings)%s"
         % (domain, ": %d not created" % count if count > 1 else ""),
-        method="POST", path=path, status=200, msg_key="access_denied",
+        method="POST", path=path, status=200, msg_key=refused[0][1].msg_key,
     )
-    if len(denied) == len(writes.failures) and not writes.not_attempted and not writes.unknown:
+    if len(refused) == len(writes.failures) and not writes.not_attempted and not writes.unknown:
         if count > 1:
-            error.details = {"failed_entries": [{"item": item, "error": str(error)} for items, _exc in denied for item in items]}
+            error.details = {"failed_entries": [{"item": item, "error": str(error)} for items, _exc in refused for item in items]}
         raise error
-    writes.failures = [(items, error if (items, exc) in denied else exc) for items, exc in writes.failures]
+    writes.failures = [(items, error if (items, exc) in refused else exc) for items, exc in writes.failures]
 
 
 def _cause(exc: MailcowError) -> str:
