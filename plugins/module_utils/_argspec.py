@@ -20,6 +20,7 @@ def api_argspec() -> dict[str, dict[str, t.Any]]:
         "validate_certs": {"type": "bool", "fallback": (env_fallback, ["MAILCOW_VERIFY_SSL"])},
         "ca_path": {"type": "path", "fallback": (env_fallback, ["MAILCOW_CA_PATH"])},
         "timeout": {"type": "int", "default": 30},
+        "retries": {"type": "int", "default": 3},
     }
 
 
@@ -32,6 +33,7 @@ def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
         validate_certs=True if validate is None else validate,
         ca_path=params.get("ca_path"),
         timeout=params["timeout"],
+        retries=max(0, params.get("retries", 3)),
         **kwargs,
     )
 

@@ -228,8 +228,8 @@ def resolve(writes: Writes, plans: dict[str, t.Any], resolver: Resolver) -> dict
     items = [item for entry_items, _exc in unknown for item in entry_items]
     try:
         current = {} if writes.stopped else resolver.reread(items)
-    except MailcowError as exc:
-        writes.failures.extend((entry_items, undecided(error, "(re-reading failed: %s)" % exc)) for entry_items, error in unknown)
+    except MailcowError as reread_error:
+        writes.failures.extend((entry_items, undecided(error, "(re-reading failed: %s)" % reread_error)) for entry_items, error in unknown)
         return {}
     if writes.stopped:
         writes.failures.extend((entry_items, undecided(error, "(the server stopped answering)")) for entry_items, error in unknown)
