@@ -181,7 +181,7 @@ class MailcowClient:
         except requests.exceptions.Timeout:
             raise MailcowTransportError(
                 "no answer from Mailcow API at %s within %s seconds after sending %s %s" % (self.base_url, self.timeout, method, path),
-                method=method, path=path,
+                method=method, path=path, timed_out=True,
             ) from None
         except requests.exceptions.ConnectionError as exc:
             raise _connection_error(self.base_url, method, path, exc) from None

@@ -246,6 +246,9 @@ def resolve(writes: Writes, plans: dict[str, t.Any], resolver: Resolver) -> dict
                 writes.done.append(item)
             elif again.action == "update" and before.action != "delete":
                 retries[item] = again
+            elif isinstance(exc, MailcowTransportError) and exc.timed_out:
+                # Not there (yet): the server may still be working on the request that timed out.
+                writes.failures.append(([item], undecided(exc, "(re-reading shows it not done yet; the server may still be carrying it out)")))
             else:
                 writes.failures.append(([item], _decided(before, exc)))
     if retries:

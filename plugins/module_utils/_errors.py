@@ -78,11 +78,14 @@ class MailcowTransportError(MailcowError):
 
     ``not_sent`` is true when the request surely never reached the server (no connection was
     made): only then may a write be sent again, and only then is its outcome known (not done).
+    ``timed_out`` is true when the request was sent and no answer came in time: the server may
+    still be carrying it out.
     """
 
-    def __init__(self, message: str, *, not_sent: bool = False, **kwargs: t.Any) -> None:
+    def __init__(self, message: str, *, not_sent: bool = False, timed_out: bool = False, **kwargs: t.Any) -> None:
         super().__init__(message, **kwargs)
         self.not_sent = not_sent
+        self.timed_out = timed_out
 
     @property
     def answer_lost(self) -> bool:

@@ -187,3 +187,12 @@ def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
     assert details["not_attempted"] == ["%s@example.org" % n for n in names[4:]] and details["done"] == ["m00@example.org"]
     assert len([s for s in mailcow.seen if s[0] == "POST"]) == 4
     assert isinstance(info.value, MailcowError) and not isinstance(info.value, MailcowExistsError)
+
+
+def test_timeout_after_sending_then_absent_is_not_taken_as_not_created(mailcow) -> None:
+    mailcow.expect("GET", GET, reply={})
+    mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED, delay=1.5)
+    mailcow.expect("GET", GET, reply={})  # read while the server is still on the add
+    with pytest.raises(MailcowUnknownOutcomeError, match=r"no answer from Mailcow API at .* within 1 seconds after sending POST /add/mailbox; its outcome is "
+                                                         r"unknown \(re-reading shows it not done yet; .*\): the write may have been applied"):
+        one(mailcow, timeout=1, **OPTIONS)

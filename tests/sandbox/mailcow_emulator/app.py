@@ -78,7 +78,7 @@ class App:
     def _api(self, req: Request) -> tuple[Response, str]:
         fault = self.faults.take(req.method, req.path)
         if fault is not None and (fault.kind in ("status", "html") or (fault.kind == "drop" and not fault.process)):
-            return _fault_response(fault), f"fault:{fault.kind}"
+            return _with_retry_after(fault, _fault_response(fault)), f"fault:{fault.kind}"
         race = self._race_key(req)
         with self.pool:  # php-fpm: processing, and its latency, holds a worker
             lost = race is not None and not self.in_flight.claim(race)
@@ -131,6 +131,12 @@ def _fault_response(fault: Fault) -> Response:
         return Response(status=fault.status, content_type="application/json")
     reason = _REASONS.get(fault.status, "Server Error")
     return Response.text(fault.status, '{"type":"error","msg":"' + reason + '"}')
+
+
+def _with_retry_after(fault: Fault, response: Response) -> Response:
+    if fault.retry_after is not None:
+        response.headers.append(("Retry-After", str(fault.retry_after)))
+    return response
 
 
 def _nginx_page(status: int) -> str:
