@@ -164,7 +164,8 @@ def explain_missing_domain(writes: Writes, path: str, exists: t.Callable[[str], 
     )
     if len(refused) == len(writes.failures) and not writes.not_attempted and not writes.unknown:
         if count > 1:
-            error.details = {"failed_entries": [{"item": item, "error": str(error)} for items, _exc in refused for item in items]}
+            each = "domain %s does not exist on this Mailcow" % domain
+            error.details = {"failed_entries": [{"item": item, "error": each} for items, _exc in refused for item in items]}
         raise error
     writes.failures = [(items, error if (items, exc) in refused else exc) for items, exc in writes.failures]
 
