@@ -62,6 +62,7 @@ def run_module(emulator: Emulator, module: Module, **overrides: t.Any) -> tuple[
     args = {key: value for key, value in args.items() if value is not None}
     code = importlib.import_module("ansible_collections.glassdome.mailcow.plugins.modules." + module.name)
     out = io.StringIO()
+    status = 0
     with patch_module_args(args), contextlib.redirect_stdout(out):
         try:
             code.main()

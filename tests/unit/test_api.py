@@ -137,8 +137,8 @@ def test_dropped_connection_on_read_is_retried(mailcow) -> None:
 
 def test_dropped_connection_on_write_is_not_retried(mailcow) -> None:
     mailcow.expect("POST", "/api/v1/add/domain", {"domain": "x.org"}, reply=DROP)
-    with pytest.raises(errors.MailcowTransportError, match=r"connection to Mailcow API at http://127\.0\.0\.1:\d+/api/v1 lost after sending "
-                                                             r"POST /add/domain: Remote end closed connection without response") as info:
+    expected = r"connection to Mailcow API at http://127\.0\.0\.1:\d+/api/v1 lost after sending POST /add/domain: Remote end closed connection without response"
+    with pytest.raises(errors.MailcowTransportError, match=expected) as info:
         client(mailcow).write("add", "domain", {"domain": "x.org"})
     assert len(mailcow.seen) == 1
     assert (info.value.not_sent, info.value.answer_lost) == (False, True)

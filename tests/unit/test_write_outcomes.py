@@ -122,7 +122,7 @@ def test_missing_domain_is_named_after_one_extra_read(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/domain/missing.example", reply={})
     with pytest.raises(MailcowNotFoundError, match=r"^domain missing.example does not exist on this Mailcow \(create it with mailcow_domain "
                                                    r"or the role's mailcow_domain_settings\)$"):
-        one(mailcow, **dict(OPTIONS, address="alice@missing.example"))
+        one(mailcow, address="alice@missing.example", password="Geheim-123", quota=512)
 
 
 def test_missing_domain_in_bulk_is_one_message(mailcow) -> None:
