@@ -78,6 +78,8 @@ class Entry(t.NamedTuple):
 class MailcowClient:
     """Talks to one Mailcow server. One requests.Session (keep-alive), no cookies kept."""
 
+    retry_window = RETRY_WINDOW  # seconds after a request's first attempt in which a retry may start
+
     def __init__(
         self,
         api_url: str,
@@ -139,7 +141,7 @@ class MailcowClient:
                 return self._parse(method, path, response)
             attempt += 1
             delay = self._delay(attempt, response)
-            if time.monotonic() - started + delay > RETRY_WINDOW:
+            if time.monotonic() - started + delay > self.retry_window:
                 if failed is not None:
                     raise failed
                 return self._parse(method, path, response)

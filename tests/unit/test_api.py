@@ -191,3 +191,14 @@ def test_tls_failure_names_the_fix(tmp_path) -> None:
     server.server_close()
     assert "certificate verify failed" in str(info.value)
     assert "ca_path" in str(info.value) and "validate_certs" in str(info.value)
+
+
+def test_no_retry_starts_after_the_retry_window(mailcow) -> None:
+    # A server that is down must fail a task in bounded time whatever `retries` says.
+    for _attempt in range(2):
+        mailcow.expect("GET", "/api/v1/get/domain/all", reply={"type": "error", "msg": "busy"}, status=503)
+    api = client(mailcow, retries=5, backoff=0.2)
+    api.retry_window = 0.3  # first retry after 0.2 s fits, the next one (0.4 s later) would not
+    with pytest.raises(errors.MailcowError, match="HTTP 503 busy"):
+        api.get("domain", "all")
+    assert len(mailcow.seen) == 2
