@@ -60,13 +60,14 @@ options:
     default: 3
 notes:
   - A write whose outcome is unknown (the connection was lost after sending, no answer within
-    O(timeout), or HTTP 200 with an empty body, which is how Mailcow answers the loser of two
+    O(timeout), HTTP 504, or HTTP 200 with an empty body, which is how Mailcow answers the loser of two
     identical adds sent at once) and an add refused because the object already exists are
     decided by re-reading those objects once (one listing of the domain for a bulk run). An
     object that now matches is a success, reported with an C(outcome); one that differs is
     edited once; one that is missing is reported as not created. The error message says the
     write "may have been applied" only when re-reading could not decide it.
-  - After 3 consecutive connection failures in one task, no new write is started; the error
+  - After 3 consecutive connection failures (or HTTP 502, 503, 504 answers of a proxy in front
+    of Mailcow) in one task, no new write is started; the error
     lists what was done, what failed (C(failed_entries)) and what was not attempted
     (C(not_attempted)).
 requirements:

@@ -29,7 +29,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
 )
 
 Failure = t.Tuple[t.List[str], MailcowError]
-# Consecutive connection failures after which no new write is started.
+# Consecutive connection failures (or 502/503/504 answers) after which no new write is started.
 STOP_AFTER = 3
 # Names listed in a summary message; the result lists them all.
 FIRST = 10
@@ -54,13 +54,21 @@ def group(plans: t.Sequence[t.Any], field: str, *, item: t.Callable[[t.Any], t.A
     return list(groups.values())
 
 
+# What a proxy in front of Mailcow answers when PHP is down or overloaded: the server looks dead.
+GATEWAY_STATUSES = frozenset((502, 503, 504))
+
+
 def answer_lost(exc: MailcowError) -> bool:
-    """The write may have been carried out: empty body, or the connection broke after sending."""
-    return isinstance(exc, MailcowUnknownOutcomeError) or (isinstance(exc, MailcowTransportError) and exc.answer_lost)
+    """The write may have been carried out: empty body, the connection broke after sending, or the
+    proxy gave up waiting for PHP (504)."""
+    if isinstance(exc, MailcowUnknownOutcomeError) or exc.status == 504:
+        return True
+    return isinstance(exc, MailcowTransportError) and exc.answer_lost
 
 
 def _connection_failure(exc: MailcowError) -> bool:
-    return isinstance(exc, MailcowTransportError) and exc.status is None
+    """No answer at all, or only the proxy's: counts towards taking the server for dead."""
+    return (isinstance(exc, MailcowTransportError) and exc.status is None) or exc.status in GATEWAY_STATUSES
 
 
 class Writes:

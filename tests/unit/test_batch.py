@@ -150,3 +150,15 @@ def test_attempt_parallel_bounds_concurrency() -> None:
     writes.attempt_parallel([([n], job(n)) for n in "abcdef"], concurrency=2)
     assert running[1] == 2
     assert sorted(items[0] for items, _exc in writes.failures) == ["b", "e"]
+
+
+def test_gateway_errors_count_as_a_dead_server_and_504_is_undecided() -> None:
+    writes = Writes()
+    page = "Mailcow API answered POST /add/mailbox with HTTP %d (text/html): %d nginx"
+    writes.attempt(["a"], _raise(MailcowTransportError(page % (502, 502), status=502)))
+    writes.attempt(["b"], _raise(MailcowError("Mailcow API refused POST /add/mailbox: HTTP 503 busy", status=503, msg_key="busy")))
+    writes.attempt(["c"], _raise(MailcowTransportError(page % (504, 504), status=504)))
+    writes.attempt(["d"], lambda: None)
+    assert writes.stopped and writes.not_attempted == ["d"]
+    assert [items for items, _exc in writes.failures] == [["a"], ["b"]]
+    assert [items for items, _exc in writes.unknown] == [["c"]]
