@@ -182,7 +182,9 @@ def _cause(exc: MailcowError) -> str:
     if isinstance(exc, MailcowTransportError):
         if exc.not_sent:
             return "could not connect"
-        return "connection lost after sending" if exc.answer_lost else "bad answer"
+        if exc.answer_lost:
+            return "connection lost after sending"
+        return "HTTP %s" % exc.status if exc.status else "transport error"
     if isinstance(exc, MailcowUnknownOutcomeError):
         return "outcome unknown"
     return exc.msg_key or type(exc).__name__
