@@ -45,12 +45,33 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each API answer, from V(1) to V(3600).
+      - Seconds to wait for each API answer, from V(1) to V(3600). Connecting waits at most 5 seconds of it.
+      - A write whose answer does not come within this time may still have been carried out;
+        the module then re-reads the object once to decide (see the notes).
     type: int
     default: 30
+  retries:
+    description:
+      - How many times a failed read is retried (connection errors, HTTP 502, 503 and 504),
+        with exponential backoff (0.5, 1, 2, ... seconds, or the server's C(Retry-After), at
+        most 10 seconds each). No retry starts once 15 seconds have passed since the first
+        attempt, so a server that is down fails a task within about 15 seconds by default.
+      - A write is retried only when the connection was never established, so it is never
+        sent twice. From V(0) (no retries) to V(10).
+    type: int
+    default: 3
 notes:
-  - Failed reads are retried a few times with exponential backoff on connection errors and
-    HTTP 502, 503 and 504; writes are retried only when the connection was never established.
+  - A write whose outcome is unknown (the connection was lost after sending, no answer within
+    O(timeout), HTTP 504, or HTTP 200 with an empty body, which is how Mailcow answers the loser of two
+    identical adds sent at once) and an add refused because the object already exists are
+    decided by re-reading those objects once (one listing of the domain for a bulk run). An
+    object that now matches is a success, reported with an C(outcome); one that differs is
+    edited once; one that is missing is reported as not created. The error message says the
+    write "may have been applied" only when re-reading could not decide it.
+  - After 3 consecutive connection failures (or HTTP 502, 503, 504 answers of a proxy in front
+    of Mailcow) in one task, no new write is started; the error
+    lists what was done, what failed (C(failed_entries)) and what was not attempted
+    (C(not_attempted)).
 requirements:
   - requests
 """

@@ -15,9 +15,9 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Failure, attempt, attempt_parallel, group, raise_failures
+from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Resolver, Writes, explain_missing_domain, group, resolve
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import _UNSAFE_IN_PATH, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import _UNSAFE_IN_PATH, as_list, domain_exists
 
 
 def _address(raw: dict[str, t.Any]) -> str:
@@ -54,25 +54,57 @@ def _item(plan: Plan) -> str:
     return str(plan.id)
 
 
-def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> dict[str, t.Any]:
+def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> tuple[Writes, dict[str, t.Any]]:
     """Carry out many plans: deletes in one request, equal edits in one request, adds in parallel.
 
-    Returns the ids of the aliases added, by lower-case address. Every independent write is
-    attempted; then one failure is raised as it is, several as one MailcowError naming each.
+    Returns the outcomes and the ids of the aliases added, by lower-case address. Every independent
+    write is attempted (until the server looks dead); nothing is raised.
     """
-    failures: list[Failure] = []
+    writes = Writes()
     deletes = [p for p in plans if p.action == "delete"]
     if deletes:
-        attempt(failures, [p.address for p in deletes], client.write, "delete", "alias", [_item(p) for p in deletes])
+        writes.attempt([p.address for p in deletes], client.write, "delete", "alias", [_item(p) for p in deletes])
     updates = [p for p in plans if p.action == "update"]
     names = {_item(p): p.address for p in updates}
     for attr, items in group(updates, "edit_attr", item=_item):
-        attempt(failures, [names[i] for i in items], client.write, "edit", "alias", {"items": items, "attr": attr})
+        writes.attempt([names[i] for i in items], client.write, "edit", "alias", {"items": items, "attr": attr})
     created: dict[str, t.Any] = {}
     creates = [p for p in plans if p.action == "create"]
-    attempt_parallel(failures, [([p.address], functools.partial(_add, client, p, created)) for p in creates], concurrency=concurrency)
-    raise_failures(failures)
-    return created
+    writes.attempt_parallel([([p.address], functools.partial(_add, client, p, created)) for p in creates], concurrency=concurrency, exists_unknown=True)
+    return writes, created
+
+
+def carry_out(
+    client: MailcowClient, plans: t.Sequence[Plan], replan: t.Callable[[Plan, t.Any], Plan], *, domain: str | None = None, concurrency: int = 4
+) -> tuple[dict[str, str], dict[str, t.Any]]:
+    """apply_plans, then decide writes of unknown outcome by re-reading once, then raise what failed.
+
+    The re-read is one GET of the alias for a single plan, one listing of ``domain`` for a bulk run.
+    Returns ``({address: outcome}, {lower-case address: id of an added alias})``.
+    """
+    writes, created = apply_plans(client, plans, concurrency=concurrency)
+    current: dict[str, t.Any] = {}
+
+    def reread(items: list[str]) -> dict[str, t.Any]:
+        if domain is None:
+            current.update((item, get_normalized(client, item)) for item in items)
+        else:
+            listed = {alias["address"].lower(): alias for alias in (normalize(raw) for raw in list_aliases(client, domain))}
+            current.update((item, listed.get(item.lower())) for item in items)
+        return current
+
+    def apply(again: list[Plan]) -> Writes:
+        second, ids = apply_plans(client, again, concurrency=concurrency)
+        created.update(ids)
+        return second
+
+    outcomes = resolve(writes, {p.address: p for p in plans}, Resolver(reread, replan, apply))
+    for address in outcomes:
+        if current.get(address):
+            created.setdefault(address.lower(), current[address].get("id"))
+    explain_missing_domain(writes, "/add/alias", lambda name: domain_exists(client, name))
+    writes.raise_failures()
+    return outcomes, created
 
 
 def _add(client: MailcowClient, plan: Plan, created: dict[str, t.Any]) -> None:

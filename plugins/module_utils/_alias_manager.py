@@ -21,7 +21,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import (
     normalize,
     plan,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import apply_plans, get_normalized, list_aliases
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import carry_out, get_normalized, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
@@ -35,11 +35,14 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     the_plan = plan(desired, get_normalized(client, desired.address))
     warnings = goto_warnings(client, [the_plan], desired.domain)
     after = the_plan.after or {}
+    outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
-        created = apply_plans(client, [the_plan], concurrency=1)
+        outcomes, created = carry_out(client, [the_plan], lambda before, now: plan(desired, now), concurrency=1)
         if the_plan.action == "create":
             after = dict(after, id=created.get(desired.key))
     result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "alias": after}
+    if outcomes:
+        result["outcome"] = outcomes[the_plan.address]
     if diff:
         result["diff"] = diff_view(the_plan)
     result["warnings"] = warnings
@@ -61,9 +64,11 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += purged
     # Read before any write: a failed read must not turn a done write into a failed task.
     warnings = goto_warnings(client, plans, domain, set(existing) | {d.key for d in desireds if d.state == "present"})
+    outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
-        apply_plans(client, plans, concurrency=params.get("concurrency", 4))
-    result = bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode,
+        replan = _replanner({d.key: d for d in desireds})
+        outcomes = carry_out(client, plans, replan, domain=domain, concurrency=params.get("concurrency", 4))[0]
+    result = bulk_result(plans, kind="aliases", diff=diff, check_mode=check_mode, outcomes=outcomes,
                          before_view=lambda p: compared_view(p.before), after_view=lambda p: compared_view(p.after))
     return dict(result, warnings=warnings)
 
@@ -88,6 +93,18 @@ def goto_warnings(client: MailcowClient, plans: t.Sequence[Plan], domain: str, k
     missing -= known_aliases or set()
     return ["alias %s: goto %s is neither a mailbox nor an alias of %s, so mail sent there will bounce. Check the address, "
             "or create the mailbox" % (local[goto], goto, domain) for goto in sorted(missing)]
+
+
+def _replanner(by_key: dict[str, Desired]) -> t.Callable[[Plan, t.Any], Plan]:
+    """A new plan for an entry from the object as it is now (re-read after an undecided write)."""
+
+    def replan(before: Plan, now: t.Any) -> Plan:
+        desired = by_key.get(before.address.lower())
+        if desired is None:  # purged
+            return Plan(before.address, "delete", now, None, id=now["id"]) if now else Plan(before.address, "none", None, None)
+        return plan(desired, now)
+
+    return replan
 
 
 def _key(desired: Desired) -> str:

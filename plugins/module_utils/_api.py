@@ -26,6 +26,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowOptionError,
     MailcowTLSError,
     MailcowTransportError,
+    MailcowUnknownOutcomeError,
     MailcowValidationError,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._messages import split_msg, translate
@@ -48,6 +49,11 @@ EXISTS_KEYS = frozenset(("object_exists", "domain_exists", "is_alias_or_mailbox"
 CONTROL_OR_SPACE_RE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 # [scheme://]userinfo@ at the start of a URL: everything before the last '@' of the authority.
 USERINFO_RE = re.compile(r"^([a-z][a-z0-9+.-]*://)?([^/?#]*)@", re.IGNORECASE)
+# Connecting never waits longer than this, whatever ``timeout`` allows for an answer.
+CONNECT_TIMEOUT = 5.0
+# A read is not retried once this many seconds have passed since its first attempt, so a server
+# that is down fails a task in about 15 s by default (3 retries: 0.5 + 1 + 2 s of backoff).
+RETRY_WINDOW = 15.0
 
 
 def normalize_base_url(api_url: str) -> str:
@@ -105,6 +111,8 @@ class Entry(t.NamedTuple):
 class MailcowClient:
     """Talks to one Mailcow server. One requests.Session (keep-alive), no cookies kept."""
 
+    retry_window = RETRY_WINDOW  # seconds after a request's first attempt in which a retry may start
+
     def __init__(
         self,
         api_url: str,
@@ -154,24 +162,30 @@ class MailcowClient:
 
     def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None) -> t.Any:
         attempt = 0
+        started = time.monotonic()
         while True:
-            response = None
+            response, failed = None, None
             try:
                 response = self._send(method, path, body, params)
             except MailcowTransportError as exc:
                 if not self._may_retry(method, attempt, exc):
                     raise
-            if response is not None:
-                if not (method == "GET" and response.status_code in RETRY_STATUSES and attempt < self.retries):
-                    return self._parse(method, path, response)
+                failed = exc
+            if response is not None and not (method == "GET" and response.status_code in RETRY_STATUSES and attempt < self.retries):
+                return self._parse(method, path, response)
             attempt += 1
-            time.sleep(self._delay(attempt, response))
+            delay = self._delay(attempt, response)
+            if time.monotonic() - started + delay > self.retry_window:
+                if failed is not None:
+                    raise failed
+                return self._parse(method, path, response)
+            time.sleep(delay)
 
     def _may_retry(self, method: str, attempt: int, exc: MailcowTransportError) -> bool:
         if attempt >= self.retries or isinstance(exc, MailcowTLSError):
             return False
         # Reads are safe to repeat; a write only when it surely never reached the server.
-        return method == "GET" or getattr(exc, "not_sent", False)
+        return method == "GET" or exc.not_sent
 
     def _delay(self, attempt: int, response: t.Any) -> float:
         delay = self.backoff * (2 ** (attempt - 1))
@@ -182,7 +196,8 @@ class MailcowClient:
 
     def _send(self, method: str, path: str, body: t.Any, params: dict[str, str] | None) -> t.Any:
         url = self.base_url + path
-        kwargs: dict[str, t.Any] = {"timeout": self.timeout, "params": params, "allow_redirects": False}
+        timeout = (min(CONNECT_TIMEOUT, self.timeout), self.timeout)
+        kwargs: dict[str, t.Any] = {"timeout": timeout, "params": params, "allow_redirects": False}
         if body is not None:
             # requests sets Content-Type: application/json; without it Mailcow ignores the body.
             kwargs["json"] = body
@@ -192,22 +207,20 @@ class MailcowClient:
             raise MailcowTLSError(
                 "TLS verification of %s failed: %s. Point ca_path (MAILCOW_CA_PATH) at the CA that signed "
                 "the server certificate, or set validate_certs=false for a test server" % (self.base_url, _root_cause(exc)),
-                method=method, path=path,
+                method=method, path=path, not_sent=True,
             ) from None
-        except requests.exceptions.Timeout as exc:
-            error = MailcowTransportError(
-                "Mailcow API at %s did not answer within %s seconds (%s %s)" % (self.base_url, self.timeout, method, path),
-                method=method, path=path,
-            )
-            error.not_sent = isinstance(exc, requests.exceptions.ConnectTimeout)  # type: ignore[attr-defined]
-            raise error from None
+        except requests.exceptions.ConnectTimeout:
+            raise MailcowTransportError(
+                "could not connect to Mailcow API at %s within %s seconds (%s %s was not sent)" % (self.base_url, timeout[0], method, path),
+                method=method, path=path, not_sent=True,
+            ) from None
+        except requests.exceptions.Timeout:
+            raise MailcowTransportError(
+                "no answer from Mailcow API at %s within %s seconds after sending %s %s" % (self.base_url, self.timeout, method, path),
+                method=method, path=path, timed_out=True,
+            ) from None
         except requests.exceptions.ConnectionError as exc:
-            cause = _root_cause(exc)
-            error = MailcowTransportError(
-                "cannot connect to Mailcow API at %s: %s" % (self.base_url, cause), method=method, path=path
-            )
-            error.not_sent = _never_sent(exc)  # type: ignore[attr-defined]
-            raise error from None
+            raise _connection_error(self.base_url, method, path, exc) from None
         except requests.exceptions.RequestException as exc:
             raise MailcowTransportError(
                 "request to Mailcow API at %s failed: %s" % (self.base_url, _root_cause(exc)), method=method, path=path
@@ -222,11 +235,14 @@ class MailcowClient:
         if status != 200:
             raise _status_error(method, path, status, data, text, response.headers.get("Content-Type", ""))
         if not text.strip():
-            # Mailcow prints nothing when the key is missing (GET) or a PHP exception escaped (writes).
-            what = "a failure of unknown extent: re-read the object before trying again" if method == "POST" else "no data"
-            raise MailcowError(
-                "Mailcow API answered %s %s with an empty body (%s)" % (method, path, what), method=method, path=path, status=status
-            )
+            # Mailcow prints nothing when the key is missing (GET) or a PHP exception escaped (writes),
+            # e.g. the loser of two racing adds of the same object.
+            if method == "POST":
+                raise MailcowUnknownOutcomeError(
+                    "Mailcow API answered %s %s with an empty body (PHP failed part-way: re-read the object to know whether "
+                    "the write was carried out)" % (method, path), method=method, path=path, status=status,
+                )
+            raise MailcowError("Mailcow API answered %s %s with an empty body (no data)" % (method, path), method=method, path=path, status=status)
         if data is _NOT_JSON:
             raise MailcowTransportError(
                 "Mailcow API at %s answered %s %s with something that is not JSON (%s): %s. Is api_url the Mailcow "
@@ -277,7 +293,7 @@ def _root_cause(exc: BaseException) -> str:
     for _i in range(6):
         inner = getattr(seen, "reason", None)
         if not isinstance(inner, BaseException):
-            inner = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+            inner = next((arg for arg in seen.args if isinstance(arg, BaseException)), None)
         if inner is None or inner is seen:
             break
         seen = inner
@@ -287,6 +303,18 @@ def _root_cause(exc: BaseException) -> str:
         return match.group(1).strip()
     match = re.search(r"(certificate verify failed[^')\]]*\)?|Connection refused|timed out|Name or service not known)", text)
     return match.group(1) if match else text
+
+
+def _connection_error(base_url: str, method: str, path: str, exc: BaseException) -> MailcowTransportError:
+    cause = _root_cause(exc)
+    if _never_sent(exc):
+        return MailcowTransportError(
+            "could not connect to Mailcow API at %s: %s (%s %s was not sent)" % (base_url, cause, method, path),
+            method=method, path=path, not_sent=True,
+        )
+    return MailcowTransportError(
+        "connection to Mailcow API at %s lost after sending %s %s: %s" % (base_url, method, path, cause), method=method, path=path
+    )
 
 
 def _never_sent(exc: BaseException) -> bool:

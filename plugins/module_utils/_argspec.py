@@ -16,6 +16,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import wh
 # Bounds of the options that are not about Mailcow's objects: (minimum, maximum, unit).
 TIMEOUT_RANGE = (1, 3600)
 CONCURRENCY_RANGE = (1, 32)
+RETRIES_RANGE = (0, 10)
 PURGE_MAX_SHARE_DEFAULT = 50
 
 
@@ -31,6 +32,7 @@ def api_argspec() -> dict[str, dict[str, t.Any]]:
         "validate_certs": {"type": "bool", "fallback": (env_fallback, ["MAILCOW_VERIFY_SSL"])},
         "ca_path": {"type": "path", "fallback": (env_fallback, ["MAILCOW_CA_PATH"])},
         "timeout": {"type": "int", "default": 30},
+        "retries": {"type": "int", "default": 3},
     }
 
 
@@ -46,6 +48,7 @@ def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
         if not params.get(option):
             raise MailcowOptionError("%s is required: set the option or its environment variable" % option_name(option))
     timeout = whole(params["timeout"], "timeout", TIMEOUT_RANGE[0], TIMEOUT_RANGE[1], "a whole number of seconds")
+    retries = whole(params.get("retries", 3), "retries", RETRIES_RANGE[0], RETRIES_RANGE[1], "a whole number of retries")
     validate = params.get("validate_certs")
     return MailcowClient(
         params["api_url"],
@@ -53,6 +56,7 @@ def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
         validate_certs=True if validate is None else validate,
         ca_path=params.get("ca_path"),
         timeout=timeout,
+        retries=retries,
         **kwargs,
     )
 

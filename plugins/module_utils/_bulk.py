@@ -86,9 +86,13 @@ def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, k
 
 def bulk_result(
     plans: list[t.Any], *, kind: str, diff: bool, before_view: t.Callable[[t.Any], t.Any], after_view: t.Callable[[t.Any], t.Any],
-    check_mode: bool = False,
+    check_mode: bool = False, outcomes: dict[str, str] | None = None,
 ) -> dict[str, t.Any]:
-    """``changed``, per-object results for what changes, ``summary`` counts, ``msg`` in words, and one diff per changed object."""
+    """``changed``, per-object results for what changes, ``summary`` counts, ``msg`` in words, and one diff per changed object.
+
+    ``outcomes``: writes whose answer was lost or ambiguous and that re-reading decided
+    (``created_concurrently``, ``confirmed``, ``retried``), shown as each object's ``outcome``.
+    """
     changed_plans = [p for p in plans if p.changed]
     summary = {word: 0 for word in ACTION_WORDS.values()}
     for p in plans:
@@ -96,6 +100,9 @@ def bulk_result(
     # Unchanged objects are only counted: Ansible masks every no_log value (each mailbox's password)
     # in every returned string, which costs N x N on a domain of thousands and reads as noise.
     items = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": True} for p in changed_plans]
+    for item in items:
+        if outcomes and item["address"] in outcomes:
+            item["outcome"] = outcomes[item["address"]]
     result: dict[str, t.Any] = {"changed": bool(changed_plans), kind: items, "summary": summary, "msg": summary_sentence(plans, check_mode=check_mode)}
     if diff:
         # A list of diffs, one per object, each headed by the object's address: Ansible shows each as its own hunk.

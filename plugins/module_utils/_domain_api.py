@@ -8,7 +8,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Failure, attempt, raise_failures
+from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Resolver, Writes, resolve
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list, list_mailboxes
@@ -55,27 +55,37 @@ def mailbox_addresses(client: MailcowClient, domain: str) -> list[str]:
     return sorted(str(raw.get("username", "")).lower() for raw in list_mailboxes(client, domain))
 
 
-def apply_plan(client: MailcowClient, plan: Plan) -> None:
-    """Carry out one domain plan with the fewest requests."""
-    if plan.action == "create":
-        client.write("add", "domain", plan.add_body)
-    elif plan.action == "delete":
-        if plan.mailboxes_delete:
-            # Mailcow refuses to delete a domain that holds mailboxes: all of them go in one request first.
-            client.write("delete", "mailbox", list(plan.mailboxes_delete))
-        client.write("delete", "domain", [plan.domain])
-    elif plan.action == "update":
-        _apply_update(client, plan)
-
-
-def _apply_update(client: MailcowClient, plan: Plan) -> None:
-    """edit/domain, edit/rl-domain and delete/domain/tag are independent: each is attempted."""
-    failures: list[Failure] = []
+def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
+    """Carry out one domain plan with the fewest requests; the outcomes are returned, nothing raised."""
+    writes = Writes()
     items = [plan.domain]
-    if plan.edit_attr:
-        attempt(failures, items, client.write, "edit", "domain", {"items": items, "attr": plan.edit_attr})
-    if plan.rl_attr:
-        attempt(failures, items, client.write, "edit", "rl-domain", {"items": items, "attr": plan.rl_attr})
-    if plan.tags_remove:
-        attempt(failures, items, client.write, "delete", "domain/tag/%s" % quote_segment(plan.domain), list(plan.tags_remove))
-    raise_failures(failures)
+    if plan.action == "create":
+        writes.attempt(items, client.write, "add", "domain", plan.add_body, exists_unknown=True)
+    elif plan.action == "delete":
+        # Mailcow refuses to delete a domain that holds mailboxes: all of them go in one request first.
+        if not plan.mailboxes_delete or writes.attempt(items, client.write, "delete", "mailbox", list(plan.mailboxes_delete)):
+            writes.attempt(items, client.write, "delete", "domain", [plan.domain])
+    elif plan.action == "update":
+        # edit/domain, edit/rl-domain and delete/domain/tag are independent: each is attempted.
+        if plan.edit_attr:
+            writes.attempt(items, client.write, "edit", "domain", {"items": items, "attr": plan.edit_attr})
+        if plan.rl_attr:
+            writes.attempt(items, client.write, "edit", "rl-domain", {"items": items, "attr": plan.rl_attr})
+        if plan.tags_remove:
+            writes.attempt(items, client.write, "delete", "domain/tag/%s" % quote_segment(plan.domain), list(plan.tags_remove))
+    return writes
+
+
+def carry_out(client: MailcowClient, plan: Plan, replan: t.Callable[[Plan, t.Any], Plan]) -> str | None:
+    """apply_plan; a write of unknown outcome is decided by one GET of the domain; raise what failed.
+
+    Returns the outcome of a write so decided (see _batch.resolve), else None.
+    """
+    writes = apply_plan(client, plan)
+    resolver = Resolver(lambda items: {plan.domain: get_normalized(client, plan.domain)}, replan, lambda again: apply_plan(client, again[0]))
+    outcomes = resolve(writes, {plan.domain: plan}, resolver)
+    if len(writes.failures) > 1 and all(items == [plan.domain] for items, _exc in writes.failures):
+        # Several parts of one domain's update: one message, each part's error.
+        writes.failures = [([plan.domain], writes.failures[0][1].__class__("; ".join(str(exc) for _i, exc in writes.failures)))]
+    writes.raise_failures()
+    return outcomes.get(plan.domain)

@@ -13,7 +13,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import desired_from_params, diff_view, plan
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import apply_plan, get_normalized, mailbox_addresses
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import carry_out, get_normalized, mailbox_addresses
 
 ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
 
@@ -25,9 +25,12 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     if desired.state == "absent" and desired.force and before and before["mailboxes"]:
         mailboxes = mailbox_addresses(client, desired.domain)
     the_plan = plan(desired, before, mailboxes=mailboxes)
+    outcome = None
     if the_plan.changed and not check_mode:
-        apply_plan(client, the_plan)
+        outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now, mailboxes=mailboxes))
     result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "domain": the_plan.after or {}}
+    if outcome:
+        result["outcome"] = outcome
     if desired.state == "absent":
         result["mailboxes_deleted"] = list(the_plan.mailboxes_delete or [])
     if diff:

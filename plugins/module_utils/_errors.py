@@ -33,6 +33,8 @@ class MailcowError(Exception):
         self.status = status
         self.msg_key = msg_key
         self.msg_args = list(msg_args)
+        # Extra result keys for fail_json (e.g. failed_entries of a bulk run); never secrets.
+        self.details: dict[str, t.Any] = {}
 
     def to_result(self) -> dict[str, t.Any]:
         """Extra fail_json keys; only those that are known."""
@@ -43,6 +45,7 @@ class MailcowError(Exception):
                 result[key] = value
         if self.msg_args:
             result["msg_args"] = self.msg_args
+        result.update(self.details)
         return result
 
 
@@ -71,7 +74,35 @@ class MailcowValidationError(MailcowError):
 
 
 class MailcowTransportError(MailcowError):
-    """The server could not be reached or answered with something that is not Mailcow's API."""
+    """The server could not be reached or answered with something that is not Mailcow's API.
+
+    ``not_sent`` is true when the request surely never reached the server (no connection was
+    made): only then may a write be sent again, and only then is its outcome known (not done).
+    ``timed_out`` is true when the request was sent and no answer came in time: the server may
+    still be carrying it out.
+    """
+
+    def __init__(self, message: str, *, not_sent: bool = False, timed_out: bool = False, **kwargs: t.Any) -> None:
+        super().__init__(message, **kwargs)
+        self.not_sent = not_sent
+        self.timed_out = timed_out
+
+    @property
+    def answer_lost(self) -> bool:
+        """The request was sent and no HTTP answer came back: a write may have been carried out."""
+        return not self.not_sent and self.status is None and not isinstance(self, MailcowTLSError)
+
+
+class MailcowUnknownOutcomeError(MailcowError):
+    """A write was answered in a way that does not tell whether it was carried out.
+
+    Mailcow answers HTTP 200 with an empty body when PHP failed part-way, e.g. the loser of two
+    racing adds of the same object. Callers re-read the object to decide.
+    """
+
+
+class MailcowBatchError(MailcowError):
+    """Several writes of one run failed or were not attempted; ``details`` lists every entry."""
 
 
 class MailcowTLSError(MailcowTransportError):

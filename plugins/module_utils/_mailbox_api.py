@@ -13,7 +13,7 @@ import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Failure, attempt, attempt_parallel, group, raise_failures
+from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Resolver, Writes, explain_missing_domain, group, resolve
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import Plan, normalize
 
@@ -83,24 +83,53 @@ def get_normalized(client: MailcowClient, address: str) -> dict[str, t.Any] | No
     return normalize(raw) if raw else None
 
 
-def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> None:
+def domain_exists(client: MailcowClient, domain: str) -> bool:
+    """Whether Mailcow knows ``domain`` (get/domain answers ``{}`` for an unknown one). One request."""
+    raw = client.get("domain", domain)
+    return isinstance(raw, dict) and bool(raw)
+
+
+def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> Writes:
     """Carry out many plans: deletes in one request, equal edits in one request, adds in parallel.
 
     Deletes go first (they free domain quota), then edits, then adds. Every independent write is
-    attempted; then one failure is raised as it is, several as one MailcowError naming each.
+    attempted (until the server looks dead); the outcomes are returned, nothing is raised.
     """
-    failures: list[Failure] = []
+    writes = Writes()
     deletes = [p.address for p in plans if p.action == "delete"]
     if deletes:
-        attempt(failures, deletes, client.write, "delete", "mailbox", deletes)
+        writes.attempt(deletes, client.write, "delete", "mailbox", deletes)
     updates = [p for p in plans if p.action == "update"]
     for attr, items in group(updates, "edit_attr"):
-        attempt(failures, items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
+        writes.attempt(items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
     for attr, items in group(updates, "tls_attr"):
-        attempt(failures, items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
+        writes.attempt(items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
     for p in updates:
         if p.tags_remove:
-            attempt(failures, [p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
+            writes.attempt([p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
     creates = [p for p in plans if p.action == "create"]
-    attempt_parallel(failures, [([p.address], functools.partial(client.write, "add", "mailbox", p.add_body)) for p in creates], concurrency=concurrency)
-    raise_failures(failures)
+    jobs = [([p.address], functools.partial(client.write, "add", "mailbox", p.add_body)) for p in creates]
+    writes.attempt_parallel(jobs, concurrency=concurrency, exists_unknown=True)
+    return writes
+
+
+def carry_out(
+    client: MailcowClient, plans: t.Sequence[Plan], replan: t.Callable[[Plan, t.Any], Plan], *, domain: str | None = None, concurrency: int = 4
+) -> dict[str, str]:
+    """apply_plans, then decide writes of unknown outcome by re-reading once, then raise what failed.
+
+    The re-read is one GET of the mailbox for a single plan, one listing of ``domain`` for a bulk
+    run. Returns ``{address: outcome}`` for the writes so decided (see _batch.resolve).
+    """
+    writes = apply_plans(client, plans, concurrency=concurrency)
+
+    def reread(items: list[str]) -> dict[str, t.Any]:
+        if domain is None:
+            return {item: get_normalized(client, item) for item in items}
+        current = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain))}
+        return {item: current.get(item) for item in items}
+
+    outcomes = resolve(writes, {p.address: p for p in plans}, Resolver(reread, replan, lambda again: apply_plans(client, again, concurrency=concurrency)))
+    explain_missing_domain(writes, "/add/mailbox", lambda name: domain_exists(client, name))
+    writes.raise_failures()
+    return outcomes

@@ -23,16 +23,20 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import 
     normalize,
     plan,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import apply_plans, get_normalized, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import carry_out, get_normalized, list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, default_domain=params.get("domain"))
-    the_plan = plan(desired, get_normalized(client, desired.address), purge_tags=params.get("purge_tags", True))
+    purge_tags = params.get("purge_tags", True)
+    the_plan = plan(desired, get_normalized(client, desired.address), purge_tags=purge_tags)
+    outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
-        apply_plans(client, [the_plan])
+        outcomes = carry_out(client, [the_plan], lambda before, now: plan(desired, now, purge_tags=purge_tags))
     result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "mailbox": the_plan.after or {}}
+    if outcomes:
+        result["outcome"] = outcomes[the_plan.address]
     if diff:
         result["diff"] = diff_view(the_plan)
     return result
@@ -52,7 +56,20 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         purged = [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind="mailboxes", domain=domain)
         plans += purged
+    outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
-        apply_plans(client, plans, concurrency=params.get("concurrency", 4))
-    return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode,
+        replan = _replanner({d.address: d for d in desireds}, purge_tags)
+        outcomes = carry_out(client, plans, replan, domain=domain, concurrency=params.get("concurrency", 4))
+    return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode, outcomes=outcomes,
                        before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
+
+
+def _replanner(by_address: dict[str, t.Any], purge_tags: bool) -> t.Callable[[Plan, t.Any], Plan]:
+    """A new plan for an entry from the mailbox as it is now (re-read after an undecided write)."""
+
+    def replan(before: Plan, now: t.Any) -> Plan:
+        if before.address not in by_address:  # purged
+            return Plan(before.address, "delete" if now else "none", now, None)
+        return plan(by_address[before.address], now, purge_tags=purge_tags)
+
+    return replan

@@ -308,6 +308,16 @@ mailboxes_deleted:
   type: list
   elements: str
   sample: [alice@old.example, bob@old.example]
+outcome:
+  description:
+    - Only when the write's answer was lost or ambiguous (connection lost after sending, no answer within O(timeout), an empty
+      body, or "already exists" on an add, which is how Mailcow answers two runs adding the same object at once) and
+      re-reading the domain once decided it.
+    - V(created_concurrently) the add was answered "exists" or with an empty body and the domain now exists as wanted;
+      V(confirmed) the write turns out to have been carried out; V(retried) it differed and was written once more.
+  returned: when re-reading decided a write
+  type: str
+  sample: created_concurrently
 """
 
 from ansible.module_utils.basic import AnsibleModule

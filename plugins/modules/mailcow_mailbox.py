@@ -225,6 +225,7 @@ mailboxes:
   description:
     - With O(mailboxes), one result per mailbox that was (or in check mode would be) created, updated or deleted,
       in list order, purged ones last.
+    - Each may carry C(outcome) (see RV(outcome)) when its write's answer was lost or ambiguous and re-reading decided it.
     - Unchanged mailboxes are counted in RV(summary) only, which keeps the result small on big domains.
   returned: success, bulk form
   type: list
@@ -244,6 +245,38 @@ msg:
   returned: success, bulk form
   type: str
   sample: created 2 (dave, erin), updated 1 (alice), deleted 1 (old), 9 unchanged
+outcome:
+  description:
+    - Only when the write's answer was lost or ambiguous (connection lost after sending, no answer within O(timeout), an empty
+      body, or "already exists" on an add, which is how Mailcow answers two runs adding the same object at once) and
+      re-reading the mailbox once decided it.
+    - V(created_concurrently) the add was answered "exists" or with an empty body and the mailbox now exists as wanted;
+      V(confirmed) the write turns out to have been carried out; V(retried) it differed and was written once more.
+  returned: when re-reading decided a write
+  type: str
+  sample: created_concurrently
+failed_entries:
+  description:
+    - On failure of a bulk run (or several failed writes), every failed mailbox with its error; the message lists the first 10.
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - {item: bob@example.org, error: "Mailcow refused POST /add/mailbox: ..."}
+not_attempted:
+  description:
+    - On failure, the mailboxes whose writes were not started because the server stopped answering
+      (3 consecutive connection failures).
+  returned: failure
+  type: list
+  elements: str
+  sample: [carol@example.org]
+done:
+  description: On failure of several writes, the mailboxes whose writes succeeded before the task failed.
+  returned: failure
+  type: list
+  elements: str
+  sample: [alice@example.org]
 """
 
 from ansible.module_utils.basic import AnsibleModule

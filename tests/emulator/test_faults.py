@@ -113,3 +113,10 @@ def test_reset_drops_objects_keeps_keys(emulator: Emulator) -> None:
     emulator.control("POST", "reset")
     assert emulator.request("GET", "/api/v1/get/domain/all").body == b"{}"
     assert emulator.request("GET", "/api/v1/get/status/version").status == 200
+
+
+def test_fault_after_lets_the_first_requests_through(emulator: Emulator) -> None:
+    emulator.control("POST", "faults", {"kind": "status", "status": 503, "count": 0, "after": 2, "path": "/api/v1/get/", "retry_after": 3})
+    assert [emulator.request("GET", "/api/v1/get/status/version").status for _attempt in range(2)] == [200, 200]
+    reply = emulator.request("GET", "/api/v1/get/status/version")
+    assert (reply.status, reply.headers.get("Retry-After")) == (503, "3")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import typing as t
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +29,7 @@ class Step(t.NamedTuple):
     status: int
     reply: t.Any
     content_type: str
+    delay: float = 0.0
 
 
 class ScriptedMailcow:
@@ -43,9 +45,11 @@ class ScriptedMailcow:
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
 
     def expect(
-        self, method: str, path: str, body: t.Any = None, *, reply: t.Any = None, status: int = 200, content_type: str = "application/json"
+        self, method: str, path: str, body: t.Any = None, *, reply: t.Any = None, status: int = 200, content_type: str = "application/json",
+        delay: float = 0.0,
     ) -> "ScriptedMailcow":
-        self.steps.append(Step(method, path, body, status, reply, content_type))
+        """``delay``: seconds to wait before answering (a client with a shorter timeout gives up)."""
+        self.steps.append(Step(method, path, body, status, reply, content_type, delay))
         return self
 
     def _next(self, method: str, path: str, body: t.Any, headers: dict[str, str]) -> Step | None:
@@ -71,6 +75,8 @@ class ScriptedMailcow:
                 raw = self.rfile.read(length) if length else b""
                 body = json.loads(raw) if raw else None
                 step = scripted._next(self.command, self.path, body, dict(self.headers))
+                if step is not None and step.delay:
+                    time.sleep(step.delay)
                 if step is None:
                     self._reply(599, "application/json", {"type": "error", "msg": "unexpected call"})
                 elif step.reply is DROP:

@@ -103,9 +103,9 @@ def test_success_entries_are_returned(mailcow) -> None:
     assert [e.key for e in entries] == ["rl_saved", "dkim_added", "domain_added"]
 
 
-def test_empty_body_on_write_is_failure_of_unknown_extent(mailcow) -> None:
+def test_empty_body_on_write_is_an_unknown_outcome(mailcow) -> None:
     mailcow.expect("POST", "/api/v1/edit/domain", {"items": ["x.org"]}, reply="")
-    with pytest.raises(errors.MailcowError, match="unknown extent"):
+    with pytest.raises(errors.MailcowUnknownOutcomeError, match="empty body .*re-read the object to know whether the write was carried out"):
         client(mailcow).write("edit", "domain", {"items": ["x.org"]})
 
 
@@ -139,17 +139,19 @@ def test_dropped_connection_on_read_is_retried(mailcow) -> None:
 
 def test_dropped_connection_on_write_is_not_retried(mailcow) -> None:
     mailcow.expect("POST", "/api/v1/add/domain", {"domain": "x.org"}, reply=DROP)
-    with pytest.raises(errors.MailcowTransportError, match="cannot connect|failed"):
+    expected = r"connection to Mailcow API at http://127\.0\.0\.1:\d+/api/v1 lost after sending POST /add/domain: Remote end closed connection without response"
+    with pytest.raises(errors.MailcowTransportError, match=expected) as info:
         client(mailcow).write("add", "domain", {"domain": "x.org"})
     assert len(mailcow.seen) == 1
+    assert (info.value.not_sent, info.value.answer_lost) == (False, True)
 
 
 def test_connection_refused_names_the_url() -> None:
     api = MailcowClient("http://127.0.0.1:9", KEY, retries=1, backoff=0.01)
     with pytest.raises(errors.MailcowTransportError) as info:
         api.get("domain", "all")
-    assert "http://127.0.0.1:9/api/v1" in str(info.value)
-    assert "refused" in str(info.value).lower()
+    assert str(info.value) == "could not connect to Mailcow API at http://127.0.0.1:9/api/v1: Connection refused (GET /get/domain/all was not sent)"
+    assert info.value.not_sent and not info.value.answer_lost
 
 
 def test_unresolvable_host_names_the_url() -> None:
@@ -193,3 +195,14 @@ def test_tls_failure_names_the_fix(tmp_path) -> None:
     assert "ca_path" in str(info.value) and "validate_certs" in str(info.value)
     # The reason keeps its closing parenthesis: "...: certificate verify failed: ... (_ssl.c:NNNN). Point ca_path ..."
     assert re.search(r"certificate verify failed[^()]*\(_ssl\.c:\d+\)\. Point ca_path \(MAILCOW_CA_PATH\)", str(info.value)), str(info.value)
+
+
+def test_no_retry_starts_after_the_retry_window(mailcow) -> None:
+    # A server that is down must fail a task in bounded time whatever `retries` says.
+    for _attempt in range(2):
+        mailcow.expect("GET", "/api/v1/get/domain/all", reply={"type": "error", "msg": "busy"}, status=503)
+    api = client(mailcow, retries=5, backoff=0.2)
+    api.retry_window = 0.3  # first retry after 0.2 s fits, the next one (0.4 s later) would not
+    with pytest.raises(errors.MailcowError, match="HTTP 503 busy"):
+        api.get("domain", "all")
+    assert len(mailcow.seen) == 2

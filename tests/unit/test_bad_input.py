@@ -166,6 +166,8 @@ CASES: list[Case] = [
     ("alias-info-domain", "mailcow_alias_info", {"domain": "-bad.example"}, [], "domain '-bad.example' is not a valid domain name"),
     ("domain-info-domain", "mailcow_domain_info", {"domain": "exa_mple.org"}, [], "domain 'exa_mple.org' is not a valid domain name"),
     ("domain-info-timeout", "mailcow_domain_info", {"timeout": 0}, [], "timeout must be a whole number of seconds from 1 to 3600, got 0"),
+    ("mailbox-retries-huge", "mailcow_mailbox", {"address": "alice@example.org", "retries": 1000}, [],
+     "retries must be a whole number of retries from 0 to 10, got 1000"),
 ]
 
 

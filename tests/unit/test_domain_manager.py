@@ -87,10 +87,28 @@ def test_tag_already_present_is_never_resent(mailcow) -> None:
     assert not run(mailcow, tags=["b", "a"], purge_tags=False)["changed"]
 
 
-def test_crashed_edit_is_reported_as_unknown_extent(mailcow) -> None:
+def test_crashed_edit_is_decided_by_one_reread_and_one_retry(mailcow) -> None:
     mailcow.expect("GET", GET, reply=RAW)
     mailcow.expect("POST", "/api/v1/edit/domain", {"items": ["example.org"], "attr": {"tags": ["x"]}}, reply="")
-    with pytest.raises(MailcowError, match="empty body.*re-read"):
+    mailcow.expect("GET", GET, reply=RAW)  # not applied: the edit is sent once more
+    mailcow.expect("POST", "/api/v1/edit/domain", {"items": ["example.org"], "attr": {"tags": ["x"]}}, reply=MODIFIED)
+    result = run(mailcow, tags=["x"])
+    assert (result["changed"], result["outcome"]) == (True, "retried")
+
+
+def test_crashed_edit_that_was_applied_is_confirmed(mailcow) -> None:
+    mailcow.expect("GET", GET, reply=RAW)
+    mailcow.expect("POST", "/api/v1/edit/domain", {"items": ["example.org"], "attr": {"tags": ["x"]}}, reply="")
+    mailcow.expect("GET", GET, reply=dict(RAW, tags=["x"]))
+    assert run(mailcow, tags=["x"])["outcome"] == "confirmed"
+
+
+def test_crashed_edit_twice_may_have_been_applied(mailcow) -> None:
+    mailcow.expect("GET", GET, reply=RAW)
+    for _attempt in range(2):
+        mailcow.expect("POST", "/api/v1/edit/domain", {"items": ["example.org"], "attr": {"tags": ["x"]}}, reply="")
+    mailcow.expect("GET", GET, reply=RAW)
+    with pytest.raises(MailcowError, match="empty body.*its outcome is unknown after a retry: the write may have been applied"):
         run(mailcow, tags=["x"])
 
 

@@ -11,6 +11,7 @@ from .config import Config
 from .faults import NGINX_PAGE, Fault, FaultQueue
 from .latency import LatencyModel, WorkerPool, sleep_until
 from .mailsync import MailSync
+from .races import InFlight, object_key
 from .model import Store
 from .reqlog import RequestLog
 from .router import MailcowApi, is_api_path, parse_route
@@ -31,6 +32,7 @@ class App:
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
                               on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir)
         self.faults = FaultQueue()
+        self.in_flight = InFlight()
         for item in config.faults:
             self.faults.add(Fault.from_json(item))
         self.stats = Stats()
@@ -76,20 +78,45 @@ class App:
     def _api(self, req: Request) -> tuple[Response, str]:
         fault = self.faults.take(req.method, req.path)
         if fault is not None and (fault.kind in ("status", "html") or (fault.kind == "drop" and not fault.process)):
-            return _fault_response(fault), f"fault:{fault.kind}"
+            return _with_retry_after(fault, _fault_response(fault)), f"fault:{fault.kind}"
+        race = self._race_key(req)
         with self.pool:  # php-fpm: processing, and its latency, holds a worker
-            started = time.monotonic()
-            if fault is not None and fault.kind == "slow":
-                time.sleep(fault.delay)
-            charges: list[tuple[str, int]] = []
-            if fault is not None and fault.kind == "empty":
-                response = Response.text(200, "")
-            else:
-                response = self.api.handle(req, charges)
-            sleep_until(started + (fault.delay if fault and fault.kind == "slow" else 0), self.latency.cost(charges))
+            lost = race is not None and not self.in_flight.claim(race)
+            try:
+                response = self._process(req, fault, race if lost else None)
+            finally:
+                if race is not None and not lost:
+                    self.in_flight.release(race)
+        if lost:
+            return response, "race:lost"
         if fault is not None and fault.kind == "drop":
             return Response(drop=True), "fault:drop(processed)"
         return response, f"fault:{fault.kind}" if fault else ""
+
+    def _process(self, req: Request, fault: Fault | None, lost_race: str | None) -> Response:
+        """Mailcow's PHP, padded to the latency model's cost (and an injected delay)."""
+        started = time.monotonic()
+        delay = fault.delay if fault is not None and fault.kind == "slow" else 0.0
+        time.sleep(delay)
+        charges: list[tuple[str, int]] = []
+        if lost_race is not None:
+            # The loser of a racing add: its duplicate INSERT throws, PHP prints nothing.
+            charges.append((lost_race.split(":", 1)[0] + "_add", 1))
+            response = Response.text(200, "")
+        elif fault is not None and fault.kind == "empty":
+            response = Response.text(200, "")
+        else:
+            response = self.api.handle(req, charges)
+        sleep_until(started + delay, self.latency.cost(charges))
+        return response
+
+    def _race_key(self, req: Request) -> str | None:
+        """The object an authorised read-write add names (see races.py), else None."""
+        key = object_key(req)
+        access = self.keys.match(req.header("X-API-Key") or "")
+        if key is None or access != "rw" or not self.keys.ip_allowed(access, req.client_ip):
+            return None
+        return key
 
     def _pattern(self, req: Request) -> str:
         return route_pattern(req.method, parse_route(req).segments)
@@ -104,6 +131,12 @@ def _fault_response(fault: Fault) -> Response:
         return Response(status=fault.status, content_type="application/json")
     reason = _REASONS.get(fault.status, "Server Error")
     return Response.text(fault.status, '{"type":"error","msg":"' + reason + '"}')
+
+
+def _with_retry_after(fault: Fault, response: Response) -> Response:
+    if fault.retry_after is not None:
+        response.headers.append(("Retry-After", str(fault.retry_after)))
+    return response
 
 
 def _nginx_page(status: int) -> str:

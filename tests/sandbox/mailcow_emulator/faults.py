@@ -5,6 +5,8 @@ kinds: status (a 5xx with a small JSON body, or none with "body": "empty"), html
 page, text/html), drop (connection closed without an answer; "process": true performs the
 request first, i.e. a lost reply), slow (sleep `delay` s, then answer normally), empty (HTTP 200
 with an empty body; a write is not performed: Mailcow's uncaught-exception reply).
+"after": N lets the first N matching requests through untouched (a server that dies after N
+writes); "retry_after": a Retry-After header (seconds) on a status/html answer.
 """
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ class Fault:
     delay: float = 5.0
     body: str = "json"
     process: bool = False
+    after: int = 0  # matching requests let through before the fault starts
+    retry_after: int | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Fault":
@@ -42,6 +46,8 @@ class Fault:
         fault.delay = float(data.get("delay", 5.0))
         fault.body = str(data.get("body", "json"))
         fault.process = bool(data.get("process", False))
+        fault.after = int(data.get("after", 0))
+        fault.retry_after = int(data["retry_after"]) if data.get("retry_after") is not None else None
         return fault
 
     def matches(self, method: str, path: str) -> bool:
@@ -66,6 +72,9 @@ class FaultQueue:
         with self._lock:
             for fault in self._faults:
                 if fault.matches(method, path):
+                    if fault.after > 0:
+                        fault.after -= 1
+                        return None
                     if fault.count > 0:
                         fault.count -= 1
                         if fault.count == 0:

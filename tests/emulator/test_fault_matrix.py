@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Every API module through the same faults, over real HTTPS sockets to the emulator.
+
+Each case runs the module's main() in-process (as Ansible would, arguments in, JSON out) with one
+fault injected, then asserts the exit status, the message, the number of requests the server saw,
+the server's state (nothing half-done, nothing duplicated), and that a re-run without the fault
+converges with the right ``changed``. Reads are retried once (``retries: 1``) to keep the run short.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import re
+import time
+import typing as t
+from dataclasses import dataclass, field
+
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from conftest import RW_KEY, Emulator, free_port
+
+DOMAIN = "fm.example"
+PASSWORD = "Fault-Matrix-1"
+
+
+@dataclass
+class Module:
+    """One module and one task of it, with the objects it manages and how to read them back."""
+
+    name: str
+    args: dict[str, t.Any]
+    objects: list[str] = field(default_factory=list)  # what a successful run leaves (empty: a read-only module)
+    kind: str = ""  # mailbox | alias | domain: where to read the objects
+    reads: int = 1  # requests of the first read (an empty reduced mailbox listing is confirmed with the full one)
+
+    @property
+    def writes(self) -> int:
+        return len(self.objects)
+
+
+MODULES = {
+    "mailbox": Module("mailcow_mailbox", {"address": "solo@" + DOMAIN, "password": PASSWORD}, ["solo@" + DOMAIN], "mailbox"),
+    "mailbox_bulk": Module("mailcow_mailbox", {"domain": DOMAIN, "concurrency": 1, "mailboxes": [
+        {"local_part": "m%d" % n, "password": PASSWORD} for n in range(6)]}, ["m%d@%s" % (n, DOMAIN) for n in range(6)], "mailbox", reads=2),
+    "alias": Module("mailcow_alias", {"address": "solo-alias@" + DOMAIN, "goto": ["x@elsewhere.example"]}, ["solo-alias@" + DOMAIN], "alias"),
+    "alias_bulk": Module("mailcow_alias", {"domain": DOMAIN, "concurrency": 1, "aliases": [
+        {"local_part": "a%d" % n, "goto": ["x@elsewhere.example"]} for n in range(5)]}, ["a%d@%s" % (n, DOMAIN) for n in range(5)], "alias"),
+    "domain": Module("mailcow_domain", {"domain": "fm-new.example"}, ["fm-new.example"], "domain"),
+    # Nothing listed: the info modules read the domain once more, to warn if it does not exist.
+    "mailbox_info": Module("mailcow_mailbox_info", {"domain": DOMAIN}, reads=3),
+    "alias_info": Module("mailcow_alias_info", {"domain": DOMAIN}, reads=2),
+    "domain_info": Module("mailcow_domain_info", {"domain": DOMAIN}),
+}
+WRITERS = [name for name, module in MODULES.items() if module.writes]
+READERS = [name for name, module in MODULES.items() if not module.writes]
+
+
+def run_module(emulator: Emulator, module: Module, **overrides: t.Any) -> tuple[int, dict[str, t.Any]]:
+    args = dict(module.args, api_url="https://127.0.0.1:%d" % emulator.https_port, api_key=RW_KEY, ca_path=emulator.ca, retries=1, timeout=5)
+    args.update(overrides)
+    args = {key: value for key, value in args.items() if value is not None}
+    code = importlib.import_module("ansible_collections.glassdome.mailcow.plugins.modules." + module.name)
+    out = io.StringIO()
+    status = 0
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            code.main()
+        except SystemExit as exc:
+            status = int(exc.code or 0)
+    return status, json.loads(out.getvalue())
+
+
+def requests_seen(emulator: Emulator) -> int:
+    return int(emulator.control("GET", "stats")["requests"])
+
+
+def state(emulator: Emulator, module: Module) -> list[str]:
+    """The module's objects as they are on the server, sorted; a duplicate would show twice."""
+    path = {"mailbox": "mailbox/all/" + DOMAIN, "alias": "alias/all/" + DOMAIN, "domain": "domain/all"}[module.kind]
+    data = emulator.request("GET", "/api/v1/get/" + path).json()
+    rows = data if isinstance(data, list) else [data] if data else []
+    # Each mailbox has a hidden alias to itself (address = goto): not one of the module's aliases.
+    names = [row.get("username") or row.get("address") or row.get("domain_name") for row in rows if module.kind != "alias" or row["address"] != row["goto"]]
+    return sorted(name for name in names if name in module.objects)
+
+
+@pytest.fixture
+def server(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+    for name in ("MAILCOW_API_URL", "MAILCOW_API_KEY", "MAIL_API", "MAILCOW_CA_PATH", "MAILCOW_VERIFY_SSL", "MAILCOW_DOMAIN"):
+        monkeypatch.delenv(name, raising=False)
+    assert emulator.request("POST", "/api/v1/add/domain", {"domain": DOMAIN, "key_size": 0}).status == 200
+    emulator.control("POST", "stats/reset")
+    return emulator
+
+
+def converge(server: Emulator, module: Module, *, changed: bool) -> None:
+    """Without the fault, a re-run succeeds with ``changed`` and leaves exactly the declared objects."""
+    server.control("POST", "faults/clear")
+    status, result = run_module(server, module)
+    assert (status, result["changed"]) == (0, changed), result
+    assert state(server, module) == sorted(module.objects)
+
+
+def outcomes(result: dict[str, t.Any]) -> dict[str, str]:
+    """``{object: outcome}`` of a single-form or bulk result."""
+    if "outcome" in result:
+        name = (result.get("mailbox") or result.get("alias") or {}).get("address") or result.get("domain", {}).get("domain")
+        return {name: result["outcome"]}
+    entries = result.get("mailboxes") or result.get("aliases") or []
+    return {entry["address"]: entry["outcome"] for entry in entries if "outcome" in entry}
+
+
+def expect_failure(server: Emulator, module: Module, pattern: str, **overrides: t.Any) -> dict[str, t.Any]:
+    status, result = run_module(server, module, **overrides)
+    assert status == 1 and result.get("failed"), result
+    assert re.search(pattern, result["msg"]), result["msg"]
+    assert len(result["msg"]) < 1500  # summarised, never every entry
+    return result
+
+
+# -- faults before anything reaches Mailcow ---------------------------------------------------------
+@pytest.mark.parametrize("name", list(MODULES))
+def test_connection_refused(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    expect_failure(server, module, r"^could not connect to Mailcow API at https://127\.0\.0\.1:\d+/api/v1: Connection refused \(GET /get/\S+ was not sent\)\. "
+                   r"Check api_url \(MAILCOW_API_URL\), and timeout for a slow server$",
+                   api_url="https://127.0.0.1:%d" % free_port())
+    assert requests_seen(server) == 0
+    if module.writes:
+        assert state(server, module) == []
+        converge(server, module, changed=True)
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_tls_failure(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    expect_failure(server, module, r"^TLS verification of https://127\.0\.0\.1:\d+/api/v1 failed: .*Point ca_path", ca_path=None)
+    assert requests_seen(server) == 0
+    if module.writes:
+        assert state(server, module) == []
+        converge(server, module, changed=True)
+
+
+# -- reads: 502 / 503 pages, retried ---------------------------------------------------------------
+@pytest.mark.parametrize("name", list(MODULES))
+def test_502_page_once_is_retried(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "html", "status": 502, "path": "/api/v1/get/"})
+    status, result = run_module(server, module)
+    assert (status, result["changed"]) == (0, bool(module.writes)), result
+    assert requests_seen(server) == module.reads + 1 + module.writes  # the read, its retry, the writes
+    if module.writes:
+        assert state(server, module) == sorted(module.objects)
+        converge(server, module, changed=False)
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_502_page_always_fails_after_the_retries(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "html", "status": 502, "count": 0, "path": "/api/v1/get/"})
+    expect_failure(server, module, r"^Mailcow API answered GET /get/\S+ with HTTP 502 \(text/html\): 502 Bad Gateway")
+    assert requests_seen(server) == 2
+    if module.writes:
+        server.control("POST", "faults/clear")
+        assert state(server, module) == []
+        converge(server, module, changed=True)
+
+
+@pytest.mark.parametrize("name", ["mailbox_bulk", "domain_info"])
+def test_503_with_retry_after_is_waited_for(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "status", "status": 503, "path": "/api/v1/get/", "retry_after": 1})
+    status, result = run_module(server, module)
+    assert status == 0, result
+    assert requests_seen(server) == module.reads + 1 + module.writes
+
+
+# -- writes: answers lost, empty, late ---------------------------------------------------------------
+@pytest.mark.parametrize("name", WRITERS)
+def test_reset_before_the_server_acted(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "drop", "path": "/api/v1/add/"})
+    pattern = r"^%s not created: connection to Mailcow API at \S+ lost after sending POST /add/%s: .*; re-reading shows no such object$"
+    result = expect_failure(server, module, pattern % (re.escape(module.objects[0]), module.kind))
+    assert "may have been applied" not in result["msg"]
+    assert requests_seen(server) == module.reads + module.writes + 1  # the read, the writes, one re-read
+    assert state(server, module) == sorted(module.objects[1:])
+    converge(server, module, changed=True)
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_reset_after_the_server_acted(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "drop", "process": True, "path": "/api/v1/add/"})
+    status, result = run_module(server, module)
+    assert (status, result["changed"]) == (0, True), result
+    assert outcomes(result) == {module.objects[0]: "confirmed"}
+    assert requests_seen(server) == module.reads + module.writes + 1
+    assert state(server, module) == sorted(module.objects)
+    converge(server, module, changed=False)
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_empty_body(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "empty", "path": "/api/v1/add/"})
+    expect_failure(server, module, r"^%s not created: Mailcow API answered POST /add/%s with an empty body .*; re-reading shows no such object$"
+                   % (re.escape(module.objects[0]), module.kind))
+    assert requests_seen(server) == module.reads + module.writes + 1
+    assert state(server, module) == sorted(module.objects[1:])
+    converge(server, module, changed=True)
+
+
+@pytest.mark.parametrize("name", WRITERS)
+def test_slow_answer_beyond_timeout(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "slow", "delay": 1.3, "path": "/api/v1/add/"})
+    expect_failure(server, module, r"no answer from Mailcow API at \S+ within 1 seconds after sending POST /add/%s; its outcome is unknown "
+                   r"\(re-reading shows it not done yet; the server may still be carrying it out\): the write may have been applied" % module.kind,
+                   timeout=1)
+    time.sleep(0.5)  # the server finishes the late write: it was applied (and only then counts it)
+    assert requests_seen(server) == module.reads + module.writes + 1
+    converge(server, module, changed=False)
+
+
+@pytest.mark.parametrize("name", ["mailbox_bulk", "alias_bulk"])
+def test_server_down_after_k_of_n_writes(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    done = 2
+    server.control("POST", "faults", {"kind": "drop", "count": 0, "after": module.reads + done, "path": "/api/"})
+    result = expect_failure(server, module, r"^3 failed \(3 outcome unknown, e\.g\. connection to Mailcow API at \S+ lost after sending POST /add/%s: .*"
+                            r"the server stopped answering.*may have been applied" % module.kind)
+    not_attempted = module.writes - done - 3
+    assert result["not_attempted"] == module.objects[done + 3:]
+    if not_attempted:
+        assert "; %d not attempted after 3 consecutive connection failures: " % not_attempted in result["msg"]
+    assert result["done"] == module.objects[:done]
+    assert [entry["item"] for entry in result["failed_entries"]] == module.objects[done:done + 3]
+    assert requests_seen(server) == module.reads + done + 3  # no re-read and no write after the third failure
+    server.control("POST", "faults/clear")
+    assert state(server, module) == sorted(module.objects[:done])
+    converge(server, module, changed=True)
+
+
+@pytest.mark.parametrize("name", ["mailbox", "alias", "domain"])
+def test_server_down_before_the_write(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "drop", "count": 0, "after": 1, "path": "/api/"})
+    expect_failure(server, module, r"lost after sending POST /add/%s: .*its outcome is unknown \(re-reading failed: connection to .* lost after sending GET "
+                   r".*\): the write may have been applied" % module.kind)
+    assert requests_seen(server) == 1 + 1 + 2  # the read, the write, the re-read and its retry
+    server.control("POST", "faults/clear")
+    assert state(server, module) == []
+    converge(server, module, changed=True)
+
+
+# -- reads of the _info modules -------------------------------------------------------------------
+@pytest.mark.parametrize("name", READERS)
+def test_info_reset_and_slow_reads_are_retried(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", [{"kind": "drop", "path": "/api/v1/get/"}])
+    assert run_module(server, module)[0] == 0
+    server.control("POST", "faults", [{"kind": "slow", "delay": 1.3, "path": "/api/v1/get/"}])
+    assert run_module(server, module, timeout=1)[0] == 0
+    assert requests_seen(server) == 2 * (module.reads + 1)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_info_empty_body_fails(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "empty", "path": "/api/v1/get/"})
+    expect_failure(server, module, r"^Mailcow API answered GET /get/\S+ with an empty body \(no data\)$")
+    assert requests_seen(server) == 1
