@@ -72,7 +72,8 @@ banner = @printf '\n==== %s ====\n' $(1)
 need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is written.\n' '$(1)' '$(2)' >&2; exit 1; }
 
 .PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
-	integration sandbox-start sandbox-stop test demo bench clean distclean
+	integration sandbox-start sandbox-stop test demo bench clean distclean \
+	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix
 
 help: ## Show this help
 	@printf 'glassdome.mailcow: make targets (a fresh Debian 12 machine needs only `make demo` or `make test`)\n\n'
@@ -128,6 +129,31 @@ $(INSTALLED_STAMP): $(ARTIFACT)
 	@rm -rf $(INSTALLED)
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ansible-galaxy collection install --offline --force -p $(INSTALLED) $<
 	@touch $@
+
+# --------------------------------------------------------------------------- tool venvs
+
+# Tools whose pins would clash with .venv's (galaxy-importer brings its own ansible-lint and
+# ansible-core; the matrix needs other ansible-core versions) each get a venv of their own,
+# .build/venvs/<tool>, installed from tests/requirements/<tool>.txt.  As for .venv, the stamp is
+# keyed on that file and the interpreter: editing the file re-creates the venv.
+TOOL_REQS := tests/requirements
+TOOL_VENVS := $(BUILD)/venvs
+TOOLS := $(sort $(basename $(notdir $(wildcard $(TOOL_REQS)/*.txt))))
+tool_key = $(shell cat $(TOOL_REQS)/$(1).txt 2>/dev/null | cat - <($(PYTHON) --version 2>&1) | sha256sum | cut -c1-16)
+tool_stamp = $(TOOL_VENVS)/$(1)/.installed-$(call tool_key,$(1))
+
+define TOOL_VENV_RULE
+.PHONY: venv-$(1)
+venv-$(1): $(call tool_stamp,$(1))
+$(call tool_stamp,$(1)): $(TOOL_REQS)/$(1).txt
+	$$(call banner,"venv: $(TOOL_VENVS)/$(1) from $(TOOL_REQS)/$(1).txt")
+	@rm -rf $(TOOL_VENVS)/$(1) && $(PYTHON) -m venv $(TOOL_VENVS)/$(1)
+	$(TOOL_VENVS)/$(1)/bin/python -m pip install --quiet --require-virtualenv -r $(TOOL_REQS)/$(1).txt 2>&1 | $$(PIP_NOISE_FILTER)
+	@touch $$@
+endef
+$(foreach tool,$(TOOLS),$(eval $(call TOOL_VENV_RULE,$(tool))))
+
+tool-venvs: $(foreach tool,$(TOOLS),$(call tool_stamp,$(tool))) ## Create every .build/venvs/<tool> from tests/requirements/<tool>.txt (make venv-<tool>: one)
 
 # --------------------------------------------------------------------------- static checks
 
