@@ -253,6 +253,40 @@ test: ## setup, lint, changelog-lint, sanity, unit, integration; summary at the 
 	if [ $$rc = 0 ]; then echo "make test: OK"; else echo "make test: FAILED"; fi; \
 	exit $$rc
 
+# --------------------------------------------------------------------------- publishing
+
+ROLE_README_SCRIPT := tests/tools/role_readme.py
+GALAXY_IMPORTER_CFG := tests/galaxy-importer.cfg
+DOCS := $(BUILD)/docs
+DOCS_SITE := $(DOCS)/src/build/html
+
+role-readme: venv ## Rewrite the variables tables of roles/mailboxes/README.md from its meta/argument_specs.yml
+	$(PY) $(ROLE_README_SCRIPT)
+
+role-readme-check: venv ## Fail when roles/mailboxes/README.md's variables tables differ from meta/argument_specs.yml
+	$(call banner,"role-readme-check: $(ROLE_README_SCRIPT) --check")
+	$(PY) $(ROLE_README_SCRIPT) --check
+
+# galaxy-importer (what Galaxy runs on upload) on the built artifact: fails on its exit status and
+# on any ERROR or WARNING line of its log (ansible-lint findings are WARNING lines).
+galaxy-import: collection venv-galaxy-importer ## galaxy-importer (ansible-lint on, ansible-test off) on the built artifact
+	$(call banner,"galaxy-import: galaxy-importer $(notdir $(ARTIFACT))")
+	@rm -rf $(BUILD)/galaxy-import && mkdir -p $(BUILD)/galaxy-import
+	cd $(BUILD)/galaxy-import && GALAXY_IMPORTER_CONFIG=$(CURDIR)/$(GALAXY_IMPORTER_CFG) PATH=$(TOOL_VENVS)/galaxy-importer/bin:$$PATH \
+		python -m galaxy_importer.main $(ARTIFACT) 2>&1 | grep -v '^Loading ' | tee importer.log
+	@if grep -E '^(ERROR|WARNING)' $(BUILD)/galaxy-import/importer.log; then \
+		echo "make: galaxy-importer reported the lines above" >&2; exit 1; fi
+
+docs-lint: $(COLLECTION_LINK) venv-docs ## antsibull-docs lint-collection-docs --plugin-docs
+	$(call banner,"docs-lint: antsibull-docs lint-collection-docs --plugin-docs")
+	PATH=$(TOOL_VENVS)/docs/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
+
+docs: docs-lint ## Build the HTML site (antsibull-docs + Sphinx, warnings fail) into .build/docs/src/build/html
+	$(call banner,"docs: tests/docs/build-site.sh -> $(DOCS_SITE)")
+	PATH=$(TOOL_VENVS)/docs/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) bash tests/docs/build-site.sh $(CURDIR) $(DOCS) $(VERSION) 2>&1 \
+		| grep -v "does not have a MANIFEST.json file, nor has it galaxy.yml"
+	@echo "docs: open $(DOCS_SITE)/index.html"
+
 # --------------------------------------------------------------------------- demo, bench
 
 demo: ## Start the sandbox and run playbooks/demo.yml against it (leaves the sandbox running)
