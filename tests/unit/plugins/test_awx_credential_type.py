@@ -16,7 +16,7 @@ import pytest
 from ansible.plugins.loader import fragment_loader, module_loader
 from ansible.utils.plugin_docs import get_docstring
 
-from conftest import MODULES, argument_spec, env_fallbacks
+from .mailcow_inprocess import MODULES, argument_spec, env_fallbacks
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import awx_credential  # noqa: E402
