@@ -220,7 +220,7 @@ sandbox-stop: ## Stop the sandbox
 	$(call banner,"sandbox: stop")
 	$(PY) $(SANDBOX_SCRIPT) stop
 
-integration: setup ## pytest tests/integration against the installed artifact and the sandbox
+integration: setup venv-ansible-runner ## pytest tests/integration against the installed artifact and the sandbox (AWX job via ansible-runner too)
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration.xml
 	@$(RUN_PYTEST); rc=0; \
 	$(MAKE) sandbox-start || rc=$$?; \
@@ -232,11 +232,21 @@ integration: setup ## pytest tests/integration against the installed artifact an
 	$(MAKE) sandbox-stop || true; \
 	exit $$rc
 
+# ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each.
+MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS))))
+
+test-matrix: setup $(foreach v,$(MATRIX_VERSIONS),venv-ansible-core-$(v)) ## Smoke (module_defaults, mailbox, role re-run, mail) under each ansible-core of the matrix
+	$(call banner,"test-matrix: ansible-core $(MATRIX_VERSIONS)")
+	@rc=0; $(MAKE) sandbox-start >/dev/null || rc=$$?; \
+	if [ $$rc = 0 ]; then bash tests/matrix/run.sh $(CURDIR) $(SANDBOX_DIR) $(MATRIX_VERSIONS) || rc=$$?; fi; \
+	$(MAKE) sandbox-stop >/dev/null || true; \
+	exit $$rc
+
 # Every step runs even when an earlier one failed (but nothing runs without setup), so one log
 # shows every failure; the summary at the end gives each step's result and time.
-TEST_STEPS := lint changelog-lint sanity unit integration
+TEST_STEPS := lint changelog-lint role-readme-check sanity unit integration galaxy-import docs test-matrix
 
-test: ## setup, lint, changelog-lint, sanity, unit, integration; summary at the end
+test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix; summary at the end
 	@rm -rf $(REPORTS); results=(); rc=0; \
 	run() { local start=$$SECONDS; \
 		if $(MAKE) "$$1" </dev/null; then results+=("$$(printf '%-16s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Helpers and fixtures for in-process module runs (conftest.py imports the fixtures): a module's main() with patched module args, against the emulator over HTTPS.
+"""Helpers and fixtures for in-process module runs (conftest.py imports the fixtures).
+
+Each module's main() runs with patched module args, against the emulator over HTTPS.
 
 ``run_module(name, args)`` imports ``plugins/modules/<name>.py`` through the collection loader,
 calls its main() under ansible.module_utils.testing.patch_module_args, catches the SystemExit of
