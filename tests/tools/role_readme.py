@@ -27,7 +27,8 @@ README = ROLE / "README.md"
 BEGIN = "<!-- BEGIN VARIABLES (generated from meta/argument_specs.yml by `make role-readme`: do not edit) -->"
 END = "<!-- END VARIABLES -->"
 # Ansible's documentation markup: O(option), V(value), E(env), C(code), M(module), I(italic), B(bold).
-MARKUP = re.compile(r"\b([OVECMIB])\(([^()]*)\)")
+# The argument may hold one level of parentheses, as in C(mailcow_mailboxes[2] (carol): ...).
+MARKUP = re.compile(r"\b([OVECMIB])\(((?:[^()]|\([^()]*\))*)\)")
 
 
 def plain(text: t.Any) -> str:
