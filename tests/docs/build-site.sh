@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Build the HTML documentation site (make docs runs this with the docs venv's tools first on PATH).
 #   bash tests/docs/build-site.sh REPO DEST VERSION

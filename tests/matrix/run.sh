@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # The ansible-core matrix: tests/matrix/smoke.yml, then role_rerun.yml (changed=0 required), under
 # each ansible-core given, each from its own venv .build/venvs/ansible-core-<version>, against the

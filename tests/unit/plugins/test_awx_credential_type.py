@@ -99,4 +99,3 @@ def test_credential_type_shape() -> None:
     templates = " ".join(list(CREDENTIAL["injectors"]["env"].values()) + list(CREDENTIAL["injectors"]["file"].values()))
     assert {name for name in fields if not re.search(r"\b%s\b" % name, templates)} == set()
     assert CREDENTIAL["kind"] == "cloud"
-
