@@ -256,10 +256,10 @@ TEST_STEPS := lint changelog-lint role-readme-check sanity unit integration gala
 test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix (less .venv's ansible-core); summary
 	@rm -rf $(REPORTS); results=(); rc=0; \
 	run() { local start=$$SECONDS; \
-		if $(MAKE) "$$1" MATRIX_SKIP=$(VENV_CORE_MINOR) </dev/null; then results+=("$$(printf '%-16s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
-		else rc=1; results+=("$$(printf '%-16s FAIL  %4ds' "$$1" $$((SECONDS - start)))"); return 1; fi; }; \
+		if $(MAKE) "$$1" MATRIX_SKIP=$(VENV_CORE_MINOR) </dev/null; then results+=("$$(printf '%-18s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
+		else rc=1; results+=("$$(printf '%-18s FAIL  %4ds' "$$1" $$((SECONDS - start)))"); return 1; fi; }; \
 	if run setup; then for step in $(TEST_STEPS); do run $$step || true; done; \
-	else for step in $(TEST_STEPS); do results+=("$$(printf '%-16s SKIP  (setup failed)' $$step)"); done; fi; \
+	else for step in $(TEST_STEPS); do results+=("$$(printf '%-18s SKIP  (setup failed)' $$step)"); done; fi; \
 	printf '\n==== %s ====\n' "make test: summary"; printf '%s\n' "$${results[@]}"; \
 	$(PY) -c 'import glob, sys, xml.etree.ElementTree as ET; \
 		suites = [s for f in sorted(glob.glob(sys.argv[1] + "/*.xml")) for s in ET.parse(f).getroot().iter("testsuite")]; \
