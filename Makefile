@@ -72,7 +72,8 @@ banner = @printf '\n==== %s ====\n' $(1)
 need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is written.\n' '$(1)' '$(2)' >&2; exit 1; }
 
 .PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
-	integration sandbox-start sandbox-stop test demo bench clean distclean
+	integration sandbox-start sandbox-stop test demo bench clean distclean \
+	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix
 
 help: ## Show this help
 	@printf 'glassdome.mailcow: make targets (a fresh Debian 12 machine needs only `make demo` or `make test`)\n\n'
@@ -128,6 +129,34 @@ $(INSTALLED_STAMP): $(ARTIFACT)
 	@rm -rf $(INSTALLED)
 	ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) ansible-galaxy collection install --offline --force -p $(INSTALLED) $<
 	@touch $@
+
+# --------------------------------------------------------------------------- tool venvs
+
+# Tools whose pins would clash with .venv's (galaxy-importer brings its own ansible-lint and
+# ansible-core; the matrix needs other ansible-core versions) each get a venv of their own,
+# .build/venvs/<tool>, installed from tests/requirements/<tool>.txt.  As for .venv, the stamp is
+# keyed on that file and the interpreter: editing the file re-creates the venv.  Each file is a
+# complete `pip freeze`, so pip installs it without resolving (--no-deps; `pip check` proves the
+# set complete) and without compiling every module up front (--no-compile): half the time.
+TOOL_REQS := tests/requirements
+TOOL_VENVS := $(BUILD)/venvs
+TOOLS := $(sort $(basename $(notdir $(wildcard $(TOOL_REQS)/*.txt))))
+tool_key = $(shell cat $(TOOL_REQS)/$(1).txt 2>/dev/null | cat - <($(PYTHON) --version 2>&1) | sha256sum | cut -c1-16)
+tool_stamp = $(TOOL_VENVS)/$(1)/.installed-$(call tool_key,$(1))
+
+define TOOL_VENV_RULE
+.PHONY: venv-$(1)
+venv-$(1): $(call tool_stamp,$(1))
+$(call tool_stamp,$(1)): $(TOOL_REQS)/$(1).txt
+	$$(call banner,"venv: $(TOOL_VENVS)/$(1) from $(TOOL_REQS)/$(1).txt")
+	@rm -rf $(TOOL_VENVS)/$(1) && $(PYTHON) -m venv $(TOOL_VENVS)/$(1)
+	$(TOOL_VENVS)/$(1)/bin/python -m pip install --quiet --require-virtualenv --no-deps --no-compile -r $(TOOL_REQS)/$(1).txt 2>&1 | $$(PIP_NOISE_FILTER)
+	$(TOOL_VENVS)/$(1)/bin/python -m pip check >/dev/null
+	@touch $$@
+endef
+$(foreach tool,$(TOOLS),$(eval $(call TOOL_VENV_RULE,$(tool))))
+
+tool-venvs: $(foreach tool,$(TOOLS),$(call tool_stamp,$(tool))) ## Create every .build/venvs/<tool> from tests/requirements/<tool>.txt (make venv-<tool>: one)
 
 # --------------------------------------------------------------------------- static checks
 
@@ -194,7 +223,7 @@ sandbox-stop: ## Stop the sandbox
 	$(call banner,"sandbox: stop")
 	$(PY) $(SANDBOX_SCRIPT) stop
 
-integration: setup ## pytest tests/integration against the installed artifact and the sandbox
+integration: setup venv-ansible-runner ## pytest tests/integration against the installed artifact and the sandbox (AWX job via ansible-runner too)
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration.xml
 	@$(RUN_PYTEST); rc=0; \
 	$(MAKE) sandbox-start || rc=$$?; \
@@ -206,17 +235,31 @@ integration: setup ## pytest tests/integration against the installed artifact an
 	$(MAKE) sandbox-stop || true; \
 	exit $$rc
 
+# ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each.
+# `make test` skips the one .venv pins (MATRIX_SKIP): unit and integration ran under it already.
+MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS))))
+VENV_CORE_MINOR := $(shell sed -n 's/^ansible-core==\([0-9]*\.[0-9]*\).*/\1/p' requirements-dev.txt)
+MATRIX_SKIP ?=
+MATRIX_RUN := $(filter-out $(MATRIX_SKIP),$(MATRIX_VERSIONS))
+
+test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (module_defaults, mailbox, role re-run, mail) under each ansible-core of the matrix
+	$(call banner,"test-matrix: ansible-core $(MATRIX_RUN)$(if $(MATRIX_SKIP), (skipped: $(MATRIX_SKIP)))")
+	@rc=0; $(MAKE) sandbox-start >/dev/null || rc=$$?; \
+	if [ $$rc = 0 ]; then bash tests/matrix/run.sh $(CURDIR) $(SANDBOX_DIR) $(MATRIX_RUN) || rc=$$?; fi; \
+	$(MAKE) sandbox-stop >/dev/null || true; \
+	exit $$rc
+
 # Every step runs even when an earlier one failed (but nothing runs without setup), so one log
 # shows every failure; the summary at the end gives each step's result and time.
-TEST_STEPS := lint changelog-lint sanity unit integration
+TEST_STEPS := lint changelog-lint role-readme-check sanity unit integration galaxy-import docs test-matrix
 
-test: ## setup, lint, changelog-lint, sanity, unit, integration; summary at the end
+test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix (less .venv's ansible-core); summary
 	@rm -rf $(REPORTS); results=(); rc=0; \
 	run() { local start=$$SECONDS; \
-		if $(MAKE) "$$1" </dev/null; then results+=("$$(printf '%-16s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
-		else rc=1; results+=("$$(printf '%-16s FAIL  %4ds' "$$1" $$((SECONDS - start)))"); return 1; fi; }; \
+		if $(MAKE) "$$1" MATRIX_SKIP=$(VENV_CORE_MINOR) </dev/null; then results+=("$$(printf '%-18s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
+		else rc=1; results+=("$$(printf '%-18s FAIL  %4ds' "$$1" $$((SECONDS - start)))"); return 1; fi; }; \
 	if run setup; then for step in $(TEST_STEPS); do run $$step || true; done; \
-	else for step in $(TEST_STEPS); do results+=("$$(printf '%-16s SKIP  (setup failed)' $$step)"); done; fi; \
+	else for step in $(TEST_STEPS); do results+=("$$(printf '%-18s SKIP  (setup failed)' $$step)"); done; fi; \
 	printf '\n==== %s ====\n' "make test: summary"; printf '%s\n' "$${results[@]}"; \
 	$(PY) -c 'import glob, sys, xml.etree.ElementTree as ET; \
 		suites = [s for f in sorted(glob.glob(sys.argv[1] + "/*.xml")) for s in ET.parse(f).getroot().iter("testsuite")]; \
@@ -226,6 +269,40 @@ test: ## setup, lint, changelog-lint, sanity, unit, integration; summary at the 
 		$(REPORTS) 2>/dev/null || true; \
 	if [ $$rc = 0 ]; then echo "make test: OK"; else echo "make test: FAILED"; fi; \
 	exit $$rc
+
+# --------------------------------------------------------------------------- publishing
+
+ROLE_README_SCRIPT := tests/tools/role_readme.py
+GALAXY_IMPORTER_CFG := tests/galaxy-importer.cfg
+DOCS := $(BUILD)/docs
+DOCS_SITE := $(DOCS)/src/build/html
+
+role-readme: venv ## Rewrite the variables tables of roles/mailboxes/README.md from its meta/argument_specs.yml
+	$(PY) $(ROLE_README_SCRIPT)
+
+role-readme-check: venv ## Fail when roles/mailboxes/README.md's variables tables differ from meta/argument_specs.yml
+	$(call banner,"role-readme-check: $(ROLE_README_SCRIPT) --check")
+	$(PY) $(ROLE_README_SCRIPT) --check
+
+# galaxy-importer (what Galaxy runs on upload) on the built artifact: fails on its exit status and
+# on any ERROR or WARNING line of its log (ansible-lint findings are WARNING lines).
+galaxy-import: collection venv-galaxy-importer ## galaxy-importer (ansible-lint on, ansible-test off) on the built artifact
+	$(call banner,"galaxy-import: galaxy-importer $(notdir $(ARTIFACT))")
+	@rm -rf $(BUILD)/galaxy-import && mkdir -p $(BUILD)/galaxy-import
+	cd $(BUILD)/galaxy-import && GALAXY_IMPORTER_CONFIG=$(CURDIR)/$(GALAXY_IMPORTER_CFG) PATH=$(TOOL_VENVS)/galaxy-importer/bin:$$PATH \
+		python -m galaxy_importer.main $(ARTIFACT) 2>&1 | grep -v '^Loading ' | tee importer.log
+	@if grep -E '^(ERROR|WARNING)' $(BUILD)/galaxy-import/importer.log; then \
+		echo "make: galaxy-importer reported the lines above" >&2; exit 1; fi
+
+docs-lint: $(COLLECTION_LINK) venv-docs ## antsibull-docs lint-collection-docs --plugin-docs
+	$(call banner,"docs-lint: antsibull-docs lint-collection-docs --plugin-docs")
+	PATH=$(TOOL_VENVS)/docs/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) antsibull-docs lint-collection-docs --plugin-docs .
+
+docs: docs-lint ## Build the HTML site (antsibull-docs + Sphinx, warnings fail) into .build/docs/src/build/html
+	$(call banner,"docs: tests/docs/build-site.sh -> $(DOCS_SITE)")
+	PATH=$(TOOL_VENVS)/docs/bin:$$PATH ANSIBLE_COLLECTIONS_PATH=$(BUILD) bash tests/docs/build-site.sh $(CURDIR) $(DOCS) $(VERSION) 2>&1 \
+		| grep -v "does not have a MANIFEST.json file, nor has it galaxy.yml"
+	@echo "docs: open $(DOCS_SITE)/index.html"
 
 # --------------------------------------------------------------------------- demo, bench
 

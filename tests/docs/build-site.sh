@@ -1,0 +1,42 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Build the HTML documentation site (make docs runs this with the docs venv's tools first on PATH).
+#   bash tests/docs/build-site.sh REPO DEST VERSION
+# 1. antsibull-docs sphinx-init --use-current writes the Sphinx project (conf.py, build.sh) to DEST/src;
+# 2. the collection's README.md and the changelog of the coming release (antsibull-changelog
+#    release run on a copy of changelogs/, so the tree keeps its fragments) are added as pages;
+# 3. build.sh renders the module, role and playbook pages and runs sphinx-build -W (warnings fail).
+# The site is DEST/src/build/html.
+set -eu -o pipefail
+repo=$1 dest=$2 version=$3
+src=$dest/src
+rm -rf "$dest" && mkdir -p "$src" && chmod 755 "$dest" "$src"
+
+antsibull-docs sphinx-init --use-current --dest-dir "$src" \
+	--index-rst-source "$repo/tests/docs/index.rst" \
+	--project glassdome.mailcow --title "glassdome.mailcow" --copyright "glassdome.mailcow contributors" \
+	glassdome.mailcow
+
+# The changelog: release the fragments in a scratch copy, render it as reStructuredText.
+work=$dest/changelog-work
+mkdir -p "$work"
+cp -r "$repo/changelogs" "$repo/galaxy.yml" "$work/"
+(cd "$work" && antsibull-changelog release --version "$version" --date "$(date -u +%F)" >/dev/null \
+	&& antsibull-changelog generate --output "$src/changelog.rst" --output-format rst)
+
+# build.sh re-creates rst/ (antsibull-docs --cleanup everything): add the extra pages after that
+# step, just before Sphinx runs; Sphinx reads Markdown through myst-parser.
+cp "$repo/README.md" "$src/readme.md"
+cp "$repo/tests/docs/external.rst" "$src/external.rst"
+cat >>"$src/conf.py" <<'CONF'
+
+# glassdome.mailcow: README.md (Markdown) and changelog.rst next to the generated rst/ tree.
+extensions.append('myst_parser')
+source_suffix = {'.rst': 'restructuredtext', '.md': 'markdown'}
+myst_heading_anchors = 3
+# Offline: no inventories to fetch; the labels the generated pages use live in external.rst.
+intersphinx_mapping = {}
+CONF
+sed -i 's|^sphinx-build |cp readme.md changelog.rst external.rst rst/\n&|' "$src/build.sh"
+grep -q '^cp readme.md changelog.rst external.rst rst/' "$src/build.sh"
+bash "$src/build.sh"
