@@ -16,7 +16,7 @@ options:
       - With O(purge=true), allow an empty list, which deletes every object of O(domain).
       - Without it such a run is refused before anything is written (also in check mode), naming what would be
         deleted, because an empty or misspelt list variable would otherwise empty the domain.
-      - O(purge_max_share) still applies: to empty a domain that has objects, set both options.
+      - O(purge_max_share) still applies, so emptying a domain that has objects takes both options.
     type: bool
     default: false
   purge_max_share:

@@ -44,9 +44,10 @@ def option_name(option: str) -> str:
 
 def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
     """A client from the module's connection options (validate_certs defaults to true), each checked first."""
-    for option in ("api_url", "api_key"):
-        if not params.get(option):
-            raise MailcowOptionError("%s is required: set the option or its environment variable" % option_name(option))
+    missing = [option_name(option) for option in ("api_url", "api_key") if not params.get(option)]
+    if missing:
+        raise MailcowOptionError("%s %s required: set the option%s or its environment variable%s" % (
+            " and ".join(missing), "is" if len(missing) == 1 else "are", "s" * (len(missing) > 1), "s" * (len(missing) > 1)))
     timeout = whole(params["timeout"], "timeout", TIMEOUT_RANGE[0], TIMEOUT_RANGE[1], "a whole number of seconds")
     retries = whole(params.get("retries", 3), "retries", RETRIES_RANGE[0], RETRIES_RANGE[1], "a whole number of retries")
     validate = params.get("validate_certs")

@@ -53,7 +53,7 @@ def test_unknown_option_fails_in_the_argument_spec(run_module: RunModule, name: 
 
 @pytest.mark.parametrize("name", API_MODULES)
 def test_missing_connection_names_the_option_and_its_env_variable(run_module: RunModule, name: str) -> None:
-    result = run_module(name, {"domain": DOMAIN} if name != "mailcow_alias" else {"address": "a@" + DOMAIN})
+    result = run_module(name, {"address": "a@" + DOMAIN} if name in ("mailcow_alias", "mailcow_mailbox") else {"domain": DOMAIN})
     assert result["rc"] == 1
     assert "api_url" in result["msg"] and "api_key" in result["msg"], result["msg"]
 
@@ -90,8 +90,11 @@ def test_mailbox_bulk_form_and_purge_in_check_mode(run_module: RunModule, emulat
     entries = [{"local_part": name, "password": PASSWORD, "quota": 128} for name in ("a1", "a2", "a3")]
     created = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=entries))
     assert created["changed"] and len(get(emulated, "mailbox/all/" + DOMAIN)) == 3
-    purge = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=entries[:1], purge=True), check_mode=True)
-    assert purge["changed"] and len(get(emulated, "mailbox/all/" + DOMAIN)) == 3  # check mode deleted nothing
+    purge = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=entries[:2], purge=True), check_mode=True)
+    assert purge["changed"] and purge["summary"]["deleted"] == 1
+    assert len(get(emulated, "mailbox/all/" + DOMAIN)) == 3  # check mode deleted nothing
+    refused = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=entries[:1], purge=True), check_mode=True)
+    assert refused["rc"] == 1 and "more than purge_max_share=50%" in refused["msg"]  # 2 of 3 is over the default share
     assert PASSWORD not in json.dumps(purge)
 
 
