@@ -7,7 +7,7 @@ Aliases are named by address, never by Mailcow's numeric id (which only the writ
 Mailcow keeps the case of an alias's local part, so addresses compare case-insensitively; goto
 lists compare as sets. The special targets null@localhost, spam@localhost and ham@localhost can
 only be written through the goto_null/goto_spam/goto_ham flags, and every edit of such an alias
-must send its flag again, or Mailcow silently skips the whole edit (spec 6.2).
+must send its flag again, or Mailcow silently skips the whole edit (docs/mailcow-api.md#aliases).
 """
 
 from __future__ import annotations
@@ -147,7 +147,7 @@ def _goto_option(params: dict[str, t.Any], address: str, prefix: str) -> list[st
     if specials:
         return [specials[0].lower()]
     if address.lower() in {g.lower() for g in gotos}:
-        # Mailcow silently skips an add whose address is among its gotos (spec 6.1).
+        # Mailcow silently skips an add whose address is among its gotos (docs/mailcow-api.md#aliases).
         raise MailcowOptionError("%sgoto: alias %s must not forward to itself" % (prefix, address))
     return gotos
 
@@ -194,7 +194,7 @@ def _plan_create(desired: Desired) -> Plan:
     after = dict(CREATE_DEFAULTS, **desired.attrs)
     body: dict[str, t.Any] = {"address": desired.address}
     body.update(_goto_attr(after["goto"]))
-    # Mailcow creates an alias inactive, not visible and not allowed to send unless told (spec 6.1): say it.
+    # Mailcow creates an alias inactive, not visible and not allowed to send unless told (docs/mailcow-api.md#defaults): say it.
     for option in BOOL_OPTIONS:
         body[option] = int(after[option])
     for option in COMMENTS:
@@ -223,7 +223,7 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
         else:
             edit_attr[key] = int(value) if isinstance(value, bool) else value
     if edit_attr and "goto" not in differs and special:
-        # Every edit resets goto_* to 0: without the flag Mailcow drops the whole edit (spec 6.2).
+        # Every edit resets goto_* to 0: without the flag Mailcow drops the whole edit (docs/mailcow-api.md#aliases).
         edit_attr[special] = 1
     action = "update" if edit_attr else "none"
     return Plan(before["address"], action, before, after, id=before["id"], edit_attr=edit_attr or None)

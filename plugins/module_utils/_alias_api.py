@@ -37,7 +37,7 @@ def get_alias(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
     key = address.lower()
     if not _UNSAFE_IN_PATH & set(key):
         found = [raw for raw in as_list(client.get("alias", address)) if _address(raw) == key]
-        # Mailcow looks up "id = x OR address = x", so "5abc@d" can answer with alias id 5 (spec 6.4):
+        # Mailcow looks up "id = x OR address = x", so "5abc@d" can answer with alias id 5 (docs/mailcow-api.md#aliases):
         # only then is the domain listing needed.
         if found or not key[:1].isdigit():
             return found[0] if found else None
@@ -110,7 +110,7 @@ def carry_out(
 def _add(client: MailcowClient, plan: Plan, created: dict[str, t.Any]) -> None:
     entries = client.write("add", "alias", plan.add_body)
     for entry in entries:
-        # ["alias_added", address, "<id>"]: the only add reply that carries the new id (spec 6.1).
+        # ["alias_added", address, "<id>"]: the only add reply that carries the new id (docs/mailcow-api.md#aliases).
         if entry.key == "alias_added":
             created[plan.address.lower()] = int(entry.args[1]) if len(entry.args) > 1 and str(entry.args[1]).isdigit() else None
             return

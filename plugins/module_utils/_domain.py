@@ -37,7 +37,7 @@ API_NAMES = {
     "total_quota": "quota",
     **{flag: flag for flag in FLAGS},
 }
-# What Mailcow's stock "Default" domain template gives a domain added without these (spec 5.1);
+# What Mailcow's stock "Default" domain template gives a domain added without these (docs/mailcow-api.md#defaults);
 # the description then becomes the domain name.
 CREATE_DEFAULTS: dict[str, t.Any] = {
     "max_mailboxes": 10,
@@ -224,7 +224,7 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     after = _force_relay(desired, after)
     _check_quotas(desired, after, "current value")
     edit_attr = {API_NAMES[key]: api_value(after[key]) for key in API_NAMES if after[key] != before[key]}
-    # Re-sending a tag the domain has makes Mailcow's edit crash half-way (spec 5.2): only the missing ones.
+    # Re-sending a tag the domain has makes Mailcow's edit crash half-way (docs/mailcow-api.md#domains): only the missing ones.
     tags_add = sorted(set(after["tags"]) - set(before["tags"]))
     tags_remove = sorted(set(before["tags"]) - set(after["tags"]))
     if tags_add:
@@ -267,7 +267,7 @@ def _check_quotas(desired: Desired, after: dict[str, t.Any], fallback: str) -> N
 
 
 def _force_relay(desired: Desired, after: dict[str, t.Any]) -> dict[str, t.Any]:
-    """Mailcow turns backupmx on for relay_all_recipients, and both for relay_unknown_only (spec 5.1)."""
+    """Mailcow turns backupmx on for relay_all_recipients, and both for relay_unknown_only (docs/mailcow-api.md#domains)."""
     forced = dict(after)
     if forced["relay_unknown_only"]:
         forced["relay_all_recipients"] = True

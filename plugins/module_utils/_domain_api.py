@@ -27,7 +27,7 @@ def get_domain(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
         return None
     name = str(raw.get("domain_name", "")).lower()
     if name != domain:
-        # get/domain/<alias domain> answers with the target domain's object (spec 5.4).
+        # get/domain/<alias domain> answers with the target domain's object (docs/mailcow-api.md#domains).
         raise MailcowOptionError("%s is an alias domain of %s, not a domain; mailcow_domain manages domains only" % (domain, name))
     return raw
 

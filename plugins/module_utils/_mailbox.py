@@ -34,7 +34,7 @@ EDIT_FLAGS = ("force_pw_update",) + ACCESS_FLAGS
 TLS_FLAGS = ("tls_enforce_in", "tls_enforce_out")
 BOOL_FLAGS = EDIT_FLAGS + TLS_FLAGS
 
-# What Mailcow gives a mailbox added without these attributes (spec 4.2): we predict from them.
+# What Mailcow gives a mailbox added without these attributes (docs/mailcow-api.md#defaults): we predict from them.
 CREATE_DEFAULTS: dict[str, t.Any] = dict(
     {"name": "", "quota": 0, "active": "yes", "force_pw_update": False, "tls_enforce_in": False, "tls_enforce_out": False, "tags": []},
     **{flag: True for flag in ACCESS_FLAGS},

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Mailcow behaviour the transcripts do not cover, as spec.md reads it from Mailcow's source."""
+"""Mailcow behaviour the transcripts do not cover, as read from Mailcow's source (docs/mailcow-api.md)."""
 from __future__ import annotations
 
 from typing import Any

@@ -19,7 +19,7 @@ import pytest
 from conftest import BAD_KEY, RO_KEY, RW_KEY, Emulator, Reply, start_emulator
 
 REPO = Path(__file__).resolve().parents[2]
-# tests/fixtures/mailcow-api is the project's copy of ../shared/mailcow-api (recorded from a real Mailcow).
+# Recorded from a real Mailcow (tests/fixtures/mailcow-api/README.md); where the emulator disagrees, the recording wins.
 TRANSCRIPTS = Path(os.environ.get("MAILCOW_TRANSCRIPTS", REPO / "tests" / "fixtures" / "mailcow-api" / "transcripts.jsonl"))
 KEYS = {"<rw-key>": RW_KEY, "<ro-key>": RO_KEY, "<bad-key>": BAD_KEY}
 COOKIE_PLACEHOLDER = "<session-id-from-previous-rw-response>"

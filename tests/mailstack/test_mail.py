@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""SMTP and IMAP as a Mailcow mailbox user meets them (shared/mailcow-api/spec.md section 9),
+"""SMTP and IMAP as a Mailcow mailbox user meets them (docs/mailcow-api.md#mail-side),
 over real sockets, with mailboxes made through the emulator's API."""
 from __future__ import annotations
 

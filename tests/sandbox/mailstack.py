@@ -48,7 +48,7 @@ MAX_BASE_DIR = 60
 
 @dataclasses.dataclass(frozen=True)
 class MailPorts:
-    """The loopback ports of the mail stack (tests/sandbox/README.md, "Contract")."""
+    """The loopback ports of the mail stack (tests/sandbox/README.md, "Contract between the parts")."""
 
     smtp: int
     smtps: int

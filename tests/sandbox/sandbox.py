@@ -49,7 +49,7 @@ EXIT_DEGRADED = 1
 
 @dataclasses.dataclass(frozen=True)
 class Layout:
-    """The sandbox directory and the ports, from the environment (README "Contract")."""
+    """The sandbox directory and the ports, from the environment (tests/sandbox/README.md, "Contract between the parts")."""
 
     dir: Path
     ports: mailstack.MailPorts

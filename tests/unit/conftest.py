@@ -2,7 +2,7 @@
 """Unit-test helpers: a scripted Mailcow over a real loopback socket.
 
 A test lists the exact HTTP conversation it expects (method, path, JSON body) with the canned reply
-for each step, taken from ../shared/mailcow-api transcripts. Any unexpected call fails the test,
+for each step, taken from the recordings in tests/fixtures/mailcow-api. Any unexpected call fails the test,
 and so does any scripted call that was never made.
 """
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-# A copy of ../shared/mailcow-api, recorded from a real Mailcow.
+# Recorded from a real Mailcow (tests/fixtures/mailcow-api/README.md).
 TRANSCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "mailcow-api" / "transcripts.jsonl"
 ANY = object()
 

@@ -120,7 +120,7 @@ def test_edit_sends_only_the_difference_by_id() -> None:
 
 @pytest.mark.parametrize("special, flag", [("null@localhost", "goto_null"), ("spam@localhost", "goto_spam"), ("ham@localhost", "goto_ham")])
 def test_edit_of_special_alias_resends_its_flag(special, flag) -> None:
-    # edit/alias resets goto_* to 0 and then drops the whole edit (spec 6.2).
+    # edit/alias resets goto_* to 0 and then drops the whole edit (docs/mailcow-api.md#aliases).
     the_plan = plan(desired(active=False), before(goto=[special]))
     assert the_plan.edit_attr == {"active": 0, flag: 1}
     assert the_plan.after["goto"] == [special] and the_plan.after[flag] is True

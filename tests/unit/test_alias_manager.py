@@ -108,7 +108,7 @@ def test_add_answered_without_alias_added_is_an_error(mailcow) -> None:
     mailcow.expect("GET", GET, reply={})
     boxes(mailcow, "alice")
     body = {"address": "info@example.org", "goto": "alice@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
-    # Mailcow's answer when it skipped the address (spec 6.1: e.g. the address is among its gotos).
+    # Mailcow's answer when it skipped the address, e.g. one among its gotos (docs/mailcow-api.md#aliases).
     mailcow.expect("POST", "/api/v1/add/alias", body, reply={"type": "success", "msg": "Task completed"})
     with pytest.raises(MailcowError, match="Mailcow did not add alias info@example.org: it answered Task completed"):
         run(mailcow, address="info@example.org", goto=["alice@example.org"])
@@ -122,7 +122,7 @@ def test_plus_address_is_read_through_the_domain_listing(mailcow) -> None:
 
 
 def test_digit_address_answered_by_id_falls_back_to_listing(mailcow) -> None:
-    # Mailcow matches "id = x OR address = x": "189x@example.org" can come back as alias 189 (spec 6.4).
+    # Mailcow matches "id = x OR address = x": "189x@example.org" can come back as alias 189 (docs/mailcow-api.md#aliases).
     mailcow.expect("GET", "/api/v1/get/alias/189x@example.org", reply=RAW)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)
     boxes(mailcow, "alice")

@@ -152,7 +152,7 @@ def test_empty_description_means_the_domain_name() -> None:
 
 
 def test_tags_send_only_missing_ones_and_remove_by_delete() -> None:
-    # Re-sending a tag the domain has crashes Mailcow's edit (spec 5.2).
+    # Re-sending a tag the domain has crashes Mailcow's edit (docs/mailcow-api.md#domains).
     the_plan = plan(desired(tags=["keep", "new"]), before(tags=["keep", "old"]))
     assert the_plan.edit_attr == {"tags": ["new"]}
     assert the_plan.tags_remove == ["old"]

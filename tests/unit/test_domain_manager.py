@@ -16,7 +16,7 @@ RL_SAVED = [ADDED[0]]
 REMOVED = transcript("delete_domain_empty")["body"]
 MAILBOXES_REMOVED = transcript("delete_mailbox_two_at_once")["body"]
 MAILBOX = transcript("get_mailbox_single")["body"]
-# No edit/domain was recorded; this is the shape of every recorded edit answer (spec 5.2: domain_modified).
+# No edit/domain was recorded; this is the shape of every recorded edit answer, with domain_modified.
 MODIFIED = [{"type": "success", "log": ["mailbox", "edit", "domain", {"domain": ["example.org"]}, None], "msg": ["domain_modified", "example.org"]}]
 GET = "/api/v1/get/domain/example.org"
 
@@ -79,7 +79,7 @@ def test_rate_limit_removed_with_zero(mailcow) -> None:
 
 
 def test_tag_already_present_is_never_resent(mailcow) -> None:
-    # Mailcow's edit/domain crashes with an empty body when sent a tag the domain has (spec 5.2).
+    # Mailcow's edit/domain crashes with an empty body when sent a tag the domain has (docs/mailcow-api.md#domains).
     mailcow.expect("GET", GET, reply=dict(RAW, tags=["a"]))
     mailcow.expect("POST", "/api/v1/edit/domain", {"items": ["example.org"], "attr": {"tags": ["b"]}}, reply=MODIFIED)
     assert run(mailcow, tags=["a", "b"], purge_tags=False)["changed"]
@@ -163,7 +163,7 @@ def test_absent_force_check_mode_predicts_and_only_reads(mailcow) -> None:
 
 
 def test_alias_domain_is_refused(mailcow) -> None:
-    # get/domain/<alias domain> answers with the target domain's object (spec 5.4).
+    # get/domain/<alias domain> answers with the target domain's object (docs/mailcow-api.md#domains).
     mailcow.expect("GET", "/api/v1/get/domain/alias.example", reply=RAW)
     with pytest.raises(MailcowOptionError, match="alias.example is an alias domain of example.org"):
         run(mailcow, domain="alias.example", state="absent")

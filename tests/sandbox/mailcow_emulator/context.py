@@ -14,7 +14,7 @@ class Call:
     """The PHP globals of one request, reduced to what mailbox()/ratelimit()/dkim() use."""
 
     store: Store
-    returns: list[dict[str, Any]]  # $_SESSION['return']: may hold stale entries (section 1.3)
+    returns: list[dict[str, Any]]  # $_SESSION['return']: may hold stale entries (docs/mailcow-api.md#authentication)
     role: str | None  # $_SESSION['mailcow_cc_role']: "admin" for every API key
     username: str | None  # $_SESSION['mailcow_cc_username']: "API"
     hostname: str = "mail.sandbox.test"

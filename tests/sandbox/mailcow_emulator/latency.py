@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What a real Mailcow costs: a php-fpm worker pool and per-call service times.
 
-Numbers come from shared/mailcow-api/timings.json (2 cores, one keep-alive connection): a bare
+Numbers come from docs/mailcow-api.md#costs (2 cores, one keep-alive connection): a bare
 request ~10 ms, one mailbox GET ~12.5 ms, the full listing (get/mailbox/all) ~4.7 ms per mailbox
 returned (50 -> ~245 ms), the reduced listing (get/mailbox/reduced, measured at 1000 mailboxes)
 ~1.4 ms per mailbox (1000 -> ~1.4 s instead of ~4.7 s), add mailbox ~78 ms (password hashing), edit ~21 ms, edit with password ~74 ms, delete ~33 ms,

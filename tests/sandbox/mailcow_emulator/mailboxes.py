@@ -76,7 +76,7 @@ def _add_values(data: Any) -> dict[str, Any]:
 
 def _add_refusal(call: Call, data: Any, username: str, domain: str,
                  values: dict[str, Any]) -> tuple[list[Any], Any] | None:
-    """Checks 4-14 of spec section 4.2, in Mailcow's order; the first failure wins."""
+    """Checks 4-14 of add/mailbox (docs/mailcow-api.md#mailboxes), in Mailcow's order; the first failure wins."""
     log = log_entry("add", "mailbox", data)
     if values["quarantine_category"] not in ("add_header", "reject", "all"):
         return log, "quarantine_category_invalid"

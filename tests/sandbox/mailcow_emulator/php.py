@@ -22,7 +22,7 @@ class Uncaught(Exception):
     """A PHP error Mailcow does not catch (TypeError, PDOException...).
 
     Mailcow's global exception handler swallows it and the client gets HTTP 200 with an empty
-    body; messages already queued stay in the session (spec section 3.4).
+    body; messages already queued stay in the session (docs/mailcow-api.md#failure-shapes).
     """
 
 

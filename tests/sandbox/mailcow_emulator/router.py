@@ -210,7 +210,7 @@ class MailcowApi:
             with self.store.lock:
                 ok = func(call, data)
         except php.Uncaught:
-            return Response.text(200, "")  # the exception handler prints nothing (spec 3.4)
+            return Response.text(200, "")  # the exception handler prints nothing (docs/mailcow-api.md#failure-shapes)
         finally:
             if call.mail_changed:
                 self.on_mail_change()

@@ -2,7 +2,7 @@
 """PHP sessions as Mailcow uses them: the MCSESSID cookie carries the API identity.
 
 Every answer sets the cookie; replaying it without a key stays authenticated as the key that
-created the session (spec 1.3). Non-API sessions also keep unsent reply messages, which a
+created the session (docs/mailcow-api.md#authentication). Non-API sessions also keep unsent reply messages, which a
 client replaying their cookie gets prepended to its next write reply.
 """
 from __future__ import annotations
