@@ -75,7 +75,8 @@ def test_unreachable_url(runner: Runner) -> None:
     proc = runner.adhoc("glassdome.mailcow.mailcow_mailbox_info", "domain=example.org timeout=5", extra_env={"MAILCOW_API_URL": "https://127.0.0.1:9"})
     assert proc.returncode != 0
     msg = failed_msg(proc)
-    expected = r"could not connect to Mailcow API at https://127\.0\.0\.1:9/api/v1: Connection refused \(GET /get/mailbox/\S+ was not sent\)\. Check api_url \(MAILCOW_API_URL\), and timeout for a slow server"
+    expected = (r"could not connect to Mailcow API at https://127\.0\.0\.1:9/api/v1: Connection refused \(GET /get/mailbox/\S+ was not sent\)\. "
+                r"Check api_url \(MAILCOW_API_URL\), and timeout for a slow server")
     assert re.fullmatch(expected, msg), msg
 
 
