@@ -160,6 +160,28 @@ def constraints(kind: str) -> dict[str, t.Any]:
     }
 
 
+class BulkModule(AnsibleModule):
+    """The AnsibleModule of a single-or-bulk module: it logs a bulk list counted, not written out.
+
+    AnsibleModule logs every invocation (syslog or journal) with each value scrubbed of every no_log
+    value: for a list of thousands of entries with a password each that is thousands of string
+    replacements over a text of hundreds of KiB (~0.26 s at 1000 mailboxes), for a log line no one
+    can read. The list's entries are counted instead, as in the returned ``invocation``.
+    """
+
+    def _log_invocation(self) -> None:
+        params = self.params
+        self.params = {name: "(%d entries, not logged)" % len(value) if _is_entry_list(value) else value for name, value in params.items()}
+        try:
+            super()._log_invocation()
+        finally:
+            self.params = params
+
+
+def _is_entry_list(value: t.Any) -> bool:
+    return isinstance(value, list) and any(isinstance(entry, dict) for entry in value)
+
+
 def run(module: AnsibleModule, kind: str, manage_one: t.Callable[..., dict[str, t.Any]], manage_many: t.Callable[..., dict[str, t.Any]]) -> None:
     """main() of a single-or-bulk module: the form the options ask for; entries counted, not echoed."""
     params = dict(module.params, domain=module.params["domain"] or os.environ.get("MAILCOW_DOMAIN"))

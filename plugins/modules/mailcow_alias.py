@@ -357,16 +357,15 @@ done:
   sample: [alice@example.org]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import constraints, run
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import BulkModule, constraints, run
 
 
 def main() -> None:
     spec = dict(single_or_bulk_argspec(alias_attr_argspec(), "aliases"))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **constraints("aliases"))
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, **constraints("aliases"))
     run(module, "aliases", manage_one, manage_many)
 
 

@@ -279,16 +279,15 @@ done:
   sample: [alice@example.org]
 """
 
-from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import constraints, run
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import BulkModule, constraints, run
 
 
 def main() -> None:
     spec = dict(single_or_bulk_argspec(mailbox_attr_argspec(), "mailboxes"), purge_tags={"type": "bool", "default": True})
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **constraints("mailboxes"))
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, **constraints("mailboxes"))
     run(module, "mailboxes", manage_one, manage_many)
 
 
