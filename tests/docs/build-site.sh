@@ -3,8 +3,9 @@
 # Build the HTML documentation site (make docs runs this with the docs venv's tools first on PATH).
 #   bash tests/docs/build-site.sh REPO DEST VERSION
 # 1. antsibull-docs sphinx-init --use-current writes the Sphinx project (conf.py, build.sh) to DEST/src;
-# 2. the collection's README.md and the changelog of the coming release (antsibull-changelog
-#    release run on a copy of changelogs/, so the tree keeps its fragments) are added as pages;
+# 2. the collection's README.md (and the docs/*.md pages it links to) and the changelog of the
+#    coming release (antsibull-changelog release run on a copy of changelogs/, so the tree keeps
+#    its fragments) are added as pages;
 # 3. build.sh renders the module, role and playbook pages and runs sphinx-build -W (warnings fail).
 # The site is DEST/src/build/html.
 set -eu -o pipefail
@@ -27,6 +28,8 @@ cp -r "$repo/changelogs" "$repo/galaxy.yml" "$work/"
 # build.sh re-creates rst/ (antsibull-docs --cleanup everything): add the extra pages after that
 # step, just before Sphinx runs; Sphinx reads Markdown through myst-parser.
 cp "$repo/README.md" "$src/readme.md"
+# The pages README links to (docs/*.md), at the same relative place.
+mkdir -p "$src/docs" && cp "$repo"/docs/*.md "$src/docs/"
 cp "$repo/tests/docs/external.rst" "$src/external.rst"
 cat >>"$src/conf.py" <<'CONF'
 
@@ -37,6 +40,6 @@ myst_heading_anchors = 3
 # Offline: no inventories to fetch; the labels the generated pages use live in external.rst.
 intersphinx_mapping = {}
 CONF
-sed -i 's|^sphinx-build |cp readme.md changelog.rst external.rst rst/\n&|' "$src/build.sh"
-grep -q '^cp readme.md changelog.rst external.rst rst/' "$src/build.sh"
+sed -i 's|^sphinx-build |cp -r readme.md changelog.rst external.rst docs rst/\n&|' "$src/build.sh"
+grep -q '^cp -r readme.md changelog.rst external.rst docs rst/' "$src/build.sh"
 bash "$src/build.sh"
