@@ -71,6 +71,15 @@ def _connection_failure(exc: MailcowError) -> bool:
     return (isinstance(exc, MailcowTransportError) and exc.status is None) or exc.status in GATEWAY_STATUSES
 
 
+def _stop_reason(streak: int, proxy: int) -> str:
+    """Why the server was taken for dead: no connection, only a proxy's 502/503/504 pages, or both."""
+    if not proxy:
+        return "%d consecutive connection failures" % streak
+    if proxy == streak:
+        return "%d consecutive HTTP 502/503/504 answers of a proxy (Mailcow itself not answering)" % streak
+    return "%d consecutive connection failures or HTTP 502/503/504 answers of a proxy" % streak
+
+
 class Writes:
     """The writes of one module run: what was done, what failed, what is undecided, what was skipped."""
 
@@ -80,6 +89,8 @@ class Writes:
         self.unknown: list[Failure] = []
         self.not_attempted: list[str] = []
         self.streak = 0  # consecutive connection failures
+        self.proxy_streak = 0  # how many of them were 502/503/504 answers of a proxy
+        self.stop_reason = ""  # why writes were not attempted, for the summary
         self._lock = threading.Lock()
 
     @property
@@ -95,6 +106,7 @@ class Writes:
         """
         if self.stopped:
             with self._lock:
+                self.stop_reason = self.stop_reason or _stop_reason(self.streak, self.proxy_streak)
                 self.not_attempted.extend(items)
             return False
         try:
@@ -103,13 +115,17 @@ class Writes:
             self._record(items, exc, exists_unknown)
             return False
         with self._lock:
-            self.streak = 0
+            self.streak = self.proxy_streak = 0
             self.done.extend(items)
         return True
 
     def _record(self, items: list[str], exc: MailcowError, exists_unknown: bool) -> None:
         with self._lock:
-            self.streak = self.streak + 1 if _connection_failure(exc) else 0
+            if _connection_failure(exc):
+                self.streak += 1
+                self.proxy_streak += int(exc.status in GATEWAY_STATUSES)
+            else:
+                self.streak = self.proxy_streak = 0
             if answer_lost(exc) or (exists_unknown and isinstance(exc, MailcowExistsError)):
                 self.unknown.append((items, exc))
             else:
@@ -132,7 +148,8 @@ class Writes:
         self.done.extend(other.done)
         self.failures.extend(other.failures)
         self.not_attempted.extend(other.not_attempted)
-        self.streak = other.streak
+        self.streak, self.proxy_streak = other.streak, other.proxy_streak
+        self.stop_reason = self.stop_reason or other.stop_reason
         for items, exc in other.unknown:
             self.failures.append((items, undecided(exc, "after a retry")))
 
@@ -206,7 +223,8 @@ def summary_error(writes: Writes) -> MailcowBatchError:
         causes = "; ".join("%d %s, e.g. %s" % (sum(len(i) for i, _e in group_), cause, group_[0][1]) for cause, group_ in by_cause.items())
         parts.append("%d failed (%s): %s" % (len(failed), causes, _names(failed)))
     if writes.not_attempted:
-        parts.append("%d not attempted after %d consecutive connection failures: %s" % (len(writes.not_attempted), STOP_AFTER, _names(writes.not_attempted)))
+        reason = writes.stop_reason or _stop_reason(STOP_AFTER, 0)
+        parts.append("%d not attempted after %s: %s" % (len(writes.not_attempted), reason, _names(writes.not_attempted)))
     parts.append("%d done" % len(writes.done))
     error = MailcowBatchError("; ".join(parts) + ". Every entry is listed in failed_entries and not_attempted")
     error.details = {

@@ -344,7 +344,7 @@ failed_entries:
 not_attempted:
   description:
     - On failure, the aliases whose writes were not started because the server stopped answering
-      (3 consecutive connection failures).
+      (3 consecutive connection failures, or HTTP 502, 503, 504 answers of a proxy in front of Mailcow).
   returned: failure
   type: list
   elements: str

@@ -120,6 +120,22 @@ def test_a_dead_server_stops_new_writes() -> None:
     assert info.value.details["not_attempted"] == ["n%02d" % n for n in range(3, 20)]
 
 
+@pytest.mark.parametrize(("statuses", "reason"), [
+    ((502, 502, 503), "3 consecutive HTTP 502/503/504 answers of a proxy (Mailcow itself not answering)"),
+    ((None, 502, None), "3 consecutive connection failures or HTTP 502/503/504 answers of a proxy"),
+])
+def test_a_dead_server_behind_a_proxy_is_named_as_such(statuses: tuple[int | None, ...], reason: str) -> None:
+    writes = Writes()
+    for n, status in enumerate(statuses):
+        text = "Mailcow API answered POST /add/mailbox with HTTP %s (text/html): Bad Gateway" % status if status else "connection lost after sending"
+        writes.attempt(["n%d" % n], _raise(MailcowTransportError(text, status=status)))
+    writes.attempt(["n3"], lambda: None)
+    with pytest.raises(MailcowBatchError) as info:
+        writes.raise_failures()
+    assert "; 1 not attempted after %s: n3; 0 done." % reason in str(info.value)
+    assert "connection failures: " not in str(info.value)
+
+
 def test_a_success_or_a_refusal_resets_the_dead_server_count() -> None:
     writes = Writes()
     lost = MailcowTransportError("connection lost after sending")
