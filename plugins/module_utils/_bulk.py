@@ -170,7 +170,8 @@ class BulkModule(AnsibleModule):
     """
 
     def _log_invocation(self) -> None:
-        params = self.params
+        # AnsibleModule sets params in __init__ without a type mypy can see.
+        params: dict[str, t.Any] = self.params  # type: ignore[has-type]
         self.params = {name: "(%d entries, not logged)" % len(value) if _is_entry_list(value) else value for name, value in params.items()}
         try:
             super()._log_invocation()
