@@ -47,6 +47,8 @@ SANITY_PYTHON := 3.11
 # ansible-test integration's copy of the collection, and the targets it runs (empty: all of them).
 INTEGRATION_ROOT := $(BUILD)/integration/ansible_collections/$(NAMESPACE)/$(NAME)
 INTEGRATION_TARGETS ?=
+# --local --python X.Y: the python3.X first on PATH, .venv's (the modules need its requests).
+INTEGRATION_PYTHON := $(SANITY_PYTHON)
 REPORTS := $(BUILD)/reports
 
 # Test suites run by `make unit`, each in its own pytest run (test file names may repeat).
@@ -237,15 +239,21 @@ sandbox-stop: ## Stop the sandbox
 # or runme.sh) from its own copy of the collection, on this machine (--local) with .venv's Python
 # (the modules need requests), against the running sandbox: its connection comes from the
 # integration_config.yml the sandbox writes.  --diff as a user's `ansible-playbook --diff` run.
+# The full output goes to .build/reports/ansible-test-integration.log; the console gets each
+# target's name and play recap, and the log's end when a target fails.
 ansible-test-integration: venv $(COLLECTION_LINK) ## ansible-test integration (INTEGRATION_TARGETS=..., default all) against the running sandbox
 	$(call need,$(SANDBOX_DIR)/integration_config.yml,ansible-test integration (make sandbox-start writes it))
 	$(call banner,"ansible-test integration: copy tracked and untracked-not-ignored files")
 	@rm -rf $(BUILD)/integration
 	$(call content_copy,$(INTEGRATION_ROOT))
 	@install -m 600 $(SANDBOX_DIR)/integration_config.yml $(INTEGRATION_ROOT)/tests/integration/integration_config.yml
-	$(call banner,"ansible-test integration --local --python $(SANITY_PYTHON) --diff $(INTEGRATION_TARGETS)")
-	cd $(INTEGRATION_ROOT) && timeout -k 30 $(ANSIBLE_TEST_INTEGRATION_TIMEOUT) \
-		ansible-test integration --local --python $(SANITY_PYTHON) --diff --color no $(INTEGRATION_TARGETS)
+	$(call banner,"ansible-test integration --local --python $(INTEGRATION_PYTHON) --diff $(INTEGRATION_TARGETS)")
+	@mkdir -p $(REPORTS); log=$(REPORTS)/ansible-test-integration.log; rc=0; \
+	( cd $(INTEGRATION_ROOT) && timeout -k 30 $(ANSIBLE_TEST_INTEGRATION_TIMEOUT) \
+		ansible-test integration --local --python $(INTEGRATION_PYTHON) --diff --color no $(INTEGRATION_TARGETS) ) >$$log 2>&1 || rc=$$?; \
+	grep -E '^Running [a-z_]+ integration test|^[a-z-]+ +: ok=[0-9]' $$log || true; \
+	if [ $$rc != 0 ]; then tail -n 300 $$log; echo "make: ansible-test integration failed (exit status $$rc); full output: $$log" >&2; fi; \
+	exit $$rc
 
 integration: setup venv-ansible-runner ## ansible-test integration (targets), then pytest tests/integration (installed artifact, AWX job via ansible-runner), against the sandbox
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration.xml
