@@ -44,6 +44,11 @@ ARTIFACT_SOURCES := $(wildcard $(filter-out tests/% .ci/% Makefile requirements%
 
 SANITY_ROOT := $(BUILD)/sanity/ansible_collections/$(NAMESPACE)/$(NAME)
 SANITY_PYTHON := 3.11
+# ansible-test integration's copy of the collection, and the targets it runs (empty: all of them).
+INTEGRATION_ROOT := $(BUILD)/integration/ansible_collections/$(NAMESPACE)/$(NAME)
+INTEGRATION_TARGETS ?=
+# --local --python X.Y: the python3.X first on PATH, .venv's (the modules need its requests).
+INTEGRATION_PYTHON := $(SANITY_PYTHON)
 REPORTS := $(BUILD)/reports
 
 # Test suites run by `make unit`, each in its own pytest run (test file names may repeat).
@@ -61,6 +66,7 @@ DEBS_KEY := $(shell cat $(DEBS_SCRIPT) 2>/dev/null | cat - <(echo $(BUILD_DEBS))
 
 # Upper bounds, so that a hung step fails instead of eating CI's time.
 SANITY_TIMEOUT := 20m
+ANSIBLE_TEST_INTEGRATION_TIMEOUT := 15m
 PYTEST_TIMEOUT := 15m
 
 # This machine kind's pip configuration names local index folders that may not exist; pip warns
@@ -69,10 +75,22 @@ PIP_NOISE_FILTER := { grep -v --line-buffered 'is ignored: it is neither a file 
 
 banner = @printf '\n==== %s ====\n' $(1)
 # $(call need,FILE,what needs it): fail with a clear message when another part is missing.
+# $(call content_copy,ROOT): a clean copy of the tracked and untracked-not-ignored files at ROOT
+# (.../ansible_collections/<namespace>/<name>, where ansible-test must run).  The copy sits inside
+# this repository's work tree, where it is git-ignored: ansible-test lists content with git from
+# the nearest .git up, so the copy gets a repository of its own.
+define content_copy
+	@rm -rf $(1) && mkdir -p $(1)
+	@git ls-files -co --exclude-standard -z \
+		| while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done \
+		| tar --null --no-recursion -T - -cf - | tar -xf - -C $(1)
+	@git -C $(1) init -q && git -C $(1) add -A
+	@echo "$$(git -C $(1) ls-files | wc -l) files in $(1) (a git repository of its own)"
+endef
 need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is written.\n' '$(1)' '$(2)' >&2; exit 1; }
 
 .PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
-	integration sandbox-start sandbox-stop test demo bench clean distclean \
+	integration ansible-test-integration sandbox-start sandbox-stop test demo bench clean distclean \
 	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix
 
 help: ## Show this help
@@ -183,14 +201,8 @@ ansible-test-cache: venv ## Put our offline pip bootstrap where ansible-test loo
 
 sanity: venv ansible-test-cache ## ansible-test sanity, all default tests, on a clean copy of the tree
 	$(call banner,"sanity: copy tracked and untracked-not-ignored files")
-	@rm -rf $(BUILD)/sanity && mkdir -p $(SANITY_ROOT)
-	@git ls-files -co --exclude-standard -z \
-		| while IFS= read -r -d '' f; do [ -e "$$f" ] && printf '%s\0' "$$f"; done \
-		| tar --null --no-recursion -T - -cf - | tar -xf - -C $(SANITY_ROOT)
-	@# The copy sits inside this repository's work tree, where it is git-ignored: ansible-test
-	@# lists content with git from the nearest .git up, so the copy gets a repository of its own.
-	@git -C $(SANITY_ROOT) init -q && git -C $(SANITY_ROOT) add -A
-	@echo "$$(git -C $(SANITY_ROOT) ls-files | wc -l) files in $(SANITY_ROOT) (a git repository of its own)"
+	@rm -rf $(BUILD)/sanity
+	$(call content_copy,$(SANITY_ROOT))
 	$(call banner,"sanity: ansible-test sanity --python $(SANITY_PYTHON) --requirements")
 	cd $(SANITY_ROOT) && timeout -k 30 $(SANITY_TIMEOUT) \
 		ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no 2>&1 | $(PIP_NOISE_FILTER)
@@ -223,11 +235,32 @@ sandbox-stop: ## Stop the sandbox
 	$(call banner,"sandbox: stop")
 	$(PY) $(SANDBOX_SCRIPT) stop
 
-integration: setup venv-ansible-runner ## pytest tests/integration against the installed artifact and the sandbox (AWX job via ansible-runner too)
+# ansible-test integration runs tests/integration/targets (ansible-test layout: aliases, tasks/main.yml
+# or runme.sh) from its own copy of the collection, on this machine (--local) with .venv's Python
+# (the modules need requests), against the running sandbox: its connection comes from the
+# integration_config.yml the sandbox writes.  --diff as a user's `ansible-playbook --diff` run.
+# The full output goes to .build/reports/ansible-test-integration.log; the console gets each
+# target's name and play recap, and the log's end when a target fails.
+ansible-test-integration: venv $(COLLECTION_LINK) ## ansible-test integration (INTEGRATION_TARGETS=..., default all) against the running sandbox
+	$(call need,$(SANDBOX_DIR)/integration_config.yml,ansible-test integration (make sandbox-start writes it))
+	$(call banner,"ansible-test integration: copy tracked and untracked-not-ignored files")
+	@rm -rf $(BUILD)/integration
+	$(call content_copy,$(INTEGRATION_ROOT))
+	@install -m 600 $(SANDBOX_DIR)/integration_config.yml $(INTEGRATION_ROOT)/tests/integration/integration_config.yml
+	$(call banner,"ansible-test integration --local --python $(INTEGRATION_PYTHON) --diff $(INTEGRATION_TARGETS)")
+	@mkdir -p $(REPORTS); log=$(REPORTS)/ansible-test-integration.log; rc=0; \
+	( cd $(INTEGRATION_ROOT) && timeout -k 30 $(ANSIBLE_TEST_INTEGRATION_TIMEOUT) \
+		ansible-test integration --local --python $(INTEGRATION_PYTHON) --diff --color no $(INTEGRATION_TARGETS) ) >$$log 2>&1 || rc=$$?; \
+	grep -E '^Running [a-z_]+ integration test|^[a-z-]+ +: ok=[0-9]' $$log || true; \
+	if [ $$rc != 0 ]; then tail -n 300 $$log; echo "make: ansible-test integration failed (exit status $$rc); full output: $$log" >&2; fi; \
+	exit $$rc
+
+integration: setup venv-ansible-runner ## ansible-test integration (targets), then pytest tests/integration (installed artifact, AWX job via ansible-runner), against the sandbox
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration.xml
 	@$(RUN_PYTEST); rc=0; \
 	$(MAKE) sandbox-start || rc=$$?; \
 	if [ $$rc = 0 ]; then \
+		$(MAKE) ansible-test-integration || rc=$$?; \
 		printf '\n==== %s ====\n' "integration: pytest (ANSIBLE_COLLECTIONS_PATH=.build/installed)"; \
 		( source $(SANDBOX_DIR)/env.sh && export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) && \
 		  run_pytest $(INTEGRATION_SUITE) integration ) || rc=$$?; \
