@@ -8,7 +8,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # The purge guards of the bulk forms (mailcow_mailbox mailboxes:, mailcow_alias aliases:).
-    # Keep in step with plugins/module_utils/_argspec.py:single_or_bulk_argspec() and _bulk.guard_purge().
+    # Keep in step with plugins/module_utils/_argspec.py:single_or_bulk_argspec() and _bulk_entries.guard_purge().
     DOCUMENTATION = r"""
 options:
   purge_allow_empty:

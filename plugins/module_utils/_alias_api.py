@@ -14,10 +14,10 @@ import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Plan, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Resolver, Writes, explain_missing_domain, group, resolve
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import _UNSAFE_IN_PATH, as_list, domain_exists
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import domain_exists
+from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, explain_missing_domain, group, resolve
 
 
 def _address(raw: dict[str, t.Any]) -> str:
@@ -35,7 +35,7 @@ def list_aliases(client: MailcowClient, domain: str | None = None) -> list[dict[
 def get_alias(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
     """One raw alias object by address (any case), or None when absent. One request, two at most."""
     key = address.lower()
-    if not _UNSAFE_IN_PATH & set(key):
+    if not UNSAFE_IN_PATH & set(key):
         found = [raw for raw in as_list(client.get("alias", address)) if _address(raw) == key]
         # Mailcow looks up "id = x OR address = x", so "5abc@d" can answer with alias id 5 (docs/mailcow-api.md#aliases):
         # only then is the domain listing needed.

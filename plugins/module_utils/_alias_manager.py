@@ -22,9 +22,9 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import (
     plan,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import carry_out, get_normalized, list_aliases
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain

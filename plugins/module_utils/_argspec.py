@@ -9,7 +9,7 @@ import typing as t
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import whole
 
@@ -159,7 +159,7 @@ def mail_login_argspec() -> dict[str, dict[str, t.Any]]:
 
 
 def smtp_argspec() -> dict[str, dict[str, t.Any]]:
-    """Where to submit mail; unset values are derived in _mailconn.resolve_endpoint()."""
+    """Where to submit mail; unset values are derived in _mail/endpoint.py:resolve_endpoint()."""
     return {
         "smtp_host": {"type": "str", "fallback": (env_fallback, ["MAILCOW_SMTP_HOST"])},
         "smtp_port": {"type": "int", "fallback": (env_fallback, ["MAILCOW_SMTP_PORT"])},

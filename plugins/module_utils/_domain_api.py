@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Resolver, Writes, resolve
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, quote_segment
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import unicode_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
 
 
 def list_domains(client: MailcowClient) -> list[dict[str, t.Any]]:
@@ -79,7 +79,7 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
 def carry_out(client: MailcowClient, plan: Plan, replan: t.Callable[[Plan, t.Any], Plan]) -> str | None:
     """apply_plan; a write of unknown outcome is decided by one GET of the domain; raise what failed.
 
-    Returns the outcome of a write so decided (see _batch.resolve), else None.
+    Returns the outcome of a write so decided (see _writes.resolve), else None.
     """
     writes = apply_plan(client, plan)
     resolver = Resolver(lambda items: {plan.domain: get_normalized(client, plan.domain)}, replan, lambda again: apply_plan(client, again[0]))

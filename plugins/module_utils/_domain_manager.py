@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import desired_from_params, diff_view, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import carry_out, get_normalized, mailbox_addresses
 

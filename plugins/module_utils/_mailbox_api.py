@@ -12,22 +12,10 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient, quote_segment
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import Resolver, Writes, explain_missing_domain, group, resolve
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list, quote_segment
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import Plan, normalize
-
-# Characters that do not survive Mailcow's path-to-query-string rewrite (a '+' becomes a space).
-_UNSAFE_IN_PATH = set("+&#%?")
-
-
-def as_list(data: t.Any) -> list[dict[str, t.Any]]:
-    """Mailcow answers ``{}`` for an empty list and an object for a single hit."""
-    if isinstance(data, list):
-        return [item for item in data if isinstance(item, dict)]
-    if isinstance(data, dict) and data:
-        return [data]
-    return []
+from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, explain_missing_domain, group, resolve
 
 
 def list_mailboxes(client: MailcowClient, domain: str | None = None, *, full: bool = False) -> list[dict[str, t.Any]]:
@@ -71,7 +59,7 @@ def get_mailbox(client: MailcowClient, address: str, *, full: bool = False) -> d
     a path (``+``, ``&``...) is found in its domain's listing instead: reduced unless ``full``.
     """
     address = address.lower()
-    if _UNSAFE_IN_PATH & set(address):
+    if UNSAFE_IN_PATH & set(address):
         candidates = list_mailboxes(client, address.partition("@")[2], full=full)
     else:
         candidates = as_list(client.get("mailbox", address))
@@ -119,7 +107,7 @@ def carry_out(
     """apply_plans, then decide writes of unknown outcome by re-reading once, then raise what failed.
 
     The re-read is one GET of the mailbox for a single plan, one listing of ``domain`` for a bulk
-    run. Returns ``{address: outcome}`` for the writes so decided (see _batch.resolve).
+    run. Returns ``{address: outcome}`` for the writes so decided (see _writes.resolve).
     """
     writes = apply_plans(client, plans, concurrency=concurrency)
 

@@ -360,7 +360,7 @@ done:
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import BulkModule, constraints, run
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, constraints, run
 
 
 def main() -> None:

@@ -140,7 +140,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_alias, list_aliases
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import missing_domain_warning
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address

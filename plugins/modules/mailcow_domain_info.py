@@ -141,11 +141,10 @@ domains:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import list_domains, missing_domain_warning
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 

@@ -289,7 +289,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import imap_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import message_info
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import message_info
 
 
 def argument_spec() -> dict:

@@ -33,7 +33,7 @@ import uuid
 from pathlib import Path
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import message_info, send_mail
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import message_info, send_mail
 
 # label: (wait_method, wait_interval)
 METHODS = {"idle": ("idle", 1.0), "poll": ("poll", 1.0), "poll-0.1": ("poll", 0.1)}

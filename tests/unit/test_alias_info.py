@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.modules.mailcow_alias_info import find
 from conftest import transcript
 

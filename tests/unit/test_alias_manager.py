@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowExistsError, MailcowOptionError
 from conftest import transcript
 

@@ -10,7 +10,6 @@ import typing as t
 
 import pytest
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._batch import STOP_AFTER, Writes, group
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowBatchError,
     MailcowError,
@@ -19,6 +18,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowUnknownOutcomeError,
     MailcowValidationError,
 )
+from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import STOP_AFTER, Writes, group
 
 
 class P(t.NamedTuple):

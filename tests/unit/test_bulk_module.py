@@ -8,7 +8,7 @@ import typing as t
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import BulkModule, constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, constraints
 
 
 class LoggedModule(BulkModule):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import bulk_result, summary_sentence
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, summary_sentence
 
 
 class FakePlan(t.NamedTuple):

@@ -22,8 +22,9 @@ import typing as t
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap import ImapSession
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_proto import (
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, tls_context
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap import ImapSession
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_protocol import (
     body_parts,
     decode_mutf7,
     encode_mutf7,
@@ -33,9 +34,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_proto impo
     parse_values,
     uid_set,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search import Filters, build_search, criteria, parse_when, render
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import message_info
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, tls_context
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_search import Filters, build_search, criteria, parse_when, render
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import message_info
 from test_mail_smtp import PASSWORD, Certs, free_port, make_certs, responders
 
 NOW = datetime.datetime(2026, 11, 24, 12, 0, 0, tzinfo=datetime.timezone.utc)
@@ -564,9 +564,9 @@ def test_wait_with_idle_keeps_the_deadline_and_searches_once_more(imapd, certs) 
 
 
 def test_wait_reissues_idle_within_the_wait(imapd, certs, monkeypatch) -> None:
-    from ansible_collections.glassdome.mailcow.plugins.module_utils import _mail
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import manager
 
-    monkeypatch.setattr(_mail, "REIDLE_SECONDS", 0.2)
+    monkeypatch.setattr(manager, "REIDLE_SECONDS", 0.2)
     server = imapd()
     server.expect(b'EXAMINE "INBOX"', b"* 0 EXISTS")
     server.expect(SEARCH_X, b"* SEARCH")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import outgoing_from_params
-from ansible_collections.glassdome.mailcow.plugins.module_utils._message import (
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import outgoing_from_params
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message import (
     build_message,
     check_custom_headers,
     decode_text,

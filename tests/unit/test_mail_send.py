@@ -9,7 +9,7 @@ import typing as t
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail import send_mail
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import send_mail
 from test_mail_imap import LIST, ImapResponder
 from test_mail_smtp import PASSWORD, Certs, SmtpResponder, free_port, make_certs, responders
 

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, resolve_endpoint, tls_context
-from ansible_collections.glassdome.mailcow.plugins.module_utils._smtp import SmtpSession
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, resolve_endpoint, tls_context
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.smtp import SmtpSession
 
 PASSWORD = "s3cret-Pässwort"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
 from conftest import transcript
@@ -126,7 +126,7 @@ def test_bulk_missing_password_for_new_mailbox_fails_before_writing(mailcow) -> 
 
 
 def test_slim_invocation_counts_entries_instead_of_echoing_them() -> None:
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk import slim_invocation
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import slim_invocation
 
     params = {"domain": "example.org", "mailboxes": [{"local_part": "a", "password": "Secret-1"}] * 3}
     assert slim_invocation(params, "mailboxes") == {"module_args": {"domain": "example.org", "mailboxes": "(3 entries, not echoed)"}}

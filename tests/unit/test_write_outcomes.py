@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many as alias_many
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_one as alias_one
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowBatchError,
     MailcowError,

@@ -74,7 +74,7 @@ def test_full_inputs_render_to_the_values_and_the_ca_file(tmp_path: Path) -> Non
 def test_required_inputs_only_give_values_the_modules_accept(tmp_path: Path) -> None:
     """AWX sets every env injector; empty inputs must mean the modules' own defaults, and TLS verified."""
     # pylint: disable-next=import-outside-toplevel
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import DEFAULT_PORTS
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import DEFAULT_PORTS
 
     env = awx_credential.inject(CREDENTIAL, {"api_url": "https://mail.example.org", "api_key": "k"}, tmp_path)
     assert env["MAILCOW_VERIFY_SSL"] == "true"  # a boolean input never set is false in AWX: false must not mean "skip"

@@ -19,10 +19,10 @@ import time
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError, MailcowTimeoutError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap import ImapSession
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search import Filters, parse_when
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, resolve_endpoint, tls_context
-from ansible_collections.glassdome.mailcow.plugins.module_utils._message import (
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, resolve_endpoint, tls_context
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap import ImapSession
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_search import Filters, parse_when
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message import (
     OutgoingMessage,
     build_message,
     check_custom_headers,
@@ -34,7 +34,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._message import 
     to_bytes,
     with_bcc,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._smtp import SmtpSession
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.smtp import SmtpSession
 
 SENT_FALLBACK = "Sent"  # Mailcow auto-creates "Sent" with \Sent (dovecot.folders.conf)
 POLL_SECONDS = 1.0  # wait_interval's default

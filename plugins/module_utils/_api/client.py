@@ -16,6 +16,7 @@ import time
 import typing as t
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.messages import split_msg, translate
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowAuthError,
     MailcowError,
@@ -29,7 +30,6 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowUnknownOutcomeError,
     MailcowValidationError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._messages import split_msg, translate
 
 REQUESTS_IMPORT_ERROR: str | None
 try:
@@ -93,6 +93,19 @@ def check_api_key(api_key: str) -> str:
         raise MailcowOptionError("api_key (MAILCOW_API_KEY or MAIL_API) must be the key alone, without spaces, line breaks or other control "
                                  "characters: check for a newline copied from a file (the key is not shown here)")
     return api_key
+
+
+# Characters that do not survive Mailcow's path-to-query-string rewrite (a '+' becomes a space).
+UNSAFE_IN_PATH = set("+&#%?")
+
+
+def as_list(data: t.Any) -> list[dict[str, t.Any]]:
+    """Mailcow answers ``{}`` for an empty list and an object for a single hit."""
+    if isinstance(data, list):
+        return [item for item in data if isinstance(item, dict)]
+    if isinstance(data, dict) and data:
+        return [data]
+    return []
 
 
 def quote_segment(segment: str) -> str:

@@ -6,7 +6,7 @@
 imaplib sends commands and splits responses into lines and literals but leaves their grammar to
 the caller. This module parses that grammar (atoms, quoted strings, literals, NIL, lists), the
 FETCH, LIST and BODYSTRUCTURE responses, quotes strings and encodes folder names in modified
-UTF-7, so that the session (_imap.py) never slices response text by hand.
+UTF-7, so that the session (imap.py) never slices response text by hand.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import itertools
 import re
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._message import decode_words
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message import decode_words
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LITERAL_MARK = re.compile(rb"~?\{(\d+)\+?\}$")
@@ -295,7 +295,7 @@ class Part:
 
     @property
     def is_attachment(self) -> bool:
-        """The same rule as _message.is_attachment_part, so both read paths agree."""
+        """The same rule as message.is_attachment_part, so both read paths agree."""
         if self.disposition == "attachment" or self.filename:
             return True
         return not self.content_type.startswith(("text/", "multipart/"))

@@ -34,7 +34,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTLSError,
     MailcowTransportError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_proto import (
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_protocol import (
     Folder,
     Part,
     as_text,
@@ -47,9 +48,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_proto impo
     quote,
     uid_set,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_search import Filters, build_search
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
-from ansible_collections.glassdome.mailcow.plugins.module_utils._message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_search import Filters, build_search
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
 
 # Untagged responses (during IDLE, or to NOOP) that may mean a new match: new messages, or changed flags (unseen).
 IDLE_EVENTS = frozenset((b"EXISTS", b"RECENT", b"FETCH"))

@@ -25,8 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTransportError,
     MailcowValidationError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailconn import Endpoint, connection_error
-
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, connection_error
 
 # A 4xx reply (RFC 5321 4.2.1) is a temporary refusal: the same message may be accepted later.
 TRY_LATER = ". A 4xx reply is temporary: the server asks to try again later (greylisting, rate limits, a lookup that failed)"

@@ -17,7 +17,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._imap_proto import quote, search_date
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_protocol import quote, search_date
 
 RELATIVE = re.compile(r"^-?\s*(\d+)\s*(s|sec|m|min|h|d|w)\w*$", re.IGNORECASE)
 UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
