@@ -71,7 +71,7 @@ def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dic
     spec = dict(api_argspec(), **entry)
     spec.update({
         "state": state,
-        "domain": {"type": "str"},
+        "domain": {"type": "str", "fallback": (env_fallback, ["MAILCOW_DOMAIN"])},
         kind: {"type": "list", "elements": "dict", "options": dict(entry, state=state)},
         "purge": {"type": "bool", "default": False},
         "purge_allow_empty": {"type": "bool", "default": False},
@@ -79,6 +79,14 @@ def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dic
         "concurrency": {"type": "int", "default": 4},
     })
     return spec
+
+
+def single_or_bulk_constraints(kind: str) -> dict[str, t.Any]:
+    """AnsibleModule keywords of a single-or-bulk module: one object by address or local_part, or a list."""
+    return {
+        "mutually_exclusive": [("address", "local_part"), (kind, "address"), (kind, "local_part")],
+        "required_one_of": [("address", "local_part", kind)],
+    }
 
 
 def check_bulk_options(params: dict[str, t.Any]) -> None:

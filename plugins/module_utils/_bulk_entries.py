@@ -10,7 +10,6 @@ and the result counts every action while listing only the objects that change.
 
 from __future__ import annotations
 
-import os
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule
@@ -152,14 +151,6 @@ def slim_invocation(params: dict[str, t.Any], kind: str) -> dict[str, t.Any]:
     return {"module_args": dict(params, **{kind: "(%d entries, not echoed)" % len(entries)})}
 
 
-def constraints(kind: str) -> dict[str, t.Any]:
-    """AnsibleModule keywords of a single-or-bulk module: one object by address or local_part, or a list."""
-    return {
-        "mutually_exclusive": [("address", "local_part"), (kind, "address"), (kind, "local_part")],
-        "required_one_of": [("address", "local_part", kind)],
-    }
-
-
 class BulkModule(AnsibleModule):
     """The AnsibleModule of a single-or-bulk module: it logs a bulk list counted, not written out.
 
@@ -168,6 +159,8 @@ class BulkModule(AnsibleModule):
     replacements over a text of hundreds of KiB (~0.26 s at 1000 mailboxes), for a log line no one
     can read. The list's entries are counted instead, as in the returned ``invocation``.
     """
+
+    params: dict[str, t.Any]
 
     def _log_invocation(self) -> None:
         # AnsibleModule sets params in __init__ without a type mypy can see.
@@ -185,10 +178,9 @@ def _is_entry_list(value: t.Any) -> bool:
 
 def run(module: AnsibleModule, kind: str, manage_one: t.Callable[..., dict[str, t.Any]], manage_many: t.Callable[..., dict[str, t.Any]]) -> None:
     """main() of a single-or-bulk module: the form the options ask for; entries counted, not echoed."""
-    params = dict(module.params, domain=module.params["domain"] or os.environ.get("MAILCOW_DOMAIN"))
-    manage = manage_many if params[kind] is not None else manage_one
+    manage = manage_many if module.params[kind] is not None else manage_one
 
     def task(client: t.Any, params: dict[str, t.Any]) -> dict[str, t.Any]:
         return dict(manage(client, params, check_mode=module.check_mode, diff=module._diff), invocation=slim_invocation(module.params, kind))
 
-    run_api_module(module, task, params=params)
+    run_api_module(module, task)

@@ -45,6 +45,17 @@ def missing_domain_warning(client: MailcowClient, domain: str, *, raw: t.Any = N
     return None
 
 
+def find_domain(client: MailcowClient, domain: str) -> tuple[list[dict[str, t.Any]], str | None]:
+    """The raw object of ``domain`` (ASCII) as a list of none or one, and a warning when it is unknown or an alias domain. One request.
+
+    get/domain/<alias domain> answers with its target's object: only an exact match counts.
+    """
+    answer = client.get("domain", domain)
+    raws = [raw for raw in as_list(answer) if str(raw.get("domain_name", "")).lower() == domain]
+    warning = None if raws else missing_domain_warning(client, domain, raw=answer if isinstance(answer, dict) else {})
+    return raws, warning
+
+
 def get_normalized(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
     raw = get_domain(client, domain)
     return normalize(raw) if raw else None

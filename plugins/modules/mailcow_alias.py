@@ -359,13 +359,13 @@ done:
 
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, constraints, run
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
 
 
 def main() -> None:
     spec = dict(single_or_bulk_argspec(alias_attr_argspec(), "aliases"))
-    module = BulkModule(argument_spec=spec, supports_check_mode=True, **constraints("aliases"))
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, **single_or_bulk_constraints("aliases"))
     run(module, "aliases", manage_one, manage_many)
 
 

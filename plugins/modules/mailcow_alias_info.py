@@ -142,24 +142,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import no
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_alias, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import missing_domain_warning
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._info import Lookup, find_objects
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
 def find(client: MailcowClient, params: dict, warnings: list | None = None) -> list:
     """The aliases asked for; when none is found, a warning in ``warnings`` if their domain does not exist."""
-    domain = None
-    if params["address"]:
-        local_part, domain = split_address(params["address"], None, None, catch_all=True)
-        raws = [raw for raw in [get_alias(client, "%s@%s" % (local_part, domain))] if raw]
-    else:
-        domain = ascii_domain(params["domain"]) if params["domain"] else None
-        raws = list_aliases(client, domain)
-    if domain and not raws and warnings is not None:
-        warnings.extend(filter(None, [missing_domain_warning(client, domain)]))
-    aliases = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
-    return sorted(aliases, key=lambda alias: alias["address"].lower())
+    lookup = Lookup(get_alias, list_aliases, normalize, lambda alias: alias["address"].lower(), catch_all=True)
+    return find_objects(client, params, lookup, warnings)
 
 
 def task(client: MailcowClient, params: dict) -> dict:

@@ -141,10 +141,10 @@ domains:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import list_domains, missing_domain_warning
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import find_domain, list_domains
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
@@ -152,12 +152,9 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 def find(client: MailcowClient, params: dict, warnings: list | None = None) -> list:
     """The domains asked for; an unknown or alias domain gives a warning in ``warnings`` (no extra read)."""
     if params["domain"]:
-        wanted = ascii_domain(params["domain"])
-        answer = client.get("domain", wanted)
-        # get/domain/<alias domain> answers with its target's object: keep only an exact match.
-        raws = [raw for raw in as_list(answer) if str(raw.get("domain_name", "")).lower() == wanted]
-        if not raws and warnings is not None:
-            warnings.extend(filter(None, [missing_domain_warning(client, wanted, raw=answer if isinstance(answer, dict) else {})]))
+        raws, warning = find_domain(client, ascii_domain(params["domain"]))
+        if warning and warnings is not None:
+            warnings.append(warning)
     else:
         raws = list_domains(client)
     domains = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]

@@ -280,14 +280,14 @@ done:
 """
 
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, constraints, run
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
 
 
 def main() -> None:
     spec = dict(single_or_bulk_argspec(mailbox_attr_argspec(), "mailboxes"), purge_tags={"type": "bool", "default": True})
-    module = BulkModule(argument_spec=spec, supports_check_mode=True, **constraints("mailboxes"))
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, **single_or_bulk_constraints("mailboxes"))
     run(module, "mailboxes", manage_one, manage_many)
 
 

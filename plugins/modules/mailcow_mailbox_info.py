@@ -152,27 +152,19 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import missing_domain_warning
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._info import Lookup, find_objects
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 
 def find(client: MailcowClient, params: dict, warnings: list | None = None) -> list:
     """The mailboxes asked for; when none is found, a warning in ``warnings`` if their domain does not exist."""
-    domain = None
-    if params["address"]:
-        local_part, domain = split_address(params["address"], None, None)
-        raws = [r for r in [get_mailbox(client, "%s@%s" % (local_part.lower(), domain), full=params["include_raw"])] if r]
-    else:
-        domain = ascii_domain(params["domain"]) if params["domain"] else None
-        # The normalised view needs only the reduced listing; the raw objects are returned whole.
-        raws = list_mailboxes(client, domain, full=params["include_raw"])
-    if domain and not raws and warnings is not None:
-        warnings.extend(filter(None, [missing_domain_warning(client, domain)]))
-    mailboxes = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
-    return sorted(mailboxes, key=lambda mb: mb["address"])
+    full = params["include_raw"]  # the normalised view needs only the reduced listing; the raw objects are returned whole
+    lookup = Lookup(lambda client, address: get_mailbox(client, address.lower(), full=full),
+                    lambda client, domain: list_mailboxes(client, domain, full=full),
+                    normalize, lambda mailbox: mailbox["address"])
+    return find_objects(client, params, lookup, warnings)
 
 
 def task(client: MailcowClient, params: dict) -> dict:

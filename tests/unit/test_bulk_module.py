@@ -7,8 +7,8 @@ import typing as t
 
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule
 
 
 class LoggedModule(BulkModule):
@@ -26,7 +26,7 @@ def test_the_entry_list_is_counted_in_the_log_and_kept_in_params() -> None:
     LoggedModule.logged = []
     with patch_module_args(args):
         module = LoggedModule(argument_spec=single_or_bulk_argspec(mailbox_attr_argspec(), "mailboxes"), supports_check_mode=True,
-                              **constraints("mailboxes"))
+                              **single_or_bulk_constraints("mailboxes"))
     [line] = LoggedModule.logged
     assert "mailboxes=(3 entries, not logged)" in line and "domain=example.org" in line
     assert "user0" not in line and "Pass-word" not in line and "api_key=NOT_LOGGING_PARAMETER" in line
@@ -38,6 +38,6 @@ def test_the_single_form_is_logged_as_usual() -> None:
     LoggedModule.logged = []
     with patch_module_args(args):
         LoggedModule(argument_spec=single_or_bulk_argspec(mailbox_attr_argspec(), "mailboxes"), supports_check_mode=True,
-                     **constraints("mailboxes"))
+                     **single_or_bulk_constraints("mailboxes"))
     [line] = LoggedModule.logged
     assert "address=alice@example.org" in line and "mailboxes=None" in line and "Pass-word" not in line

@@ -11,7 +11,7 @@ from typing import Any
 
 from . import passwords, php, validate
 from .context import Call
-from .mailboxes import PROTOCOLS, _INT_ATTRIBUTES, add_tags, delimiter_action, log_entry
+from .mailboxes import PROTOCOLS, INT_ATTRIBUTES, add_tags, delimiter_action, log_entry
 from .model import Mailbox, now_sql
 from .views import MIB, mailbox_details
 
@@ -70,7 +70,7 @@ def _edit_one(call: Call, data: dict[str, Any], log: list[Any], username: str,
 
 def _wanted(data: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
     attributes = dict(current["attributes"])
-    for key in _INT_ATTRIBUTES + ("relayhost",):
+    for key in INT_ATTRIBUTES + ("relayhost",):
         if key in ("tls_enforce_in", "tls_enforce_out"):
             continue  # only edit/tls_policy changes these
         value = php.intval(data[key]) if php.isset(data, key) else php.intval(attributes.get(key))

@@ -21,7 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "eas_access": 1, "dav_access": 1, "quarantine_notification": "hourly",
     "quarantine_category": "reject", "mailbox_format": "maildir:", "rl_value": "", "rl_frame": "s",
 }
-_INT_ATTRIBUTES = (
+INT_ATTRIBUTES = (
     "force_pw_update", "force_tfa", "tls_enforce_in", "tls_enforce_out", "sogo_access",
     "imap_access", "pop3_access", "smtp_access", "sieve_access", "eas_access", "dav_access",
 )
@@ -59,7 +59,7 @@ def _add_values(data: Any) -> dict[str, Any]:
     def pick(key: str) -> Any:
         return php.array_get(data, key) if php.isset(data, key) else DEFAULTS.get(key)
 
-    values: dict[str, Any] = {key: php.intval(pick(key)) for key in ("active",) + _INT_ATTRIBUTES}
+    values: dict[str, Any] = {key: php.intval(pick(key)) for key in ("active",) + INT_ATTRIBUTES}
     protocols = php.array_get(data, "protocol_access")
     if protocols is not None:  # a protocol_access list overrides all six *_access flags
         listed = php.array_values(php.to_array(protocols))
@@ -111,7 +111,7 @@ def _quota_refusal(call: Call, log: list[Any], domain: str, quota_m: int) -> tup
 def _insert(call: Call, data: Any, username: str, local_part: str, domain: str,
             values: dict[str, Any]) -> None:
     stamp = now_sql()
-    attributes: dict[str, Any] = {key: str(values[key]) for key in _INT_ATTRIBUTES}
+    attributes: dict[str, Any] = {key: str(values[key]) for key in INT_ATTRIBUTES}
     attributes["relayhost"] = str(values["relayhost"])
     attributes["passwd_update"] = stamp
     attributes["mailbox_format"] = DEFAULTS["mailbox_format"]
