@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """A few bad inputs as users meet them: `ansible -m` against the sandbox, argument spec included.
 
-The in-process table (tests/unit/test_bad_input.py) covers every case; these show the same messages
+The in-process table (tests/unit/plugins/modules/test_bad_input.py) covers every case; these show the same messages
 come out of a real run, and that the sandbox saw no write (its request statistics by route). The
 mailboxes role passes its purge_max_share to the modules: a purge over it is refused there too.
 """

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_domain_single")["body"]  # example.org: quotas 1024/2048/4096 MiB, rl 10/s, no tags
 ADDED = transcript("add_domain_success")["body"]  # [rl_saved, dkim_added, domain_added]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.modules.mailcow_domain_info import find
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_domain_single")["body"]
 ALL = transcript("get_domain_all_end")["body"]  # example.net and example.org

@@ -20,7 +20,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api imp
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many
 from ansible_collections.glassdome.mailcow.plugins.modules.mailcow_mailbox_info import find
 
-LISTING = Path(__file__).resolve().parents[1] / "fixtures" / "mailcow-api" / "transcripts-listing.jsonl"
+LISTING = Path(__file__).resolve().parents[3] / "fixtures" / "mailcow-api" / "transcripts-listing.jsonl"
 RECORDED = {c["case"]: c["response"]["body"] for c in (json.loads(line) for line in LISTING.read_text().splitlines() if line.strip())}
 REDUCED = RECORDED["get_mailbox_reduced_domain"]  # alice, bob, carol @lc.example
 FULL = RECORDED["get_mailbox_all_domain"]

@@ -10,8 +10,8 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import send_mail
-from test_mail_imap import LIST, ImapResponder
-from test_mail_smtp import PASSWORD, Certs, SmtpResponder, free_port, make_certs, responders
+from .test_imap import LIST, ImapResponder
+from .test_smtp import PASSWORD, Certs, SmtpResponder, free_port, make_certs, responders
 
 MID = "<report-2026-11-24@example.org>"
 SEARCH_MID = re.escape(b'UID SEARCH HEADER "Message-ID" "%s"' % MID.encode())

@@ -13,7 +13,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import (
     plan,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_domain_single")["body"]  # example.org: quotas 1024/2048/4096 MiB, rl 10/s
 

@@ -20,7 +20,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 MODULES = "ansible_collections.glassdome.mailcow.plugins.modules."
 MAILBOX = transcript("get_mailbox_single")["body"]  # alice@example.org

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_mailbox_single")["body"]
 ADDED = transcript("add_mailbox_success")["body"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.modules.mailcow_alias_info import find
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_alias_by_address")["body"]
 LISTING = transcript("get_alias_all")["body"]  # info and team of example.org

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, normalize_base_url
-from conftest import DROP, transcript
+from ...scripted_mailcow import DROP, transcript
 
 KEY = "ABCDEF-123456-ABCDEF-123456-ABCDEF"
 

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowExistsError, MailcowOptionError
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_alias_by_address")["body"]  # info@example.org, id 189 -> alice@example.org
 ADDED = transcript("add_alias_success")["body"]  # ["alias_added", "info@example.org", "189"]

@@ -36,7 +36,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_proto
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_search import Filters, build_search, criteria, parse_when, render
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import message_info
-from test_mail_smtp import PASSWORD, Certs, free_port, make_certs, responders
+from .test_smtp import PASSWORD, Certs, free_port, make_certs, responders
 
 NOW = datetime.datetime(2026, 11, 24, 12, 0, 0, tzinfo=datetime.timezone.utc)
 DOVECOT_CAPS = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT SORT=DISPLAY THREAD=REFERENCES MULTIAPPEND URL-PARTIAL CATENATE "

@@ -21,9 +21,9 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils import _errors as errors
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import message_info, send_mail
-from test_mail_imap import ImapResponder, info_params
-from test_mail_send import send_params
-from test_mail_smtp import PASSWORD, Certs, SmtpResponder, free_port, make_certs, responders
+from .test_imap import ImapResponder, info_params
+from .test_manager_send import send_params
+from .test_smtp import PASSWORD, Certs, SmtpResponder, free_port, make_certs, responders
 
 WRONG = "wrong-Pässwort\n\"'"
 SEARCH_ANY = b"UID SEARCH .*"

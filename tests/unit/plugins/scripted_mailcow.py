@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Unit-test helpers: a scripted Mailcow over a real loopback socket.
+"""A scripted Mailcow over a real loopback socket.
 
 A test lists the exact HTTP conversation it expects (method, path, JSON body) with the canned reply
 for each step, taken from the recordings in tests/fixtures/mailcow-api. Any unexpected call fails the test,
@@ -15,10 +15,8 @@ import typing as t
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-
 # Recorded from a real Mailcow (tests/fixtures/mailcow-api/README.md).
-TRANSCRIPTS = Path(__file__).resolve().parents[1] / "fixtures" / "mailcow-api" / "transcripts.jsonl"
+TRANSCRIPTS = Path(__file__).resolve().parents[2] / "fixtures" / "mailcow-api" / "transcripts.jsonl"
 ANY = object()
 
 
@@ -108,14 +106,6 @@ class ScriptedMailcow:
 
 
 DROP = object()
-
-
-@pytest.fixture
-def mailcow() -> t.Iterator[ScriptedMailcow]:
-    server = ScriptedMailcow()
-    yield server
-    server.close()
-    server.verify()
 
 
 def transcript(case: str) -> dict[str, t.Any]:

@@ -13,7 +13,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import 
     parse_active,
     plan,
 )
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_mailbox_single")["body"]
 

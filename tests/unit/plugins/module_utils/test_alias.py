@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import desired_from_params, diff_view, normalize, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from conftest import transcript
+from ..scripted_mailcow import transcript
 
 RAW = transcript("get_alias_by_address")["body"]  # info@example.org (id 189) -> alice@example.org, active, not visible, not allowed
 

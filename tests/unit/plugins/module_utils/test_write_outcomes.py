@@ -22,7 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowValidationError,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
-from conftest import DROP, transcript
+from ..scripted_mailcow import DROP, transcript
 
 RAW = transcript("get_mailbox_single")["body"]  # alice@example.org, 512 MiB, "Alice Example"
 ADDED = transcript("add_mailbox_success")["body"]
