@@ -51,9 +51,11 @@ INTEGRATION_TARGETS ?=
 INTEGRATION_PYTHON := $(SANITY_PYTHON)
 REPORTS := $(BUILD)/reports
 
-# Test suites run by `make unit`, each in its own pytest run (test file names may repeat).
-UNIT_SUITES := tests/unit tests/emulator tests/mailstack
+# Test suites run by `make unit`, each in its own pytest run (test file names may repeat): no root,
+# no daemons. The mail-stack suite starts Debian's Postfix and Dovecot as root: `make integration`.
+UNIT_SUITES := tests/unit tests/emulator
 INTEGRATION_SUITE := tests/integration
+MAILSTACK_SUITE := tests/mailstack
 DEMO_PLAYBOOK := playbooks/demo.yml
 DEMO_INVENTORY ?= $(firstword $(wildcard playbooks/inventory/sandbox.yml playbooks/inventory/sandbox.yaml playbooks/inventory/sandbox.ini playbooks/inventory/sandbox) playbooks/inventory)
 BENCH_SCRIPT := tests/bench/run.py
@@ -218,7 +220,7 @@ RUN_PYTEST := run_pytest() { \
 	timeout -k 30 $(PYTEST_TIMEOUT) pytest -q -p no:cacheprovider --junitxml=$(REPORTS)/$$2.xml "$$1"; \
 }
 
-unit: venv collection ## pytest: tests/unit, tests/emulator, tests/mailstack (the collection from the source tree)
+unit: venv collection ## pytest: tests/unit, tests/emulator (the collection from the source tree; no root, no daemons)
 	$(call banner,"unit: pytest (PYTHONPATH=.build, collection from the source tree)")
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/unit-*.xml
 	@$(RUN_PYTEST); export PYTHONPATH=$(BUILD) ANSIBLE_COLLECTIONS_PATH=$(BUILD); rc=0; \
@@ -255,8 +257,8 @@ ansible-test-integration: venv $(COLLECTION_LINK) ## ansible-test integration (I
 	if [ $$rc != 0 ]; then tail -n 300 $$log; echo "make: ansible-test integration failed (exit status $$rc); full output: $$log" >&2; fi; \
 	exit $$rc
 
-integration: setup venv-ansible-runner ## ansible-test integration (targets), then pytest tests/integration (installed artifact, AWX job via ansible-runner), against the sandbox
-	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration.xml
+integration: setup venv-ansible-runner ## ansible-test integration (targets), then pytest tests/integration (installed artifact, AWX job via ansible-runner), against the sandbox; tests/mailstack (Postfix, Dovecot as root)
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration*.xml
 	@$(RUN_PYTEST); rc=0; \
 	$(MAKE) sandbox-start || rc=$$?; \
 	if [ $$rc = 0 ]; then \
@@ -266,6 +268,9 @@ integration: setup venv-ansible-runner ## ansible-test integration (targets), th
 		  run_pytest $(INTEGRATION_SUITE) integration ) || rc=$$?; \
 	fi; \
 	$(MAKE) sandbox-stop || true; \
+	printf '\n==== %s ====\n' "integration: pytest $(MAILSTACK_SUITE) (its own sandboxes)"; \
+	( export PYTHONPATH=$(BUILD) ANSIBLE_COLLECTIONS_PATH=$(BUILD) && \
+	  run_pytest $(MAILSTACK_SUITE) integration-mailstack ) || rc=$$?; \
 	exit $$rc
 
 # ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each.
