@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import socket
 import ssl
+import types
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
@@ -143,3 +144,27 @@ def tls_hint(endpoint: Endpoint) -> str:
                 % (endpoint.port, DEFAULT_PORTS[(endpoint.kind, "starttls")], endpoint.kind))
     return ("Is %s a STARTTLS port? If it expects TLS from the first byte (like %d), set %s_security=tls"
             % (endpoint.port, DEFAULT_PORTS[(endpoint.kind, "tls")], endpoint.kind))
+
+
+SessionT = t.TypeVar("SessionT", bound="Session")
+
+
+class Session:
+    """A connection to one endpoint as a context manager: connected on entry, closed on exit (or when connecting fails)."""
+
+    def connect(self) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self: SessionT) -> SessionT:
+        try:
+            self.connect()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: types.TracebackType | None) -> None:
+        self.close()

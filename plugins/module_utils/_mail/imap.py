@@ -24,7 +24,6 @@ import select
 import socket
 import ssl
 import time
-import types
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
@@ -34,7 +33,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTLSError,
     MailcowTransportError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, Session, connection_error
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_protocol import (
     Folder,
     Part,
@@ -69,7 +68,7 @@ def _text(data: t.Any) -> str:
     return re.sub(r"\s*\(\d+\.\d+( \+ \d+\.\d+)* secs\)\.?$", "", " ".join(str(data).split()))
 
 
-class ImapSession:
+class ImapSession(Session):
     """A connection, a login and at most one selected folder. Use as a context manager."""
 
     def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
@@ -79,17 +78,6 @@ class ImapSession:
         self.conn: imaplib.IMAP4 | None = None
         self.username: str | None = None
         self.folder: str | None = None
-
-    def __enter__(self) -> ImapSession:
-        try:
-            self.connect()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: types.TracebackType | None) -> None:
-        self.close()
 
     # -- connection and login -----------------------------------------------------------------
 

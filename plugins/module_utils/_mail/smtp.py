@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import smtplib
 import ssl
-import types
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
@@ -25,7 +24,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTransportError,
     MailcowValidationError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, Session, connection_error
 
 # A 4xx reply (RFC 5321 4.2.1) is a temporary refusal: the same message may be accepted later.
 TRY_LATER = ". A 4xx reply is temporary: the server asks to try again later (greylisting, rate limits, a lookup that failed)"
@@ -43,7 +42,7 @@ def _reply(code: int, text: bytes | str) -> str:
     return ("%s %s" % (code, " ".join(str(text).split()))).strip()
 
 
-class SmtpSession:
+class SmtpSession(Session):
     """One authenticated submission connection. Use as a context manager; it always says QUIT."""
 
     def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
@@ -51,17 +50,6 @@ class SmtpSession:
         self.context = context
         self.timeout = timeout
         self.conn: smtplib.SMTP | None = None
-
-    def __enter__(self) -> SmtpSession:
-        try:
-            self.connect()
-        except BaseException:
-            self.close()
-            raise
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: types.TracebackType | None) -> None:
-        self.close()
 
     def _where(self, step: str) -> dict[str, t.Any]:
         return {"method": step, "path": self.endpoint.url}
