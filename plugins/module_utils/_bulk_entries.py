@@ -160,8 +160,6 @@ class BulkModule(AnsibleModule):
     can read. The list's entries are counted instead, as in the returned ``invocation``.
     """
 
-    params: dict[str, t.Any]
-
     def _log_invocation(self) -> None:
         # AnsibleModule sets params in __init__ without a type mypy can see.
         params: dict[str, t.Any] = self.params  # type: ignore[has-type]
