@@ -10,6 +10,7 @@ TLS failures into MailcowError with host:port and the reason. Never sees a passw
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import socket
 import ssl
@@ -149,14 +150,16 @@ def tls_hint(endpoint: Endpoint) -> str:
 SessionT = t.TypeVar("SessionT", bound="Session")
 
 
-class Session:
+class Session(abc.ABC):
     """A connection to one endpoint as a context manager: connected on entry, closed on exit (or when connecting fails)."""
 
+    @abc.abstractmethod
     def connect(self) -> None:
-        raise NotImplementedError
+        """Open the connection and log in."""
 
+    @abc.abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Close the connection, whatever state it is in."""
 
     def __enter__(self: SessionT) -> SessionT:
         try:
