@@ -95,6 +95,14 @@ def check_bulk_options(params: dict[str, t.Any]) -> None:
     whole(params.get("purge_max_share", PURGE_MAX_SHARE_DEFAULT), "purge_max_share", 0, 100, "a percentage")
 
 
+def rate_limit_argspec() -> dict[str, t.Any]:
+    """``rate_limit: {value, frame}`` of a domain or a mailbox; ``value: 0`` removes the limit."""
+    return {
+        "type": "dict",
+        "options": {"value": {"type": "int", "required": True}, "frame": {"type": "str", "choices": ["s", "m", "h", "d"], "default": "s"}},
+    }
+
+
 def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:
     """Options describing one mailbox; used at top level and in each entry of the bulk form."""
     spec: dict[str, dict[str, t.Any]] = {
@@ -106,6 +114,9 @@ def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:
         "quota": {"type": "int"},
         "active": {"type": "raw"},
         "tags": {"type": "list", "elements": "str"},
+        "template": {"type": "str"},
+        "rate_limit": rate_limit_argspec(),
+        "sender_acl": {"type": "list", "elements": "str"},
     }
     for flag in ("force_pw_update", "tls_enforce_in", "tls_enforce_out", "imap_access", "pop3_access",
                  "smtp_access", "sieve_access", "sogo_access", "eas_access", "dav_access"):
@@ -124,10 +135,7 @@ def domain_argspec() -> dict[str, dict[str, t.Any]]:
         "default_quota": {"type": "int"},
         "max_quota": {"type": "int"},
         "total_quota": {"type": "int"},
-        "rate_limit": {
-            "type": "dict",
-            "options": {"value": {"type": "int", "required": True}, "frame": {"type": "str", "choices": ["s", "m", "h", "d"], "default": "s"}},
-        },
+        "rate_limit": rate_limit_argspec(),
         "tags": {"type": "list", "elements": "str"},
         "purge_tags": {"type": "bool", "default": True},
         "force": {"type": "bool", "default": False},

@@ -20,11 +20,13 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     check_text,
     count,
     quota_mib,
+    rate_limit_attr,
+    rate_limit_option,
+    rate_limit_read,
     to_int,
     unicode_domain,
 )
 
-FRAMES = ("s", "m", "h", "d")
 FLAGS = ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only")
 QUOTAS = ("default_quota", "max_quota", "total_quota")
 # Option name -> attribute name of add/domain and edit/domain.
@@ -59,13 +61,6 @@ COMPARED = ("description",) + tuple(k for k in CREATE_DEFAULTS)
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _rate_limit(rl: t.Any) -> dict[str, t.Any] | None:
-    """Mailcow's ``rl`` (false, or ``{"value": "10", "frame": "s"}``) -> None or ``{value, frame}``."""
-    if not isinstance(rl, dict) or to_int(rl.get("value")) <= 0:
-        return None
-    return {"value": to_int(rl.get("value")), "frame": str(rl.get("frame") or "s")}
-
-
 def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, t.Any]:
     """A Mailcow domain object as users think of it (quotas in MiB)."""
     name = str(raw.get("domain_name", "")).lower()
@@ -78,7 +73,7 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
         "default_quota": to_int(raw.get("def_quota_for_mbox")) // MIB,
         "max_quota": to_int(raw.get("max_quota_for_mbox")) // MIB,
         "total_quota": to_int(raw.get("max_quota_for_domain")) // MIB,
-        "rate_limit": _rate_limit(raw.get("rl")),
+        "rate_limit": rate_limit_read(raw.get("rl")),
         "tags": sorted(str(tag) for tag in (raw.get("tags") or [])),
         "mailboxes": to_int(raw.get("mboxes_in_domain")),
         "aliases": to_int(raw.get("aliases_in_domain")),
@@ -115,16 +110,6 @@ class Desired(t.NamedTuple):
     force: bool
 
 
-def _rate_limit_option(value: t.Any) -> dict[str, t.Any] | None:
-    if not isinstance(value, dict):
-        raise MailcowOptionError("rate_limit must be a dictionary such as {value: 10, frame: s}, got %r" % (value,))
-    number = count(value.get("value"), "rate_limit.value", what="a whole number of messages (0 = no limit)")
-    frame = value.get("frame") or "s"
-    if frame not in FRAMES:
-        raise MailcowOptionError("rate_limit.frame must be one of s, m, h, d (per second, minute, hour, day), got %r" % (frame,))
-    return {"value": number, "frame": frame} if number else None
-
-
 def desired_from_params(params: dict[str, t.Any]) -> Desired:
     """Validate options (before anything is sent) and keep only those set."""
     domain = ascii_domain(params.get("domain"))
@@ -142,7 +127,7 @@ def desired_from_params(params: dict[str, t.Any]) -> Desired:
         if params.get(flag) is not None:
             attrs[flag] = bool(params[flag])
     if params.get("rate_limit") is not None:
-        attrs["rate_limit"] = _rate_limit_option(params["rate_limit"])
+        attrs["rate_limit"] = rate_limit_option(params["rate_limit"])
     if params.get("tags") is not None:
         attrs["tags"] = sorted({check_text(str(tag).strip(), "tags") for tag in params["tags"] if str(tag).strip()})
     purge_tags = params.get("purge_tags")
@@ -231,9 +216,7 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
         edit_attr["tags"] = tags_add
     rl_attr = None
     if after["rate_limit"] != before["rate_limit"]:
-        # edit/domain ignores rl_*; a value of 0 removes the limit but the frame must still be valid.
-        limit = after["rate_limit"] or {"value": 0, "frame": "s"}
-        rl_attr = {"rl_value": limit["value"], "rl_frame": limit["frame"]}
+        rl_attr = rate_limit_attr(after["rate_limit"])  # edit/domain ignores rl_*
     action = "update" if (edit_attr or rl_attr or tags_remove) else "none"
     return Plan(desired.domain, action, before, after, edit_attr=edit_attr or None, rl_attr=rl_attr, tags_remove=tags_remove or None)
 

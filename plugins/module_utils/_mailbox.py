@@ -17,9 +17,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     MIB,
     api_value,
     check_password,
+    ascii_domain,
     check_text,
     flag,
+    parse_address,
     quota_mib,
+    rate_limit_attr,
+    rate_limit_option,
+    rate_limit_read,
     split_address,
     to_int,
 )
@@ -34,12 +39,16 @@ EDIT_FLAGS = ("force_pw_update",) + ACCESS_FLAGS
 TLS_FLAGS = ("tls_enforce_in", "tls_enforce_out")
 BOOL_FLAGS = EDIT_FLAGS + TLS_FLAGS
 
-# What Mailcow gives a mailbox added without these attributes (docs/mailcow-api.md#defaults): we predict from them.
+# What Mailcow gives a mailbox added without these attributes and without a template: the values of
+# its stock "Default" mailbox template (docs/mailcow-api.md#defaults). We predict from them.
 CREATE_DEFAULTS: dict[str, t.Any] = dict(
-    {"name": "", "quota": 0, "active": "yes", "force_pw_update": False, "tls_enforce_in": False, "tls_enforce_out": False, "tags": []},
+    {"name": "", "quota": 0, "active": "yes", "force_pw_update": False, "tls_enforce_in": False, "tls_enforce_out": False, "tags": [],
+     "rate_limit": None, "sender_acl": []},
     **{flag: True for flag in ACCESS_FLAGS},
 )
 COMPARED = ("name", "quota", "active", "tags") + BOOL_FLAGS
+# Only in Mailcow's full mailbox object (get/mailbox/<address>, get/mailbox/all), not in the reduced listing.
+FULL_ONLY = ("rate_limit", "sender_acl")
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -65,6 +74,11 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
     }
     for option in BOOL_FLAGS:
         mailbox[option] = flag(attributes.get(option, 1 if option in ACCESS_FLAGS else 0))
+    if "rl" in raw:
+        # rl is the domain's limit when the mailbox has none of its own (rl_scope "domain").
+        mailbox["rate_limit"] = rate_limit_read(raw["rl"]) if raw.get("rl_scope", "mailbox") == "mailbox" else None
+    if "sender_acl" in raw:
+        mailbox["sender_acl"] = sorted(str(entry).lower() for entry in raw.get("sender_acl") or [])
     if include_raw:
         mailbox["raw"] = raw
     return mailbox
@@ -75,8 +89,36 @@ def compared_view(mailbox: dict[str, t.Any] | None) -> dict[str, t.Any]:
     if not mailbox:
         return {}
     view = {"address": mailbox["address"]}
-    view.update({key: mailbox[key] for key in COMPARED})
+    view.update({key: mailbox[key] for key in COMPARED + FULL_ONLY if key in mailbox})
     return view
+
+
+def template_defaults(attributes: t.Any) -> dict[str, t.Any]:
+    """What a mailbox template (its ``attributes`` as get/mailbox/template lists them) gives a new mailbox, normalised."""
+    attributes = attributes if isinstance(attributes, dict) else {}
+    defaults = dict(CREATE_DEFAULTS)
+    defaults["quota"] = to_int(attributes.get("quota")) // MIB
+    defaults["active"] = INT_TO_ACTIVE.get(to_int(attributes.get("active", 1)), "no")
+    for option in BOOL_FLAGS:
+        if option in attributes:
+            defaults[option] = flag(attributes[option])
+    defaults["tags"] = sorted(str(tag) for tag in (attributes.get("tags") or []))
+    defaults["rate_limit"] = rate_limit_read({"value": attributes.get("rl_value"), "frame": attributes.get("rl_frame")})
+    return defaults
+
+
+class Template(t.NamedTuple):
+    """A mailbox template: add/mailbox takes its numeric id (not its name) as ``template``."""
+
+    id: int
+    name: str
+    defaults: dict[str, t.Any]
+
+
+def templates_by_name(raws: list[dict[str, t.Any]]) -> dict[str, Template]:
+    """get/mailbox/template/all -> ``{name: Template}``."""
+    return {str(raw.get("template")): Template(to_int(raw.get("id")), str(raw.get("template")), template_defaults(raw.get("attributes")))
+            for raw in raws if raw.get("template") is not None}
 
 
 # -- desired state -------------------------------------------------------------------------------
@@ -105,6 +147,7 @@ class Desired(t.NamedTuple):
     attrs: dict[str, t.Any]
     password: str | None
     update_password: str
+    template: str | None = None
 
     @property
     def address(self) -> str:
@@ -127,10 +170,43 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
             attrs[option] = bool(params[option])
     if params.get("tags") is not None:
         attrs["tags"] = sorted({check_text(str(tag).strip(), prefix + "tags") for tag in params["tags"] if str(tag).strip()})
+    if params.get("rate_limit") is not None:
+        attrs["rate_limit"] = rate_limit_option(params["rate_limit"], prefix + "rate_limit")
+    if params.get("sender_acl") is not None:
+        attrs["sender_acl"] = parse_sender_acl(params["sender_acl"], prefix + "sender_acl", "%s@%s" % (local_part.lower(), domain))
+    template = params.get("template")
+    if template is not None:
+        template = check_text(str(template).strip(), prefix + "template")
+        if not template:
+            raise MailcowOptionError("%stemplate must be the name of a mailbox template (e.g. Default), got an empty string" % prefix)
     password = params.get("password")
     if password is not None:
         password = check_password(password, prefix + "password")
-    return Desired(local_part.lower(), domain, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create")
+    return Desired(local_part.lower(), domain, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create",
+                   template)
+
+
+def parse_sender_acl(values: list[t.Any], option: str, own: str) -> list[str]:
+    """Send-as grants as Mailcow stores them: ``*``, ``@domain`` (a domain given bare or with @) or an address; sorted, lower-case."""
+    entries: set[str] = set()
+    for value in values:
+        text = str(value).strip().lower()
+        if not text:
+            continue
+        if text == "default":
+            raise MailcowOptionError("%s: give an empty list to remove every grant, not 'default'" % option)
+        if text == "*":
+            entries.add(text)
+        elif "@" in text.lstrip("@"):
+            address = "%s@%s" % parse_address(text, option=option)
+            if address == own:
+                raise MailcowOptionError("%s: %s is the mailbox itself, which can always send as itself; Mailcow does not store it" % (option, text))
+            entries.add(address.lower())
+        else:
+            entries.add("@" + ascii_domain(text.lstrip("@"), option="%s: domain" % option))
+    if "*" in entries and len(entries) > 1:
+        raise MailcowOptionError("%s: '*' (any address) cannot be combined with other entries: Mailcow would keep only '*'" % option)
+    return sorted(entries)
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -148,33 +224,54 @@ class Plan(t.NamedTuple):
     tls_attr: dict[str, t.Any] | None = None
     tags_remove: list[str] | None = None
     password_set: bool = False
+    rl_attr: dict[str, t.Any] | None = None  # edit/rl-mbox
 
     @property
     def changed(self) -> bool:
         return self.action != "none"
 
 
-def plan(desired: Desired, before: dict[str, t.Any] | None, *, purge_tags: bool = True) -> Plan:
-    """The smallest set of writes from ``before`` (normalised or None) to ``desired``."""
+def plan(desired: Desired, before: dict[str, t.Any] | None, *, purge_tags: bool = True, templates: dict[str, Template] | None = None) -> Plan:
+    """The smallest set of writes from ``before`` (normalised or None) to ``desired``.
+
+    ``templates``: the mailbox templates by name, read when a mailbox to create names one.
+    """
     address = desired.address
     if desired.state == "absent":
         return Plan(address, "delete" if before else "none", before, None)
     if before is None:
-        return _plan_create(desired)
+        return _plan_create(desired, templates or {})
     return _plan_update(desired, before, purge_tags)
 
 
-def _plan_create(desired: Desired) -> Plan:
+def _plan_create(desired: Desired, templates: dict[str, Template]) -> Plan:
     if not desired.password:
         raise MailcowOptionError("password is required to create mailbox %s" % desired.address)
-    after = dict(CREATE_DEFAULTS, address=desired.address, local_part=desired.local_part, domain=desired.domain)
+    template = check_template(desired.template, templates) if desired.template else None
+    after = dict(template.defaults if template else CREATE_DEFAULTS, address=desired.address, local_part=desired.local_part, domain=desired.domain)
     after.update(desired.attrs)
     body: dict[str, t.Any] = {"local_part": desired.local_part, "domain": desired.domain, "password": desired.password, "password2": desired.password}
     for key, value in desired.attrs.items():
-        body[key] = _api_value(key, value)
-    # Mailcow would default these anyway, but sending them makes the request say what it means.
-    body.setdefault("active", 1)
-    return Plan(desired.address, "create", None, after, add_body=body, password_set=True)
+        if key not in FULL_ONLY:
+            body[key] = _api_value(key, value)
+    if template:
+        body["template"] = template.id
+    if "rate_limit" in desired.attrs:
+        body.update(rate_limit_attr(desired.attrs["rate_limit"]))
+    # Mailcow would default this anyway, but sending it makes the request say what it means.
+    body.setdefault("active", ACTIVE_TO_INT[after["active"]])
+    # add/mailbox ignores sender_acl: an edit follows the add.
+    edit_attr = {"sender_acl": after["sender_acl"]} if after["sender_acl"] else None
+    return Plan(desired.address, "create", None, after, add_body=body, edit_attr=edit_attr, password_set=True)
+
+
+def check_template(name: str, templates: dict[str, Template]) -> Template:
+    """The template named ``name``; refused (before any write) when this Mailcow has none of that name."""
+    if name not in templates:
+        known = ", ".join(sorted(templates)) or "none"
+        # add/mailbox would silently take the Default template instead.
+        raise MailcowOptionError("template %r is not a mailbox template of this Mailcow (it has: %s); names are case-sensitive" % (name, known))
+    return templates[name]
 
 
 def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -> Plan:
@@ -186,7 +283,9 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
     differs = {key: value for key, value in wanted.items() if before.get(key) != value}
     password_set = bool(desired.password) and desired.update_password == "always"
     after = dict(before, **differs)
-    edit_attr = {key: _api_value(key, value) for key, value in differs.items() if key not in TLS_FLAGS and key != "tags"}
+    edit_attr = {key: _api_value(key, value) for key, value in differs.items() if key not in TLS_FLAGS + ("tags", "rate_limit")}
+    if edit_attr.get("sender_acl") == []:
+        edit_attr["sender_acl"] = ["default"]  # Mailcow's way to remove every grant
     tags_add = sorted(set(differs.get("tags", before["tags"])) - set(before["tags"]))
     tags_remove = sorted(set(before["tags"]) - set(differs.get("tags", before["tags"])))
     if tags_add:
@@ -196,10 +295,11 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
     tls_attr = None
     if any(flag in differs for flag in TLS_FLAGS):
         tls_attr = {flag: int(after[flag]) for flag in TLS_FLAGS}
-    action = "update" if (edit_attr or tls_attr or tags_remove) else "none"
+    rl_attr = rate_limit_attr(after["rate_limit"]) if "rate_limit" in differs else None
+    action = "update" if (edit_attr or tls_attr or tags_remove or rl_attr) else "none"
     return Plan(
         desired.address, action, before, after,
-        edit_attr=edit_attr or None, tls_attr=tls_attr, tags_remove=tags_remove or None, password_set=password_set,
+        edit_attr=edit_attr or None, tls_attr=tls_attr, tags_remove=tags_remove or None, password_set=password_set, rl_attr=rl_attr,
     )
 
 

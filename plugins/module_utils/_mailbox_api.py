@@ -66,9 +66,17 @@ def get_mailbox(client: MailcowClient, address: str, *, full: bool = False) -> d
     return next((item for item in candidates if str(item.get("username", "")).lower() == address), None)
 
 
-def get_normalized(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
-    raw = get_mailbox(client, address)
+def get_normalized(client: MailcowClient, address: str, *, full: bool = False) -> dict[str, t.Any] | None:
+    raw = get_mailbox(client, address, full=full)
     return normalize(raw) if raw else None
+
+
+def list_templates(client: MailcowClient) -> list[dict[str, t.Any]]:
+    """The mailbox templates (``id``, ``template`` = name, ``attributes``). One request.
+
+    Mailcow before 2024-01 has none: its router then answers ``{}`` (no template).
+    """
+    return as_list(client.get("mailbox", "template", "all"))
 
 
 def domain_exists(client: MailcowClient, domain: str) -> bool:
@@ -92,29 +100,37 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
         writes.attempt(items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
     for attr, items in group(updates, "tls_attr"):
         writes.attempt(items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
+    for attr, items in group(updates, "rl_attr"):
+        writes.attempt(items, client.write, "edit", "rl-mbox", {"items": items, "attr": attr})
     for p in updates:
         if p.tags_remove:
             writes.attempt([p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
     creates = [p for p in plans if p.action == "create"]
     jobs = [([p.address], functools.partial(client.write, "add", "mailbox", p.add_body)) for p in creates]
     writes.attempt_parallel(jobs, concurrency=concurrency, exists_unknown=True)
+    # What add/mailbox cannot set (sender_acl) follows as an edit of the mailboxes just added.
+    added = [p for p in creates if p.edit_attr and p.address in writes.done]
+    for attr, items in group(added, "edit_attr"):
+        writes.attempt(items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
     return writes
 
 
 def carry_out(
-    client: MailcowClient, plans: t.Sequence[Plan], replan: t.Callable[[Plan, t.Any], Plan], *, domain: str | None = None, concurrency: int = 4
+    client: MailcowClient, plans: t.Sequence[Plan], replan: t.Callable[[Plan, t.Any], Plan], *, domain: str | None = None, concurrency: int = 4,
+    full: bool = False,
 ) -> dict[str, str]:
     """apply_plans, then decide writes of unknown outcome by re-reading once, then raise what failed.
 
     The re-read is one GET of the mailbox for a single plan, one listing of ``domain`` for a bulk
-    run. Returns ``{address: outcome}`` for the writes so decided (see _writes.resolve).
+    run (``full``: the full listing, for plans that compare rate_limit or sender_acl). Returns ``{address: outcome}``
+    for the writes so decided (see _writes.resolve).
     """
     writes = apply_plans(client, plans, concurrency=concurrency)
 
     def reread(items: list[str]) -> dict[str, t.Any]:
         if domain is None:
-            return {item: get_normalized(client, item) for item in items}
-        current = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain))}
+            return {item: get_normalized(client, item, full=full) for item in items}
+        current = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain, full=full))}
         return {item: current.get(item) for item in items}
 
     outcomes = resolve(writes, {p.address: p for p in plans}, Resolver(reread, replan, lambda again: apply_plans(client, again, concurrency=concurrency)))

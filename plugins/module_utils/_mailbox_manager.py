@@ -16,24 +16,31 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import (
+    FULL_ONLY,
+    Desired,
     Plan,
+    Template,
     compared_view,
     desired_from_params,
     diff_view,
     normalize,
     plan,
+    templates_by_name,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import carry_out, get_normalized, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import carry_out, get_normalized, list_mailboxes, list_templates
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, default_domain=params.get("domain"))
     purge_tags = params.get("purge_tags", True)
-    the_plan = plan(desired, get_normalized(client, desired.address), purge_tags=purge_tags)
+    full = needs_full([desired])
+    before = get_normalized(client, desired.address, full=full)
+    templates = read_templates(client, [desired], {before["address"]: before} if before else {})
+    the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
-        outcomes = carry_out(client, [the_plan], lambda before, now: plan(desired, now, purge_tags=purge_tags))
+        outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
     result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "mailbox": the_plan.after or {}}
     if outcomes:
         result["outcome"] = outcomes[the_plan.address]
@@ -48,9 +55,12 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     check_bulk_options(params)
     domain = ascii_domain(params["domain"])
     desireds = validate_entries(params["mailboxes"], domain, kind="mailboxes", parse=desired_from_params)
-    existing = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain))}
+    # Only the full listing shows rate limits and send-as rights (~3x the cost of the reduced one): read it only when compared.
+    full = needs_full(desireds)
+    existing = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain, full=full))}
     purge_tags = params.get("purge_tags", True)
-    plans = plan_entries(desireds, existing, lambda d, before: plan(d, before, purge_tags=purge_tags), kind="mailboxes")
+    templates = read_templates(client, desireds, existing)
+    plans = plan_entries(desireds, existing, lambda d, before: plan(d, before, purge_tags=purge_tags, templates=templates), kind="mailboxes")
     if params.get("purge"):
         named = {d.address for d in desireds}
         purged = [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
@@ -58,18 +68,30 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += purged
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
-        replan = _replanner({d.address: d for d in desireds}, purge_tags)
-        outcomes = carry_out(client, plans, replan, domain=domain, concurrency=params.get("concurrency", 4))
+        replan = _replanner({d.address: d for d in desireds}, purge_tags, templates)
+        outcomes = carry_out(client, plans, replan, domain=domain, concurrency=params.get("concurrency", 4), full=full)
     return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode, outcomes=outcomes,
                        before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
 
 
-def _replanner(by_address: dict[str, t.Any], purge_tags: bool) -> t.Callable[[Plan, t.Any], Plan]:
+def _replanner(by_address: dict[str, t.Any], purge_tags: bool, templates: dict[str, Template]) -> t.Callable[[Plan, t.Any], Plan]:
     """A new plan for an entry from the mailbox as it is now (re-read after an undecided write)."""
 
     def replan(before: Plan, now: t.Any) -> Plan:
         if before.address not in by_address:  # purged
             return Plan(before.address, "delete" if now else "none", now, None)
-        return plan(by_address[before.address], now, purge_tags=purge_tags)
+        return plan(by_address[before.address], now, purge_tags=purge_tags, templates=templates)
 
     return replan
+
+
+def needs_full(desireds: t.Sequence[Desired]) -> bool:
+    """Whether any entry compares what only Mailcow's full mailbox object shows (rate_limit, sender_acl)."""
+    return any(key in d.attrs for d in desireds for key in FULL_ONLY)
+
+
+def read_templates(client: MailcowClient, desireds: t.Sequence[Desired], existing: dict[str, t.Any]) -> dict[str, Template]:
+    """The mailbox templates by name, read (one request) only when a mailbox to create names one; else nothing."""
+    if not any(d.template and d.state == "present" and d.address not in existing for d in desireds):
+        return {}
+    return templates_by_name(list_templates(client))

@@ -139,6 +139,35 @@ def count(value: t.Any, option: str, *, minimum: int = 0, what: str = "a whole n
     return whole(value, option, minimum, INT32_MAX, what)
 
 
+# -- rate limits (domains and mailboxes) ----------------------------------------------------------
+
+RATE_FRAMES = ("s", "m", "h", "d")
+
+
+def rate_limit_read(rl: t.Any) -> dict[str, t.Any] | None:
+    """Mailcow's rate limit as read (false/``{}``, or ``{"value": "10", "frame": "s"}``) -> None or ``{value, frame}``."""
+    if not isinstance(rl, dict) or to_int(rl.get("value")) <= 0:
+        return None
+    return {"value": to_int(rl.get("value")), "frame": str(rl.get("frame") or "s")}
+
+
+def rate_limit_option(value: t.Any, option: str = "rate_limit") -> dict[str, t.Any] | None:
+    """A ``rate_limit`` option -> ``{value, frame}``, or None for ``value: 0`` (no limit)."""
+    if not isinstance(value, dict):
+        raise MailcowOptionError("%s must be a dictionary such as {value: 10, frame: s}, got %r" % (option, value))
+    number = count(value.get("value"), option + ".value", what="a whole number of messages (0 = no limit)")
+    frame = value.get("frame") or "s"
+    if frame not in RATE_FRAMES:
+        raise MailcowOptionError("%s.frame must be one of s, m, h, d (per second, minute, hour, day), got %r" % (option, frame))
+    return {"value": number, "frame": frame} if number else None
+
+
+def rate_limit_attr(limit: dict[str, t.Any] | None) -> dict[str, t.Any]:
+    """What edit/rl-domain and edit/rl-mbox take: a value of 0 removes the limit, but the frame must still be valid."""
+    limit = limit or {"value": 0, "frame": "s"}
+    return {"rl_value": limit["value"], "rl_frame": limit["frame"]}
+
+
 def check_text(value: t.Any, option: str) -> str:
     """A name, description, comment or tag: any text but control characters (CR, LF, NUL, TAB ...).
 

@@ -123,10 +123,6 @@ edit_syncjob_created_with_invalid_host
 delete_syncjob_success
 delete_syncjob_again
 delete_syncjob_non_numeric
-get_rl_mbox_unset
-get_rl_mbox_after_edit_ro_key
-get_rl_mbox_after_value_string
-get_rl_domain_after_add
 race_add_domain_admin_thread_a
 get_domain_admin_after_race
 """.split()

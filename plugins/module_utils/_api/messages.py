@@ -50,7 +50,8 @@ MESSAGES: dict[str, str] = {
     "password_mismatch": "the password confirmation does not match",
     "quarantine_category_invalid": "the quarantine category must be add_header, reject or all",
     "rl_timeframe": "the rate limit time frame must be s, m, h or d",
-    "sender_acl_invalid": "sender ACL entry %s is invalid",
+    "sender_acl_invalid": ("sender_acl entry %s was refused and dropped: it must be *, a domain or alias domain of this Mailcow (@domain), "
+                           "or an address of one of its mailboxes or aliases; the other entries were saved"),
     "tag_limit_exceeded": "too many tags (%s)",
     "targetd_relay_domain": "target domain %s is a relay domain",
     "target_domain_invalid": "the target domain is invalid",

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import passwords, php, sideeffects, validate
+from . import passwords, php, sideeffects, templates, validate
 from .context import Call, masked
 from .model import Mailbox, now_sql
 from .views import MIB, mailbox_details
 
 TAGGING_LIMIT = 25
 PROTOCOLS = ("imap", "pop3", "smtp", "sieve", "eas", "dav")
-# VARS $MAILBOX_DEFAULT_ATTRIBUTES merged with the "Default" mailbox template.
+# VARS $MAILBOX_DEFAULT_ATTRIBUTES merged with the stock "Default" mailbox template (add/mailbox merges the
+# template it uses over these: templates.attributes_for_add).
 DEFAULTS: dict[str, Any] = {
     "active": 1, "force_pw_update": 0, "force_tfa": 0, "tls_enforce_in": 0, "tls_enforce_out": 0,
     "sogo_access": 1, "imap_access": 1, "pop3_access": 1, "smtp_access": 1, "sieve_access": 1,
@@ -43,21 +44,22 @@ def add(call: Call, data: Any) -> bool:
     if not call.is_admin:
         # No session: the template lookup yields null and array_merge() throws a TypeError.
         raise php.Uncaught("TypeError: array_merge(): Argument #2 must be of type array")
-    values = _add_values(data)
+    defaults = dict(DEFAULTS, **templates.attributes_for_add(call, data))
+    values = _add_values(data, defaults)
     refusal = _add_refusal(call, data, username, domain, values)
     if refusal is not None:
         call.push("danger", *refusal)
         return False
     _insert(call, data, username, local_part, domain, values)
     call.charge("mailbox_add")
-    _add_side_effects(call, data, username, log)
+    _add_side_effects(call, data, username, log, defaults)
     call.push("success", log, ["mailbox_added", php.htmlspecialchars(username)])
     return True
 
 
-def _add_values(data: Any) -> dict[str, Any]:
+def _add_values(data: Any, defaults: dict[str, Any]) -> dict[str, Any]:
     def pick(key: str) -> Any:
-        return php.array_get(data, key) if php.isset(data, key) else DEFAULTS.get(key)
+        return php.array_get(data, key) if php.isset(data, key) else defaults.get(key)
 
     values: dict[str, Any] = {key: php.intval(pick(key)) for key in ("active",) + INT_ATTRIBUTES}
     protocols = php.array_get(data, "protocol_access")
@@ -66,7 +68,8 @@ def _add_values(data: Any) -> dict[str, Any]:
         for name in PROTOCOLS:
             values[f"{name}_access"] = 1 if name in listed else 0
     values["relayhost"] = php.intval(php.array_get(data, "relayhost"))
-    values["quota_m"] = php.intval(php.array_get(data, "quota"))  # omitted: 0 = unlimited
+    # Omitted: the template's quota (bytes), 0 = unlimited in the stock Default template; never the domain's defquota.
+    values["quota_m"] = php.intval(php.array_get(data, "quota")) if php.isset(data, "quota") else php.intval(defaults.get("quota")) // MIB
     values["quarantine_notification"] = php.strval(pick("quarantine_notification"))
     values["quarantine_category"] = php.strval(pick("quarantine_category"))
     name = php.strval(php.array_get(data, "name"))
@@ -131,16 +134,16 @@ def _insert(call: Call, data: Any, username: str, local_part: str, domain: str,
     call.mail_changed = True
 
 
-def _add_side_effects(call: Call, data: Any, username: str, log: list[Any]) -> None:
+def _add_side_effects(call: Call, data: Any, username: str, log: list[Any], defaults: dict[str, Any]) -> None:
     if php.isset(data, "tagged_mail_handler"):
         delimiter_action(call, {"username": username, "tagged_mail_handler": data["tagged_mail_handler"]})
     mailbox = call.store.mailbox(username)
     assert mailbox is not None
-    tags = php.array_get(data, "tags")
+    tags = php.array_get(data, "tags") if php.isset(data, "tags") else defaults.get("tags")
     # add/mailbox needs a real array: a scalar string is iterated as nothing.
     add_tags(call, mailbox, php.array_values(tags) if isinstance(tags, (list, dict)) else [], log)
-    frame = php.array_get(data, "rl_frame") if php.isset(data, "rl_frame") else DEFAULTS["rl_frame"]
-    value = php.array_get(data, "rl_value") if php.isset(data, "rl_value") else DEFAULTS["rl_value"]
+    frame = php.array_get(data, "rl_frame") if php.isset(data, "rl_frame") else defaults["rl_frame"]
+    value = php.array_get(data, "rl_value") if php.isset(data, "rl_value") else defaults["rl_value"]
     sideeffects.ratelimit_edit(call, "mailbox", {"object": username, "rl_frame": frame, "rl_value": value})
 
 

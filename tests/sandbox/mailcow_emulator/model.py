@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
+from . import templates
+
 
 def now_sql() -> str:
     """MariaDB NOW() as PDO returns a DATETIME: 'YYYY-MM-DD HH:MM:SS' (server local time)."""
@@ -94,6 +96,9 @@ class Store:
             self.next_alias_id = 1
             self.ratelimits: dict[str, tuple[int, str]] = {}  # Redis RL_VALUE
             self.dkim_selectors: dict[str, str] = {}  # Redis DKIM_SELECTORS (outlives domains)
+            # `templates` rows of type mailbox by id (templates.py); ids are shared with the domain templates.
+            self.mailbox_templates: dict[int, dict[str, Any]] = templates.initial()
+            self.next_template_id = templates.DEFAULT_ID + 1
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:

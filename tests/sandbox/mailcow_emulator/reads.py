@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import php, phpjson
+from . import php, phpjson, sideeffects, templates
 from .context import Call
 from .views import alias_details, alias_view, domain_details, mailbox_details
 
@@ -73,7 +73,7 @@ def get_mailbox(call: Call, obj: str | None, extra: str | None, args: dict[str, 
         call.charge("mailbox_reduced_item" if reduced else "mailbox_list_item", len(data))
         return process_get_return(data)
     if obj == "template":
-        return "{}"  # mailbox templates are not emulated
+        return process_get_return(templates.get(call) if extra == "all" else templates.get(call, extra))
     if tags is None:
         call.charge("mailbox_get")
         return process_get_return(mailbox_details(call, obj))
@@ -95,6 +95,18 @@ def _mailbox_names(call: Call, domain: Any, tags: list[str] | None) -> list[str]
     if call.has_domain_access(domain):
         return [m.username for m in call.store.mailboxes_of(domain)]
     return [m.username for m in mailboxes]
+
+
+# -- rate limits -----------------------------------------------------------------------------
+def get_ratelimit(call: Call, scope: str, obj: str | None) -> str:
+    """get/rl-domain/<domain> and get/rl-mbox/<mailbox>: {"value": "10", "frame": "h"}, or {} when unset or not ours.
+
+    (The ``all`` forms, which list every limit with its object, are not emulated: they answer {}.)
+    """
+    allowed = call.has_domain_access(obj) if scope == "domain" else call.has_mailbox_access(obj)
+    if obj == "all" or not allowed:
+        return "{}"
+    return process_get_return(sideeffects.ratelimit_get(call, str(obj)))
 
 
 # -- aliases ---------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import aliases, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects
+from . import aliases, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -152,6 +152,8 @@ class MailcowApi:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
             elif route.category == "status":
                 body = reads.get_status(call, route.obj, self.version)
+            elif route.category in ("rl-domain", "rl-mbox"):
+                body = reads.get_ratelimit(call, "domain" if route.category == "rl-domain" else "mailbox", route.obj)
             else:
                 return error(404, "route not found")
         _finish(session)
@@ -167,6 +169,8 @@ class MailcowApi:
             return error(405, "only POST method is allowed")
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
         targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add}
+        if route.category == "mailbox" and route.obj == "template":
+            return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
             return error(404, "route not found")
         return self._write(session, call, targets[route.category], attr, "Cannot add item")
