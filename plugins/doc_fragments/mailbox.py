@@ -44,17 +44,63 @@ options:
     description:
       - Quota in MiB. V(0) means unlimited.
       - At most V(8796093022207), the largest quota whose size in bytes Mailcow stores exactly (a signed 64-bit number).
-      - A new mailbox without O(quota) gets Mailcow's default, unlimited, not the domain's default quota.
+      - A new mailbox without O(quota) gets the quota of its mailbox template (see O(template)), not the domain's
+        default quota; Mailcow's stock C(Default) template gives V(0), unlimited.
     type: int
   active:
     description:
       - V(yes) (or V(true)) the mailbox works; V(no) (or V(false)) it neither logs in nor receives mail;
         V(login-disabled) it receives mail but cannot log in (Mailcow's 1, 0 and 2).
-      - A new mailbox without O(active) is active.
+      - A new mailbox without O(active) gets its template's (see O(template)); the stock C(Default) template's is V(yes).
     type: raw
   tags:
     description:
       - Tags of the mailbox. See O(purge_tags).
+    type: list
+    elements: str
+  template:
+    description:
+      - Name of a Mailcow mailbox template (kept in Mailcow's admin UI) whose values a new mailbox takes for
+        everything the task does not set - quota, active, tags, rate limit, the access and TLS flags, and what this module
+        does not manage (quarantine notifications, the user's ACL). Names are case-sensitive.
+      - Without it Mailcow uses its C(Default) mailbox template. As shipped, that gives quota V(0) (unlimited), active,
+        no tags, no rate limit, every access flag true and both TLS flags and O(force_pw_update) false; the module
+        predicts (check mode, diff, RV(mailbox)) from these stock values, so if you changed the C(Default) template,
+        give O(template=Default) to have the module read it.
+      - Only used when the mailbox is created; an existing mailbox is left as it is. A name this Mailcow does not have
+        fails before any write (Mailcow itself would silently use the C(Default) template), naming the templates it has.
+      - The module reads the templates (one request) only when a mailbox to create names one.
+    type: str
+  rate_limit:
+    description:
+      - The mailbox's own limit on the messages it sends, through Mailcow's C(edit/rl-mbox).
+      - O(rate_limit.value=0) removes the mailbox's limit, so that the domain's (if any) applies again.
+      - A new mailbox without it gets its template's limit (none in the stock C(Default) template).
+      - Comparing it needs Mailcow's full mailbox listing, about three times as costly as the reduced one
+        the bulk form reads otherwise; it is read only when an entry sets O(rate_limit) or O(sender_acl).
+    type: dict
+    suboptions:
+      value:
+        description: Number of messages, V(0) for no limit of its own, at most V(2147483647).
+        type: int
+        required: true
+      frame:
+        description: Per second (V(s)), minute (V(m)), hour (V(h)) or day (V(d)).
+        type: str
+        choices: [s, m, h, d]
+        default: s
+  sender_acl:
+    description:
+      - Addresses the mailbox's user may send as, besides the mailbox's own address and the aliases that
+        already allow it (C(sender_allowed)); the list replaces the mailbox's grants. V([]) removes every grant.
+      - Each entry is V(*) (any address, alone), a domain of this Mailcow or one of its alias domains (V(example.org) or
+        V(@example.org), stored as V(@example.org)), or an address of one of its mailboxes or aliases. Compared
+        without regard to case.
+      - The form of each entry is checked before any write. Mailcow refuses a domain or an address that is not its own
+        (for example V(@gmail.com)) only while saving the others; the task then fails naming the entry.
+      - Do not list an alias that already lets this mailbox send as it (C(sender_allowed)): Mailcow does not store it,
+        so the task would report a change on every run. The mailbox's own address is refused for the same reason.
+      - Comparing it needs Mailcow's full mailbox listing (see O(rate_limit)).
     type: list
     elements: str
   force_pw_update:

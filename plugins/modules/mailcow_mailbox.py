@@ -95,6 +95,26 @@ options:
         description: Tags.
         type: list
         elements: str
+      template:
+        description: Mailbox template for a new mailbox, see O(template).
+        type: str
+      rate_limit:
+        description: The mailbox's own rate limit, see O(rate_limit).
+        type: dict
+        suboptions:
+          value:
+            description: Number of messages, V(0) for no limit of its own.
+            type: int
+            required: true
+          frame:
+            description: V(s), V(m), V(h) or V(d).
+            type: str
+            choices: [s, m, h, d]
+            default: s
+      sender_acl:
+        description: Addresses the user may send as, see O(sender_acl).
+        type: list
+        elements: str
       force_pw_update:
         description: Force a password change at next login.
         type: bool
@@ -141,8 +161,9 @@ options:
     type: int
     default: 4
 notes:
-  - Mailcow changes O(tls_enforce_in) and O(tls_enforce_out) through its C(edit/tls_policy) endpoint and
-    removes tags through C(delete/mailbox/tag); the module does this for you.
+  - Mailcow changes O(tls_enforce_in) and O(tls_enforce_out) through its C(edit/tls_policy) endpoint,
+    O(rate_limit) through C(edit/rl-mbox), removes tags through C(delete/mailbox/tag), and sets O(sender_acl) of a
+    new mailbox only by an edit after the add; the module does this for you.
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox_info
   - module: glassdome.mailcow.mailcow_domain
@@ -161,6 +182,20 @@ EXAMPLES = r"""
         name: Alice Example
         password: "{{ vault_alice_password }}"
         quota: 2048
+
+    - name: Create a mailbox from the "Staff" template, limited to 100 messages an hour, allowed to send as the domain
+      glassdome.mailcow.mailcow_mailbox:
+        address: frank@example.org
+        password: "{{ vault_frank_password }}"
+        template: Staff
+        rate_limit: {value: 100, frame: h}
+        sender_acl: ["@example.org", info@example.org]
+
+    - name: Remove frank's own rate limit and his send-as rights
+      glassdome.mailcow.mailcow_mailbox:
+        address: frank@example.org
+        rate_limit: {value: 0}
+        sender_acl: []
 
     - name: Disable login for bob but keep receiving his mail
       glassdome.mailcow.mailcow_mailbox:
@@ -192,6 +227,8 @@ mailbox:
   description:
     - The mailbox after the task (predicted in check mode), empty when absent.
     - Quotas are in MiB.
+    - C(rate_limit) is the mailbox's own limit as O(rate_limit) (null when it has none; the domain's limit is not shown
+      here), C(sender_acl) its send-as grants as O(sender_acl), sorted.
   returned: success, single form
   type: dict
   sample:
@@ -214,6 +251,8 @@ mailbox:
     sogo_access: true
     eas_access: true
     dav_access: true
+    rate_limit: {value: 100, frame: h}
+    sender_acl: ["@example.org"]
     created: "2026-11-24 10:00:00"
     modified: "2026-11-24 10:00:00"
 action:
