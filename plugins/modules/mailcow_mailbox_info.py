@@ -130,6 +130,19 @@ mailboxes:
         C(eas_access) and C(dav_access) are returned likewise.
       type: bool
       sample: true
+    rate_limit:
+      description:
+        - The mailbox's own rate limit as M(glassdome.mailcow.mailcow_mailbox)'s O(glassdome.mailcow.mailcow_mailbox#module:rate_limit),
+          null when it has none (the domain's limit then applies; it is not shown here).
+      type: dict
+      returned: when read from Mailcow's full object, that is with O(include_raw=true), and with O(address) unless it holds C(+), C(&), C(#), C(%) or C(?)
+      sample: {value: 100, frame: h}
+    sender_acl:
+      description: The addresses and C(@domain)s the user may send as, sorted, lower-case.
+      type: list
+      elements: str
+      returned: when read from Mailcow's full object, that is with O(include_raw=true), and with O(address) unless it holds C(+), C(&), C(#), C(%) or C(?)
+      sample: ["@example.org"]
     created:
       description: When the mailbox was created (server time).
       type: str

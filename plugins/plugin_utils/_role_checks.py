@@ -90,4 +90,15 @@ def _value_problem(key: str, value: t.Any, spec: dict[str, t.Any]) -> str:
         return "%s must be a list of strings, got %s" % (key, shown)
     if spec.get("choices") and value not in spec["choices"]:
         return "%s must be one of %s, got %s" % (key, ", ".join(spec["choices"]), shown)
+    if kind == "dict" and spec.get("options"):
+        return _suboption_problem(key, value, spec["options"])
     return ""
+
+
+def _suboption_problem(key: str, value: dict[str, t.Any], options: dict[str, dict[str, t.Any]]) -> str:
+    """The first problem of a mapping with sub-options (e.g. rate_limit: {value, frame}), named key.sub."""
+    missing = [name for name, spec in options.items() if spec.get("required") and value.get(name) is None]
+    if missing:
+        return "%s.%s is required" % (key, missing[0])
+    problems = [("%s has %s" if problem.startswith("unknown field") else "%s.%s") % (key, problem) for problem in _field_problems(value, options)]
+    return problems[0] if problems else ""

@@ -36,9 +36,16 @@ def test_entry_errors_name_entry_address_and_field() -> None:
     ({"local_part": "a", "state": "gone"}, "mailcow_mailboxes[0] (a): state must be one of present, absent, got 'gone'"),
     ({"local_part": "a", "tags": [1, {"x": 1}]}, "mailcow_mailboxes[0] (a): tags must be a list of strings, got [1, {'x': 1}]"),
     ("alice", "mailcow_mailboxes[0]: must be a mapping (e.g. {local_part: ..., ...}), got str"),
+    ({"local_part": "a", "rate_limit": {"value": 5, "frame": "w"}}, "mailcow_mailboxes[0] (a): rate_limit.frame must be one of s, m, h, d, got 'w'"),
+    ({"local_part": "a", "rate_limit": {"frame": "h"}}, "mailcow_mailboxes[0] (a): rate_limit.value is required"),
+    ({"local_part": "a", "rate_limit": {"value": "lots"}}, "mailcow_mailboxes[0] (a): rate_limit.value must be a whole number, got 'lots'"),
+    ({"local_part": "a", "rate_limit": {"value": 1, "fram": "h"}}, "mailcow_mailboxes[0] (a): rate_limit has unknown field fram (did you mean frame?)"),
+    ({"local_part": "a", "rate_limit": 10}, "mailcow_mailboxes[0] (a): rate_limit must be a mapping, got 10"),
+    ({"local_part": "a", "sender_acl": "@x.org"}, ""),
+    ({"local_part": "a", "template": ["Staff"]}, "mailcow_mailboxes[0] (a): template must be a string, got ['Staff']"),
 ])
 def test_entry_errors_one_line_per_problem(entry, problem) -> None:
-    assert entry_errors([entry], "mailboxes") == [problem]
+    assert entry_errors([entry], "mailboxes") == ([problem] if problem else [])
 
 
 def test_entry_errors_never_show_a_password() -> None:
