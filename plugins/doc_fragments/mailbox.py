@@ -98,7 +98,7 @@ options:
         without regard to case.
       - The form of each entry is checked before any write. Mailcow refuses a domain or an address that is not its own
         (for example V(@gmail.com)) only while saving the others; the task then fails naming the entry.
-      - Do not list an alias that already lets this mailbox send as it (C(sender_allowed)): Mailcow does not store it,
+      - Do not list an alias that already lets this mailbox send as it (C(sender_allowed)) - Mailcow does not store it,
         so the task would report a change on every run. The mailbox's own address is refused for the same reason.
       - Comparing it needs Mailcow's full mailbox listing (see O(rate_limit)).
     type: list
