@@ -16,8 +16,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import M
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     MIB,
     api_value,
-    check_password,
     ascii_domain,
+    check_password,
     check_text,
     flag,
     parse_address,
