@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import passwords, php, sideeffects, templates, validate
+from . import apppasswords, passwords, php, sideeffects, templates, validate
 from .context import Call, masked
 from .model import Mailbox, now_sql
 from .views import MIB, mailbox_details
@@ -200,6 +200,7 @@ def _drop(call: Call, mailbox: Mailbox | None) -> None:
             alias.goto = ",".join(targets)
             alias.modified = now_sql()
     call.store.ratelimits.pop(user, None)
+    apppasswords.drop_mailbox(call, user)
     for other in call.store.mailboxes.values():
         other.sender_acl = [s for s in other.sender_acl if s.lower() != user]
     call.mail_changed = True

@@ -99,6 +99,8 @@ class Store:
             # `templates` rows of type mailbox by id (templates.py); ids are shared with the domain templates.
             self.mailbox_templates: dict[int, dict[str, Any]] = templates.initial()
             self.next_template_id = templates.DEFAULT_ID + 1
+            self.app_passwds: dict[int, Any] = {}  # apppasswords.AppPasswd rows by id
+            self.next_app_passwd_id = 1
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:
