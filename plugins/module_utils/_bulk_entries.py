@@ -59,8 +59,10 @@ def plan_entries(
     return plans
 
 
-def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, kind: str, domain: str) -> None:
+def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, kind: str, domain: str, scope: str = "domain") -> None:
     """Refuse, before any write (and in check mode alike), a purge that looks like a mistake.
+
+    ``domain`` names what holds the objects, a ``scope`` (a domain, or a mailbox for its app passwords).
 
     An empty ``kind`` list deletes the whole domain: only with purge_allow_empty. Deleting more than
     purge_max_share percent of the domain's ``existing`` objects in one run: only with that raised,
@@ -71,8 +73,8 @@ def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, k
     would = "would delete %d of the %d %s of %s%s" % (len(purged), existing, kind, domain, ": %s" % shown if purged else "")
     if not params[kind] and not params.get("purge_allow_empty"):
         raise MailcowOptionError(
-            "purge=true with an empty %s list %s. Refused because an empty or misspelt list would empty the domain: "
-            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want" % (kind, would)
+            "purge=true with an empty %s list %s. Refused because an empty or misspelt list would empty the %s: "
+            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want" % (kind, would, scope)
         )
     limit = params.get("purge_max_share")
     limit = PURGE_MAX_SHARE_DEFAULT if limit is None else limit

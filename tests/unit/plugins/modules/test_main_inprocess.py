@@ -39,7 +39,12 @@ VALID = {
     "mailcow_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
     "mailcow_mailbox": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "u@" + DOMAIN},
     "mailcow_alias": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "a@" + DOMAIN},
+    "mailcow_app_password": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN, "name": "Phone"},
+    "mailcow_app_password_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
 }
+# The options that name the object, for the tests that leave the connection out.
+TARGET = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
+          "mailcow_app_password": {"mailbox": "a@" + DOMAIN, "name": "Phone"}, "mailcow_app_password_info": {"mailbox": "a@" + DOMAIN}}
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -53,7 +58,7 @@ def test_unknown_option_fails_in_the_argument_spec(run_module: RunModule, name: 
 
 @pytest.mark.parametrize("name", API_MODULES)
 def test_missing_connection_names_the_option_and_its_env_variable(run_module: RunModule, name: str) -> None:
-    result = run_module(name, {"address": "a@" + DOMAIN} if name in ("mailcow_alias", "mailcow_mailbox") else {"domain": DOMAIN})
+    result = run_module(name, TARGET.get(name, {"domain": DOMAIN}))
     assert result["rc"] == 1
     assert "api_url" in result["msg"] and "api_key" in result["msg"], result["msg"]
 

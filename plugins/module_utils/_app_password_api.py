@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: reading a mailbox's app passwords and carrying out their plans.
+
+Mailcow's only working read is the mailbox's listing (``get/app-passwd/all/<mailbox>``: the
+single-id GET always answers an empty body), which answers ``{}`` both for a mailbox without app
+passwords and for a mailbox that does not exist; only then is the mailbox itself read. Writes go
+by Mailcow's numeric id, taken from that listing; an add answers no id.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password import Plan, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError, MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox
+from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
+
+
+def check_mailbox(mailbox: str, option: str = "mailbox") -> str:
+    """Refuse, before any request, a mailbox whose address cannot travel in the listing's URL path."""
+    unsafe = sorted(UNSAFE_IN_PATH & set(mailbox))
+    if unsafe:
+        raise MailcowOptionError("%s %s: Mailcow's API cannot read the app passwords of an address containing %s (its URL "
+                                 "rewrite turns them into other characters)" % (option, mailbox, " or ".join(unsafe)))
+    return mailbox
+
+
+def list_app_passwords(client: MailcowClient, mailbox: str) -> list[dict[str, t.Any]]:
+    """The mailbox's app passwords, normalised, by id. One request."""
+    found = [normalize(raw) for raw in as_list(client.get("app-passwd", "all", mailbox))]
+    return sorted((item for item in found if item["mailbox"] == mailbox), key=lambda item: int(item["id"] or 0))
+
+
+def missing_mailbox_error(mailbox: str) -> MailcowNotFoundError:
+    return MailcowNotFoundError("mailbox %s does not exist on this Mailcow: check its spelling, or create it first (mailcow_mailbox)" % mailbox)
+
+
+def read(client: MailcowClient, mailbox: str, *, required: bool = True) -> list[dict[str, t.Any]] | None:
+    """The listing; when it is empty, one read of the mailbox: a missing one raises (``required``) or gives None."""
+    found = list_app_passwords(client, mailbox)
+    if found or get_mailbox(client, mailbox):
+        return found
+    if required:
+        raise missing_mailbox_error(mailbox)
+    return None
+
+
+def by_name(found: t.Sequence[dict[str, t.Any]]) -> dict[str, list[dict[str, t.Any]]]:
+    grouped: dict[str, list[dict[str, t.Any]]] = {}
+    for item in found:
+        grouped.setdefault(item["name"], []).append(item)
+    return grouped
+
+
+def apply_plans(client: MailcowClient, plans: t.Sequence[Plan]) -> Writes:
+    """Deletes in one request, then each edit and each add (their attributes differ: one request each)."""
+    writes = Writes()
+    deletes = [p for p in plans if p.action == "delete"]
+    if deletes:
+        writes.attempt([p.address for p in deletes], client.write, "delete", "app-passwd", [i for p in deletes for i in p.ids])
+    for p in plans:
+        if p.action == "update":
+            writes.attempt([p.address], client.write, "edit", "app-passwd", {"items": list(p.ids), "attr": p.edit_attr})
+    for p in plans:
+        if p.action == "create":
+            writes.attempt([p.address], client.write, "add", "app-passwd", p.add_body)
+    return writes
+
+
+def carry_out(client: MailcowClient, mailbox: str, plans: t.Sequence[Plan], replan: t.Callable[[Plan, t.Any], Plan]) -> dict[str, str]:
+    """apply_plans, then decide writes of unknown outcome by re-reading the listing once, then raise what failed."""
+    writes = apply_plans(client, plans)
+
+    def reread(items: list[str]) -> dict[str, t.Any]:
+        grouped = by_name(list_app_passwords(client, mailbox))
+        return {item: grouped.get(item, []) for item in items}
+
+    outcomes = resolve(writes, {p.address: p for p in plans}, Resolver(reread, replan, lambda again: apply_plans(client, again)))
+    failures = [exc for _items, exc in writes.failures if exc.path == "/add/app-passwd" and exc.msg_key == "access_denied"]
+    if failures and not get_mailbox(client, mailbox):
+        raise missing_mailbox_error(mailbox)  # deleted since it was read
+    writes.raise_failures()
+    return outcomes
