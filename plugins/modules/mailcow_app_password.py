@@ -41,7 +41,7 @@ options:
     description:
       - Address of the mailbox the app passwords belong to. It must exist (for O(state=absent) a missing mailbox
         is no change).
-      - An address with C(+), C(&), C(#), C(%) or C(?) is refused: Mailcow's API cannot read its app passwords.
+      - An address with C(+), C(&), C(#), C(%) or C(?) is refused, because Mailcow's API cannot read its app passwords.
     type: str
     required: true
   name:

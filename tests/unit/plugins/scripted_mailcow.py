@@ -108,9 +108,12 @@ class ScriptedMailcow:
 DROP = object()
 
 
-def transcript(case: str) -> dict[str, t.Any]:
-    """The recorded reply body of one transcript case."""
-    with TRANSCRIPTS.open() as handle:
+LIFECYCLE = TRANSCRIPTS.with_name("transcripts-lifecycle.jsonl")
+
+
+def transcript(case: str, source: Path = TRANSCRIPTS) -> dict[str, t.Any]:
+    """The recorded reply body of one transcript case (of ``source``: LIFECYCLE for the life-cycle recording)."""
+    with source.open() as handle:
         for line in handle:
             record = json.loads(line)
             if record["case"] == case:
