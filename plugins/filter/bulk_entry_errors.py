@@ -12,9 +12,11 @@ version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
-  - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes))
-    or M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)) against that module's entry options - unknown fields
-    (with the closest known name), types and choices.
+  - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes)),
+    M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)) or M(glassdome.mailcow.mailcow_app_password) (O(kind=app_passwords))
+    against that module's entry options - unknown fields (with the closest known name), types and choices.
+  - With O(kind=app_passwords) the input may also be a mapping of mailbox (local part or address) to its list,
+    as the role's C(mailcow_app_passwords); each entry then needs a C(name).
   - "Each problem names the entry by index and address and the field, for example
     C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."
   - Values of secret fields (passwords) are never shown.
@@ -22,14 +24,13 @@ description:
 positional: kind, variable
 options:
   _input:
-    description: The entries.
-    type: list
-    elements: dict
+    description: The entries (for O(kind=app_passwords) also a mapping of mailbox to entries).
+    type: raw
     required: true
   kind:
     description: Which module's entries.
     type: str
-    choices: [mailboxes, aliases]
+    choices: [mailboxes, aliases, app_passwords]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).

@@ -49,11 +49,22 @@ def _replanner(by_key: dict[str, Desired]) -> t.Callable[[Plan, t.Any], Plan]:
     return replan
 
 
+def read_for(client: MailcowClient, mailbox: str, *, required: bool, check_mode: bool, warnings: list[str]) -> list[dict[str, t.Any]]:
+    """The mailbox's app passwords. A missing mailbox fails a run that needs it, but not check mode: an earlier task
+    (mailcow_mailbox, the role) may be about to create it, so check mode predicts from none, with a warning."""
+    found = read(client, mailbox, required=required and not check_mode)
+    if found is None and required:
+        warnings.append("mailbox %s does not exist (yet): check mode shows its app passwords as created, but a real run fails "
+                        "unless an earlier task creates the mailbox" % mailbox)
+    return found or []
+
+
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     mailbox = mailbox_option(params)
     desired = desired_from_params(params, mailbox=mailbox)
-    found = read(client, mailbox, required=desired.state == "present")
-    the_plan = plan(desired, by_name(found or []).get(desired.name, []))
+    warnings: list[str] = []
+    found = read_for(client, mailbox, required=desired.state == "present", check_mode=check_mode, warnings=warnings)
+    the_plan = plan(desired, by_name(found).get(desired.name, []))
     outcomes: dict[str, str] = {}
     after = the_plan.after or {}
     if the_plan.changed and not check_mode:
@@ -67,6 +78,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
         result["outcome"] = outcomes[the_plan.address]
     if diff:
         result["diff"] = diff_view(the_plan)
+    result["warnings"] = warnings
     return result
 
 
@@ -89,7 +101,8 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     check_bulk_options(params)
     desireds = validate_entries(params[KIND], mailbox)
     wants_any = any(d.state == "present" for d in desireds)
-    found = read(client, mailbox, required=wants_any or bool(params.get("purge"))) or []
+    warnings: list[str] = []
+    found = read_for(client, mailbox, required=wants_any or bool(params.get("purge")), check_mode=check_mode, warnings=warnings)
     existing = by_name(found)
     plans = []
     for index, desired in enumerate(desireds):
@@ -108,7 +121,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     result = bulk_result(plans, kind=KIND, diff=diff, check_mode=check_mode, outcomes=outcomes,
                          before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
     result[KIND] = [dict({"name": item.pop("address")}, **item) for item in result[KIND]]
-    return result
+    return dict(result, warnings=warnings)
 
 
 def find(client: MailcowClient, params: dict[str, t.Any]) -> list[dict[str, t.Any]]:

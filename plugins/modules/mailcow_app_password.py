@@ -40,7 +40,8 @@ options:
   mailbox:
     description:
       - Address of the mailbox the app passwords belong to. It must exist (for O(state=absent) a missing mailbox
-        is no change).
+        is no change). In check mode a missing mailbox is a warning, not an error, because an earlier task of the
+        run may be about to create it; its app passwords are then shown as created.
       - An address with C(+), C(&), C(#), C(%) or C(?) is refused, because Mailcow's API cannot read its app passwords.
     type: str
     required: true

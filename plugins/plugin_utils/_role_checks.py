@@ -15,10 +15,15 @@ import typing as t
 
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, app_password_attr_argspec, mailbox_attr_argspec
 
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
-ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {"mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec}
+ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
+    "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
+}
+# The fields that name an entry in messages, and those an entry must have (the modules check the rest).
+NAMED_BY = {"app_passwords": ("name",)}
+REQUIRED = {"app_passwords": ("name",)}
 EXPECTED = {
     "int": "a whole number",
     "bool": "true or false",
@@ -45,10 +50,15 @@ def unknown_vars(names: t.Iterable[str], known: t.Iterable[str], prefix: str = "
 
 
 def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
-    """What is wrong with the entries of a bulk list (``kind``: mailboxes or aliases), one line per problem."""
+    """What is wrong with the entries of a bulk list (``kind``: mailboxes, aliases or app_passwords), one line per problem.
+
+    For app_passwords, ``entries`` may also be a mapping of mailbox (local part or address) to its list.
+    """
     variable = variable or "mailcow_%s" % kind
     if entries is None:
         return []
+    if kind == "app_passwords" and isinstance(entries, dict):
+        return _per_mailbox_errors(entries, variable)
     if not isinstance(entries, list):
         return ["%s must be a list of mappings, got %s" % (variable, type(entries).__name__)]
     specs = dict(ENTRY_SPECS[kind](), state=STATE_SPEC)
@@ -57,8 +67,21 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
         if not isinstance(entry, dict):
             errors.append("%s[%d]: must be a mapping (e.g. {local_part: ..., ...}), got %s" % (variable, index, type(entry).__name__))
             continue
-        where = "%s[%d] (%s)" % (variable, index, entry.get("address") or entry.get("local_part") or "?")
+        where = "%s[%d] (%s)" % (variable, index, next((entry[k] for k in NAMED_BY.get(kind, ("address", "local_part")) if entry.get(k)), "?"))
+        errors.extend("%s: %s is required" % (where, field) for field in REQUIRED.get(kind, ()) if entry.get(field) in (None, ""))
         errors.extend("%s: %s" % (where, problem) for problem in _field_problems(entry, specs))
+    return errors
+
+
+def _per_mailbox_errors(lists: dict[t.Any, t.Any], variable: str) -> list[str]:
+    errors: list[str] = []
+    for mailbox, entries in lists.items():
+        if not isinstance(mailbox, str) or not mailbox.strip() or mailbox.count("@") > 1:
+            errors.append("%s: %r is not a mailbox (give its local part or its address)" % (variable, mailbox))
+        elif not isinstance(entries, list):
+            errors.append("%s[%s] must be a list of app passwords, got %s" % (variable, mailbox, type(entries).__name__))
+        else:
+            errors.extend(entry_errors(entries, "app_passwords", "%s[%s]" % (variable, mailbox)))
     return errors
 
 
@@ -88,6 +111,9 @@ def _value_problem(key: str, value: t.Any, spec: dict[str, t.Any]) -> str:
             return "%s must be %s%s, got %s" % (key, EXPECTED.get(kind, kind), unit, shown)
     if kind == "list" and any(not isinstance(item, str) for item in value):
         return "%s must be a list of strings, got %s" % (key, shown)
+    if kind == "list" and spec.get("choices"):
+        wrong = [item for item in value if item not in spec["choices"]]
+        return "%s: each must be one of %s, got %s" % (key, ", ".join(spec["choices"]), "(hidden)" if spec.get("no_log") else repr(wrong)) if wrong else ""
     if spec.get("choices") and value not in spec["choices"]:
         return "%s must be one of %s, got %s" % (key, ", ".join(spec["choices"]), shown)
     if kind == "dict" and spec.get("options"):

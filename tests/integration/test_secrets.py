@@ -93,6 +93,20 @@ PLAYBOOK = """
         address: leak@example.org
         password: "{{{{ password }}}}\\n"
       ignore_errors: true
+    - name: app password refused after a read (no such mailbox)
+      glassdome.mailcow.mailcow_app_password:
+        mailbox: leak@nodomain-{tag}.example
+        name: Phone
+        password: "{{{{ password }}}}"
+        protocols: [imap_access]
+      ignore_errors: true
+    - name: app password bulk entry refused before any request
+      glassdome.mailcow.mailcow_app_password:
+        mailbox: leak@example.org
+        app_passwords:
+          - {{name: Phone, password: "{{{{ password }}}}", protocols: [imap_access]}}
+          - {{name: "Lap\\ntop", password: "{{{{ password }}}}"}}
+      ignore_errors: true
 """
 
 
@@ -106,12 +120,13 @@ def test_no_secret_in_any_form_at_vvvv(runner: Runner, facts: dict, tmp_path: Pa
     finally:
         clear_bans(facts)
     text = "".join(run.stdout + run.stderr for run in runs)
-    assert "failed=8" in runs[0].stdout or "ignored=8" in runs[0].stdout, runs[0].stdout[-3000:]
+    assert "failed=10" in runs[0].stdout or "ignored=10" in runs[0].stdout, runs[0].stdout[-3000:]
     assert all(run.returncode != 0 for run in runs[1:]), [run.returncode for run in runs]
     # Each path failed for the reason it was meant to reach.
     for words in ("api_key (MAILCOW_API_KEY or MAIL_API) must be the key alone", "rejected the API key (HTTP 401",
                   "api_url (MAILCOW_API_URL) must not contain a user name or password", "mailboxes[1] (leak2): name must not contain control",
-                  "quota must be a whole number of MiB", "password must not contain control characters"):
+                  "quota must be a whole number of MiB", "password must not contain control characters",
+                  "mailbox leak@nodomain-%s.example does not exist" % TAG, "app_passwords[1] (Lap\\ntop): name must not contain control"):
         assert words in text, words
     assert not leaks(text), leaks(text)
 

@@ -132,6 +132,9 @@ def test_missing_mailbox_is_a_clear_error_except_for_absent(run_module: RunModul
         assert result["rc"] == 1 and "mailbox ghost@%s does not exist" % DOMAIN in result["msg"], result
     absent = run_module("mailcow_app_password", dict(ghost, state="absent"))
     assert absent["rc"] == 0 and not absent["changed"] and not leaked(absent)
+    # Check mode predicts: an earlier task of the run may be about to create the mailbox.
+    checked = run_module("mailcow_app_password", ghost, check_mode=True)
+    assert checked["rc"] == 0 and checked["changed"] and "does not exist (yet)" in checked["warnings"][0] and not leaked(checked)
 
 
 BAD = [
