@@ -58,3 +58,21 @@ def test_entry_errors_for_aliases_and_a_non_list() -> None:
         "mailcow_aliases[0] (?): unknown field adress (did you mean address?)"]
     assert entry_errors({"local_part": "a"}, "aliases") == ["mailcow_aliases must be a list of mappings, got dict"]
     assert entry_errors([{"address": "x@example.org", "goto": ["a@example.org"], "active": True}], "aliases") == []
+
+
+def test_app_password_lists_per_mailbox_are_checked_entry_by_entry() -> None:
+    lists = {
+        "alice": [{"name": "Phone", "password": "Secret-App-1", "protocols": ["imap_access", "imap"]}, {"password": "Secret-App-2"}],
+        "bob@x.org": {"name": "Laptop"},
+        "a@b@c": [],
+        "carol": [{"name": "Tablet", "protocolz": []}],
+    }
+    assert entry_errors(lists, "app_passwords") == [
+        "mailcow_app_passwords[alice][0] (Phone): protocols: each must be one of imap_access, smtp_access, dav_access, eas_access, "
+        "pop3_access, sieve_access, got ['imap']",
+        "mailcow_app_passwords[alice][1] (?): name is required",
+        "mailcow_app_passwords[bob@x.org] must be a list of app passwords, got dict",
+        "mailcow_app_passwords: 'a@b@c' is not a mailbox (give its local part or its address)",
+        "mailcow_app_passwords[carol][0] (Tablet): unknown field protocolz (did you mean protocols?)",
+    ]
+    assert "Secret-App" not in repr(entry_errors({"alice": [{"name": "P", "password": ["Secret-App-3"]}]}, "app_passwords"))
