@@ -130,4 +130,3 @@ def find(client: MailcowClient, params: dict[str, t.Any]) -> list[dict[str, t.An
     name = check_name(params["name"], "name") if params.get("name") is not None else None
     found = read(client, mailbox) or []
     return sorted((item for item in found if name is None or item["name"] == name), key=lambda item: (item["name"], int(item["id"] or 0)))
-

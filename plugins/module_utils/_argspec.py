@@ -143,7 +143,7 @@ def app_password_argspec() -> dict[str, dict[str, t.Any]]:
     return dict(api_argspec(), **entry, **{
         "mailbox": {"type": "str", "required": True},
         "state": state,
-        "app_passwords": {"type": "list", "elements": "dict", "options": dict(entry, state=state)},
+        "app_passwords": {"type": "list", "elements": "dict", "options": dict(entry, state=state), "no_log": False},
         "purge": {"type": "bool", "default": False},
         "purge_allow_empty": {"type": "bool", "default": False},
         "purge_max_share": {"type": "int", "default": PURGE_MAX_SHARE_DEFAULT},
