@@ -146,8 +146,8 @@ def _compare_member(key: str, expected: Any, actual: Any, where: str, alias_ids:
         assert isinstance(actual, str) and TIMESTAMP.match(actual), f"{where}: {actual!r}"
     elif key == "id" and isinstance(expected, int):
         assert actual == int(alias_ids[str(expected)]), f"{where}: {actual!r}"
-    elif key == "id" and isinstance(expected, list) and all(str(i) in alias_ids for i in expected):
-        assert actual == [int(alias_ids[str(i)]) for i in expected], f"{where}: {actual!r}"  # ids echoed in a log
+    elif key == "id" and isinstance(expected, list) and expected and all(isinstance(i, int) and str(i) in alias_ids for i in expected):
+        assert actual == [int(alias_ids[str(i)]) for i in expected], f"{where}: {actual!r}"  # app password ids echoed in a log
     elif key == "password" and isinstance(expected, str) and BCRYPT.match(expected):
         assert isinstance(actual, str) and BCRYPT.match(actual), f"{where}: not a bcrypt hash"
     else:
