@@ -17,6 +17,7 @@ from pathlib import Path
 
 # Recorded from a real Mailcow (tests/fixtures/mailcow-api/README.md).
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "fixtures" / "mailcow-api" / "transcripts.jsonl"
+LIFECYCLE = TRANSCRIPTS.with_name("transcripts-lifecycle.jsonl")
 ANY = object()
 
 
@@ -109,10 +110,11 @@ DROP = object()
 
 
 def transcript(case: str) -> dict[str, t.Any]:
-    """The recorded reply body of one transcript case."""
-    with TRANSCRIPTS.open() as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["case"] == case:
-                return record["response"]
+    """The recorded reply of one transcript case (transcripts.jsonl, then the life-cycle recording)."""
+    for path in (TRANSCRIPTS, LIFECYCLE):
+        with path.open() as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record["case"] == case:
+                    return record["response"]
     raise KeyError(case)
