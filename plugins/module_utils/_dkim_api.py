@@ -25,12 +25,16 @@ def _shown(domain: str) -> str:
     return domain if unicode_domain(domain) == domain else "%s (%s)" % (unicode_domain(domain), domain)
 
 
-def require_domain(client: MailcowClient, domain: str) -> None:
-    """Fail unless ``domain`` is a domain or an alias domain of this Mailcow (get/domain/<alias> answers its target's object). One request."""
+def require_domain(client: MailcowClient, domain: str) -> bool:
+    """Fail unless ``domain`` is a domain or an alias domain of this Mailcow; true for an alias domain. One request.
+
+    get/domain/<alias domain> answers with its target domain's object.
+    """
     raw = client.get("domain", domain)
     if not isinstance(raw, dict) or not raw:
         raise MailcowNotFoundError("domain %s does not exist on this Mailcow: check its spelling, or create it with mailcow_domain first"
                                    % _shown(domain), method="GET", path="/get/domain/%s" % domain, status=200)
+    return str(raw.get("domain_name", "")).lower() != domain
 
 
 def get_key(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:

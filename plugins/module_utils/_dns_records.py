@@ -168,8 +168,8 @@ def wanted_from_params(params: dict[str, t.Any], api_host: str) -> Wanted:
     ttl = params.get("ttl", 3600)
     if isinstance(ttl, bool) or not isinstance(ttl, int) or not TTL_RANGE[0] <= ttl <= TTL_RANGE[1]:
         raise MailcowOptionError("ttl must be a whole number of seconds from %d to %d, got %r" % (TTL_RANGE[0], TTL_RANGE[1], ttl))
-    https_port = params.get("https_port") or 443
-    if not 1 <= https_port <= 65535:
+    https_port = 443 if params.get("https_port") is None else params["https_port"]
+    if isinstance(https_port, bool) or not isinstance(https_port, int) or not 1 <= https_port <= 65535:
         raise MailcowOptionError("https_port must be a TCP port from 1 to 65535, got %r" % (https_port,))
     return Wanted(
         domain=domain,
@@ -186,15 +186,20 @@ def wanted_from_params(params: dict[str, t.Any], api_host: str) -> Wanted:
 # -- the list ------------------------------------------------------------------------------------
 
 
-def records(wanted: Wanted, dkim: dict[str, t.Any] | None) -> list[dict[str, t.Any]]:
-    """Every record the domain needs, in the order of Mailcow's DNS check page. ``dkim``: the domain's key (selector, public_key) or None."""
+def records(wanted: Wanted, dkim: dict[str, t.Any] | None, *, alias_domain: bool = False) -> list[dict[str, t.Any]]:
+    """Every record the domain needs, in the order of Mailcow's DNS check page.
+
+    ``dkim``: the domain's key (selector, public_key) or None. An alias domain needs no autodiscover,
+    autoconfig or SRV records (its users log in with their target domain's addresses).
+    """
     d, host, ttl = wanted.domain, wanted.mail_host, wanted.ttl
-    found = [
-        record("MX", d, d, host, ttl, priority=10),
-        record("CNAME", "autodiscover." + d, d, host, ttl),
-        record("SRV", "_autodiscover._tcp." + d, d, host, ttl, priority=0, weight=1, port=wanted.https_port),
-        record("CNAME", "autoconfig." + d, d, host, ttl),
-    ]
+    found = [record("MX", d, d, host, ttl, priority=10)]
+    if not alias_domain:
+        found += [
+            record("CNAME", "autodiscover." + d, d, host, ttl),
+            record("SRV", "_autodiscover._tcp." + d, d, host, ttl, priority=0, weight=1, port=wanted.https_port),
+            record("CNAME", "autoconfig." + d, d, host, ttl),
+        ]
     if wanted.spf:
         found.append(record("TXT", d, d, wanted.spf, ttl))
     if wanted.dmarc:
@@ -203,7 +208,7 @@ def records(wanted: Wanted, dkim: dict[str, t.Any] | None) -> list[dict[str, t.A
         found.append(dkim_record(d, dkim["selector"], dkim["public_key"], ttl))
     for service, (label, standard) in SERVICES.items():
         port = wanted.ports[service]
-        if wanted.all_srv or port != standard:
+        if not alias_domain and (wanted.all_srv or port != standard):
             found.append(record("SRV", "%s.%s" % (label, d), d, host, ttl, priority=0, weight=1, port=port))
     return found
 
