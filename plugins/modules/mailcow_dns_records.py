@@ -11,9 +11,9 @@ module: mailcow_dns_records
 short_description: The DNS records a Mailcow mail domain needs, ready for a DNS module, and an optional live check
 version_added: 0.1.0
 description:
-  - Lists every DNS record a domain of Mailcow needs, as Mailcow's own DNS check page lists them: the MX record, the
+  - Lists every DNS record a domain of Mailcow needs, as Mailcow's own DNS check page lists them (the MX record, the
     C(autodiscover) and C(autoconfig) CNAMEs, the C(_autodiscover._tcp) SRV record, SPF and DMARC TXT records, the DKIM
-    TXT record of the domain's key, and an SRV record for each mail service on a port other than its standard one.
+    TXT record of the domain's key, and an SRV record for each mail service on a port other than its standard one).
   - Each record is a dictionary that tasks of M(community.dns.hetzner_dns_record_set) and the other community.dns
     modules, M(amazon.aws.route53) or M(community.general.nsupdate) can loop over directly.
   - With O(check=true) it also resolves the records in DNS and says which are missing or different.

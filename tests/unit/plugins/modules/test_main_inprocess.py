@@ -39,6 +39,8 @@ VALID = {
     "mailcow_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
     "mailcow_mailbox": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "u@" + DOMAIN},
     "mailcow_alias": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "a@" + DOMAIN},
+    "mailcow_dkim": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
+    "mailcow_dns_records": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
 }
 
 
