@@ -46,8 +46,10 @@ def _delete(client: MailcowClient, plan: Plan) -> None:
     try:
         client.write("delete", "dkim", [plan.domain])
     except MailcowError as exc:
-        if not answer_lost(exc) or get_key(client, plan.domain) is not None:
-            raise undecided(exc, "") if answer_lost(exc) else exc
+        if not answer_lost(exc):
+            raise
+        if get_key(client, plan.domain) is not None:
+            raise undecided(exc, "") from None
 
 
 def _refusal(client: MailcowClient, plan: Plan, exc: MailcowError) -> MailcowError:

@@ -68,7 +68,7 @@ def _matches(entry: dict[str, t.Any], answer: str) -> bool:
     if entry["type"] == "TXT" and entry["value"].startswith("v=DKIM1"):
         # As Mailcow's check page does: the public key (p=) decides.
         key = re.search(r"(?:^|;)\s*p=([^;]*)", answer.replace(" ", ""))
-        return bool(key) and key.group(1) == wanted.rsplit("p=", 1)[1]
+        return key is not None and key.group(1) == wanted.rsplit("p=", 1)[1]
     if entry["type"] == "TXT":
         return answer == wanted
     return answer.lower() == wanted.lower()
