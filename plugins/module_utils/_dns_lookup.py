@@ -110,7 +110,7 @@ def resolve(entries: t.Sequence[dict[str, t.Any]], nameservers: list[tuple[str, 
     resolver = dns.resolver.Resolver(configure=not nameservers)
     if nameservers:
         resolver.nameservers = [host for host, _port in nameservers]
-        resolver.nameserver_ports = {host: port for host, port in nameservers}
+        resolver.nameserver_ports = dict(nameservers)
     resolver.lifetime = timeout
     found: Found = {}
     errors: dict[tuple[str, str], str] = {}
