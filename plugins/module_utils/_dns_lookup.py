@@ -121,7 +121,7 @@ def resolve(entries: t.Sequence[dict[str, t.Any]], nameservers: list[tuple[str, 
         try:
             answer = resolver.resolve(entry["name"] + ".", entry["type"], raise_on_no_answer=False)
             found[key] = [_answer_text(entry["type"], rdata) for rdata in (answer.rrset or [])]
-        except (dns.resolver.NXDOMAIN, dns.resolver.NoNameservers):
+        except dns.resolver.NXDOMAIN:
             found[key] = []
         except dns.exception.DNSException as exc:
             found[key], errors[key] = [], "%s: %s" % (type(exc).__name__, exc)
