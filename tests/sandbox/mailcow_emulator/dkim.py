@@ -60,6 +60,7 @@ def guessed_length(pubkey: str) -> str:
 def details(call: Call, domain: Any) -> dict[str, str]:
     """dkim('details', domain): {} without a key; privkey is '' (SHOW_DKIM_PRIV_KEYS is false)."""
     name = php.strval(domain)
+    call.charge("dkim_get")
     pubkey = call.store.dkim_pubkeys.get(name)
     if not call.is_admin or not pubkey:
         return {}
@@ -68,7 +69,12 @@ def details(call: Call, domain: Any) -> dict[str, str]:
 
 
 # -- add -------------------------------------------------------------------------------------
-def add(call: Call, data: Any) -> bool:
+def add_request(call: Call, data: Any) -> bool:
+    """add/dkim: generating each key costs time by its size (add/domain's own key is in its domain_add charge)."""
+    return add(call, data, charge=True)
+
+
+def add(call: Call, data: Any, *, charge: bool = False) -> bool:
     """add/dkim, and add/domain's own key: ``domains`` is a string of names (a list kills PHP)."""
     log = ["dkim", "add", data]
     domains = php.array_get(data, "domains")
@@ -83,6 +89,8 @@ def add(call: Call, data: Any) -> bool:
             continue
         store_key(call, domain, fake_public_key(bits, "%s|%s|%d|%d" % (domain, selector, bits, call.store.dkim_serial)), php.strval(selector))
         call.store.dkim_serial += 1
+        if charge:
+            call.charge("dkim_add_%d" % min((1024, 2048, 3072, 4096), key=lambda size: abs(size - bits)))
         call.push("success", log, ["dkim_added", domain])
     return True
 

@@ -171,7 +171,7 @@ class MailcowApi:
             return error(405, "only POST method is allowed")
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
         targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add,
-                                        "dkim": dkim.add, "dkim_duplicate": dkim.duplicate}
+                                        "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
