@@ -52,14 +52,23 @@ def _delete(client: MailcowClient, plan: Plan) -> None:
             raise undecided(exc, "") from None
 
 
-def _refusal(client: MailcowClient, plan: Plan, exc: MailcowError) -> MailcowError:
-    """Which of Mailcow's three causes of dkim_domain_or_sel_invalid it was, from a second read of the key."""
+def _as_planned(plan: Plan, key: dict[str, t.Any] | None) -> bool:
+    return key is not None and key["selector"] == plan.selector and key["key_size"] == plan.key_size
+
+
+def _refusal(client: MailcowClient, plan: Plan, exc: MailcowError) -> MailcowError | None:
+    """Which of Mailcow's three causes of dkim_domain_or_sel_invalid it was, from a second read of the key.
+
+    None: the key is there as planned (another run added the same at once).
+    """
     if exc.msg_key == "access_denied":
         return MailcowNotFoundError("domain %s does not exist on this Mailcow (Mailcow refused the key with access_denied)" % _shown(plan.domain),
                                     method=exc.method, path=exc.path, status=exc.status, msg_key=exc.msg_key, msg_args=exc.msg_args)
     if exc.msg_key != "dkim_domain_or_sel_invalid":
         return exc
     now = get_key(client, plan.domain)
+    if _as_planned(plan, now):
+        return None
     if now is not None:
         text = ("domain %s already has a DKIM key (selector %s, %s bits), added by someone else meanwhile: Mailcow never overwrites a key. "
                 "Re-run to compare it with the options" % (_shown(plan.domain), now["selector"], now["length"]))
@@ -70,14 +79,17 @@ def _refusal(client: MailcowClient, plan: Plan, exc: MailcowError) -> MailcowErr
 
 
 def _add(client: MailcowClient, plan: Plan) -> str | None:
-    """add/dkim; returns "confirmed" when an answer was lost and a re-read shows the key as wanted."""
+    """add/dkim; "confirmed" when the answer was lost and a re-read shows the key as planned, "created_concurrently"
+    when Mailcow refused because another run had just added the same key."""
     try:
         client.write("add", "dkim", plan.add_body)
     except MailcowError as exc:
         if not answer_lost(exc):
-            raise _refusal(client, plan, exc) from None
-        now = get_key(client, plan.domain)
-        if now is None or now["selector"] != plan.selector:
+            refusal = _refusal(client, plan, exc)
+            if refusal is not None:
+                raise refusal from None
+            return "created_concurrently"
+        if not _as_planned(plan, get_key(client, plan.domain)):
             raise undecided(exc, "") from None
         return "confirmed"
     return None

@@ -193,7 +193,9 @@ action:
   choices: [created, rotated, deleted, unchanged]
   sample: created
 outcome:
-  description: V(confirmed) when the answer to the add was lost and reading the key again showed it was added.
+  description:
+    - V(confirmed) when the answer to the add was lost and reading the key again showed it was added;
+      V(created_concurrently) when Mailcow refused the add because another run had just added the same key.
   returned: when a re-read decided a write
   type: str
   sample: confirmed

@@ -113,6 +113,13 @@ def test_refusal_explained_by_a_second_read_key_appeared(mailcow) -> None:
         run(mailcow, selector="mail2026", key_size=4096)
 
 
+def test_refused_because_another_run_added_the_same_key(mailcow) -> None:
+    mailcow.expect("GET", GET_DOMAIN, reply=DOMAIN).expect("GET", GET_KEY, reply={})
+    mailcow.expect("POST", "/api/v1/add/dkim", ADD_4096, reply=HAS_KEY).expect("GET", GET_KEY, reply=KEY_4096).expect("GET", GET_KEY, reply=KEY_4096)
+    result = run(mailcow, selector="mail2026", key_size=4096)
+    assert result["changed"] and result["outcome"] == "created_concurrently" and result["dkim"]["public_key"] == KEY_4096["pubkey"]
+
+
 def test_refusal_explained_by_a_second_read_no_key(mailcow) -> None:
     mailcow.expect("GET", GET_DOMAIN, reply=DOMAIN).expect("GET", GET_KEY, reply={})
     mailcow.expect("POST", "/api/v1/add/dkim", ADD_4096, reply=HAS_KEY).expect("GET", GET_KEY, reply={})
