@@ -156,3 +156,11 @@ def test_bad_input_sends_nothing(mailcow, options, words) -> None:
     with pytest.raises(MailcowError, match=words):
         run(mailcow, **options)
     assert not mailcow.seen
+
+
+def test_private_key_is_never_returned(mailcow) -> None:
+    """A server with SHOW_DKIM_PRIV_KEYS on answers the private key too: it goes nowhere."""
+    secret = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tU0VDUkVU"
+    mailcow.expect("GET", GET_DOMAIN, reply=DOMAIN).expect("GET", GET_KEY, reply=dict(KEY_2048, privkey=secret))
+    result = run(mailcow)
+    assert secret not in str(result) and result["dkim"]["selector"] == "dkim"
