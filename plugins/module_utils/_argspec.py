@@ -218,3 +218,35 @@ def imap_argspec() -> dict[str, dict[str, t.Any]]:
     }
     spec.update(mail_login_argspec())
     return spec
+
+
+# -- DKIM and DNS records (mailcow_dkim, mailcow_dns_records) --------------------------------------
+
+
+def dkim_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_dkim besides the connection; documented in its DOCUMENTATION."""
+    return {
+        "domain": {"type": "str", "required": True},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "selector": {"type": "str"},
+        "key_size": {"type": "int", "choices": [1024, 2048, 3072, 4096]},
+        "rotate": {"type": "bool", "default": False},
+    }
+
+
+def dns_records_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_dns_records besides the connection; documented in its DOCUMENTATION."""
+    return {
+        "domain": {"type": "str", "required": True},
+        "mail_host": {"type": "str"},
+        "ttl": {"type": "int", "default": 3600},
+        "spf_policy": {"type": "str", "choices": ["fail", "softfail", "neutral", "omit"], "default": "fail"},
+        "spf_extra": {"type": "list", "elements": "str", "default": []},
+        "dmarc_policy": {"type": "str", "choices": ["none", "quarantine", "reject", "omit"], "default": "quarantine"},
+        "dmarc_rua": {"type": "str"},
+        "https_port": {"type": "int", "default": 443},
+        "ports": {"type": "dict", "options": {name: {"type": "int"} for name in ("imap", "imaps", "pop3", "pop3s", "submission", "smtps", "sieve")}},
+        "all_srv_records": {"type": "bool", "default": False},
+        "check": {"type": "bool", "default": False},
+        "nameservers": {"type": "list", "elements": "str"},
+    }

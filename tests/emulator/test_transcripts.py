@@ -26,6 +26,10 @@ COOKIE_PLACEHOLDER = "<session-id-from-previous-rw-response>"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 VOLATILE_TIMES = {"created", "modified", "passwd_update"}
 BCRYPT = re.compile(r"^\{BLF-CRYPT\}\$2y\$10\$[./A-Za-z0-9]{53}$")
+# DKIM public keys are random on a real Mailcow: the recorded key -> the emulator's, first seen wins, so a
+# key copied by add/dkim_duplicate must read back as the same key (each recorded key belongs to one recording).
+PUBKEYS: dict[str, str] = {}
+DKIM_TXT_PREFIX = "v=DKIM1;k=rsa;t=s;s=email;p="
 
 
 def _cases() -> list[dict[str, Any]]:
@@ -150,8 +154,19 @@ def _compare_member(key: str, expected: Any, actual: Any, where: str, alias_ids:
         assert actual == [int(alias_ids[str(i)]) for i in expected], f"{where}: {actual!r}"  # app password ids echoed in a log
     elif key == "password" and isinstance(expected, str) and BCRYPT.match(expected):
         assert isinstance(actual, str) and BCRYPT.match(actual), f"{where}: not a bcrypt hash"
+    elif key == "pubkey" and isinstance(expected, str) and expected:
+        _compare_pubkey(expected, actual, where)
+    elif key == "dkim_txt" and isinstance(expected, str) and expected.startswith(DKIM_TXT_PREFIX):
+        assert isinstance(actual, str) and actual.startswith(DKIM_TXT_PREFIX), f"{where}: {actual!r}"
+        _compare_pubkey(expected[len(DKIM_TXT_PREFIX):], actual[len(DKIM_TXT_PREFIX):], where)
     else:
         compare(expected, actual, where, alias_ids)
+
+
+def _compare_pubkey(expected: str, actual: Any, where: str) -> None:
+    """Same size and DER header as the recorded key (so Mailcow's length guess reads the same), and the same key wherever it recurs."""
+    assert isinstance(actual, str) and len(actual) == len(expected) and actual[:32] == expected[:32], f"{where}: {actual!r}"
+    assert PUBKEYS.setdefault(expected, actual) == actual, f"{where}: another key than the one first answered for it"
 
 
 def _note_alias_id(expected: dict[str, Any], actual: Any, alias_ids: dict[str, str]) -> None:

@@ -96,6 +96,8 @@ class Store:
             self.next_alias_id = 1
             self.ratelimits: dict[str, tuple[int, str]] = {}  # Redis RL_VALUE
             self.dkim_selectors: dict[str, str] = {}  # Redis DKIM_SELECTORS (outlives domains)
+            self.dkim_pubkeys: dict[str, str] = {}  # Redis DKIM_PUB_KEYS, by domain as given
+            self.dkim_serial = 0  # makes every generated key differ
             # `templates` rows of type mailbox by id (templates.py); ids are shared with the domain templates.
             self.mailbox_templates: dict[int, dict[str, Any]] = templates.initial()
             self.next_template_id = templates.DEFAULT_ID + 1

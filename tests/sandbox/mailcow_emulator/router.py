@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import aliases, apppasswords, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
+from . import aliases, apppasswords, dkim, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -154,6 +154,8 @@ class MailcowApi:
                 body = reads.get_status(call, route.obj, self.version)
             elif route.category in ("rl-domain", "rl-mbox"):
                 body = reads.get_ratelimit(call, "domain" if route.category == "rl-domain" else "mailbox", route.obj)
+            elif route.category == "dkim":
+                body = reads.process_get_return(dkim.details(call, route.obj))
             else:
                 return error(404, "route not found")
         _finish(session)
@@ -168,7 +170,8 @@ class MailcowApi:
         if req.method != "POST":
             return error(405, "only POST method is allowed")
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
-        targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add, "app-passwd": apppasswords.add}
+        targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add, "app-passwd": apppasswords.add,
+                                        "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -239,6 +242,8 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return aliases.delete, {"id": items}
     if route.category == "app-passwd":
         return apppasswords.delete, {"id": items}
+    if route.category == "dkim":
+        return dkim.delete, {"domains": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

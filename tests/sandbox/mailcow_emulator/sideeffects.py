@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import php, validate
+from . import dkim, php
 from .context import Call
 
 RL_FRAMES = ("s", "m", "h", "d")
@@ -52,31 +52,5 @@ def ratelimit_get(call: Call, obj: str) -> Any:
 
 
 def dkim_add(call: Call, data: dict[str, Any]) -> None:
-    """dkim('add', data). Keys are not really generated: only the selector is remembered.
-
-    Like Mailcow's Redis hashes, the record outlives the domain, so re-adding a deleted domain
-    reports domain_add_dkim_available instead of dkim_added.
-    """
-    log = ["dkim", "add", data]
-    bits = php.intval(data.get("key_size"))
-    selector = data["dkim_selector"] if data.get("dkim_selector") is not None else "dkim"
-    for domain in [d for d in php.split_list(data.get("domains")) if d]:
-        msg = _dkim_refusal(call, domain, bits, selector)
-        if msg is not None:
-            call.push("danger", log, msg)
-            continue
-        call.store.dkim_selectors[domain.lower()] = php.strval(selector)
-        call.push("success", log, ["dkim_added", domain])
-
-
-def _dkim_refusal(call: Call, domain: str, bits: int, selector: Any) -> Any:
-    if not validate.is_valid_domain_name(domain) or domain.lower() in call.store.dkim_selectors:
-        return ["dkim_domain_or_sel_invalid", domain]
-    bare = php.strval(selector).replace("-", "").replace("_", "").replace(".", "")
-    if not (bare.isascii() and bare.isalnum()):  # ctype_alnum() is ASCII-only
-        return ["dkim_domain_or_sel_invalid", domain]
-    if not call.has_domain_access(domain):
-        return ["access_denied", domain]
-    if not 512 <= bits <= 16384:  # openssl_pkey_new() refuses such sizes
-        return ["dkim_domain_or_sel_invalid", domain]
-    return None
+    """dkim('add', data) as add/domain calls it (dkim.py); pushes its own entries."""
+    dkim.add(call, data)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 # Recorded from a real Mailcow (tests/fixtures/mailcow-api/README.md).
 TRANSCRIPTS = Path(__file__).resolve().parents[2] / "fixtures" / "mailcow-api" / "transcripts.jsonl"
+LIFECYCLE = TRANSCRIPTS.with_name("transcripts-lifecycle.jsonl")
 ANY = object()
 
 
@@ -108,14 +109,12 @@ class ScriptedMailcow:
 DROP = object()
 
 
-LIFECYCLE = TRANSCRIPTS.with_name("transcripts-lifecycle.jsonl")
-
-
-def transcript(case: str, source: Path = TRANSCRIPTS) -> dict[str, t.Any]:
-    """The recorded reply body of one transcript case (of ``source``: LIFECYCLE for the life-cycle recording)."""
-    with source.open() as handle:
-        for line in handle:
-            record = json.loads(line)
-            if record["case"] == case:
-                return record["response"]
+def transcript(case: str, source: Path | None = None) -> dict[str, t.Any]:
+    """The recorded reply of one transcript case (of ``source``; by default transcripts.jsonl, then the life-cycle recording)."""
+    for path in (source,) if source else (TRANSCRIPTS, LIFECYCLE):
+        with path.open() as handle:
+            for line in handle:
+                record = json.loads(line)
+                if record["case"] == case:
+                    return record["response"]
     raise KeyError(case)

@@ -41,6 +41,8 @@ VALID = {
     "mailcow_alias": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "a@" + DOMAIN},
     "mailcow_app_password": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN, "name": "Phone"},
     "mailcow_app_password_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
+    "mailcow_dkim": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
+    "mailcow_dns_records": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
 }
 # The options that name the object, for the tests that leave the connection out.
 TARGET = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
