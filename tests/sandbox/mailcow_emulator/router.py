@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import aliases, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
+from . import alias_domains, aliases, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -146,7 +146,8 @@ class MailcowApi:
             return error(405, "only GET method is allowed")
         if session.role is None:
             return Response.text(200, "")  # the category switch only runs with a session role
-        readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias}
+        readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias,
+                   "alias-domain": alias_domains.get, "domain-admin": domain_admins.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -168,7 +169,8 @@ class MailcowApi:
         if req.method != "POST":
             return error(405, "only POST method is allowed")
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
-        targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add}
+        targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add,
+                                        "alias-domain": alias_domains.add, "domain-admin": domain_admins.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -188,6 +190,8 @@ class MailcowApi:
             "mailbox": ("username", mailbox_edit.edit), "domain": ("domain", domains.edit),
             "alias": ("id", aliases.edit), "tls_policy": ("username", mailboxes.edit_tls_policy),
             "rl-domain": ("object", sideeffects.edit_ratelimit_domain), "rl-mbox": ("object", sideeffects.edit_ratelimit_mailbox),
+            "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
+            "da-acl": ("username", domain_admins.edit_acl),
         }
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
@@ -236,6 +240,10 @@ def _finish(session: Session) -> None:
 def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
     if route.category == "alias":
         return aliases.delete, {"id": items}
+    if route.category == "alias-domain":
+        return alias_domains.delete, {"alias_domain": items}
+    if route.category == "domain-admin":
+        return domain_admins.delete, {"username": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

@@ -75,7 +75,7 @@ def _dkim_refusal(call: Call, domain: str, bits: int, selector: Any) -> Any:
     bare = php.strval(selector).replace("-", "").replace("_", "").replace(".", "")
     if not (bare.isascii() and bare.isalnum()):  # ctype_alnum() is ASCII-only
         return ["dkim_domain_or_sel_invalid", domain]
-    if not call.has_domain_access(domain):
+    if not call.has_alias_domain_access(domain):
         return ["access_denied", domain]
     if not 512 <= bits <= 16384:  # openssl_pkey_new() refuses such sizes
         return ["dkim_domain_or_sel_invalid", domain]
