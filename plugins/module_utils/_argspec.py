@@ -10,6 +10,7 @@ import typing as t
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import ACL_NAMES
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import whole
 
@@ -192,3 +193,31 @@ def imap_argspec() -> dict[str, dict[str, t.Any]]:
     }
     spec.update(mail_login_argspec())
     return spec
+
+
+# -- alias domains and domain administrators ------------------------------------------------------
+
+
+def alias_domain_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_alias_domain besides the connection; documented in its DOCUMENTATION."""
+    return {
+        "alias_domain": {"type": "str", "required": True},
+        "target_domain": {"type": "str", "fallback": (env_fallback, ["MAILCOW_DOMAIN"])},
+        "active": {"type": "bool"},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "rename_from": {"type": "str"},
+    }
+
+
+def domain_admin_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_domain_admin besides the connection; documented in its DOCUMENTATION."""
+    return {
+        "username": {"type": "str", "required": True},
+        "password": {"type": "str", "no_log": True},
+        "update_password": {"type": "str", "choices": ["on_create", "always"], "default": "on_create", "no_log": False},
+        "domains": {"type": "list", "elements": "str"},
+        "active": {"type": "bool"},
+        "acl": {"type": "list", "elements": "str", "choices": list(ACL_NAMES)},
+        "update_acl": {"type": "str", "choices": ["on_create", "always"], "default": "on_create"},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    }
