@@ -101,7 +101,9 @@ def plan(desired: Desired, before: dict[str, t.Any] | None) -> Plan:
     if before is None:
         if "target_domain" not in desired.attrs:
             raise MailcowOptionError("target_domain is required to create alias domain %s" % desired.domain)
-        after: dict[str, t.Any] = dict(alias_domain=desired.domain, alias_domain_unicode=unicode_domain(desired.domain), active=True, created=None, modified=None)
+        after: dict[str, t.Any] = dict(
+            alias_domain=desired.domain, alias_domain_unicode=unicode_domain(desired.domain), active=True, created=None, modified=None
+        )
         after.update(desired.attrs)
         body = {"alias_domain": desired.domain, "target_domain": after["target_domain"], "active": int(after["active"])}
         return Plan(desired.domain, "create", None, after, add_body=body)
