@@ -123,10 +123,12 @@ action:
 outcome:
   description:
     - Only when the write's answer was lost or empty and re-reading the alias domain once decided it.
-    - V(confirmed) the write turns out to have been carried out; V(retried) it differed and was written once more.
+    - V(created_concurrently) the add was answered with an empty body (how Mailcow answers the loser of two runs adding
+      it at once) and the alias domain now exists as wanted; V(confirmed) the write turns out to have been carried out;
+      V(retried) it differed and was written once more.
   returned: when re-reading decided a write
   type: str
-  sample: confirmed
+  sample: created_concurrently
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -108,9 +108,9 @@ class ScriptedMailcow:
 DROP = object()
 
 
-def transcript(case: str) -> dict[str, t.Any]:
-    """The recorded reply body of one transcript case."""
-    with TRANSCRIPTS.open() as handle:
+def transcript(case: str, recording: str = "transcripts.jsonl") -> dict[str, t.Any]:
+    """The recorded reply of one case of ``recording`` (a file of tests/fixtures/mailcow-api)."""
+    with (TRANSCRIPTS.parent / recording).open() as handle:
         for line in handle:
             record = json.loads(line)
             if record["case"] == case:
