@@ -39,7 +39,13 @@ VALID = {
     "mailcow_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
     "mailcow_mailbox": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "u@" + DOMAIN},
     "mailcow_alias": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "a@" + DOMAIN},
+    "mailcow_alias_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "alias_domain": "alias-" + DOMAIN},
+    "mailcow_domain_admin": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "username": "admin1"},
 }
+# The options (besides the connection) each module requires, where they are not a domain.
+REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
+            "mailcow_alias_domain": {"alias_domain": "alias-" + DOMAIN}, "mailcow_alias_domain_info": {},
+            "mailcow_domain_admin": {"username": "admin1"}}
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -53,7 +59,7 @@ def test_unknown_option_fails_in_the_argument_spec(run_module: RunModule, name: 
 
 @pytest.mark.parametrize("name", API_MODULES)
 def test_missing_connection_names_the_option_and_its_env_variable(run_module: RunModule, name: str) -> None:
-    result = run_module(name, {"address": "a@" + DOMAIN} if name in ("mailcow_alias", "mailcow_mailbox") else {"domain": DOMAIN})
+    result = run_module(name, REQUIRED.get(name, {"domain": DOMAIN}))
     assert result["rc"] == 1
     assert "api_url" in result["msg"] and "api_key" in result["msg"], result["msg"]
 

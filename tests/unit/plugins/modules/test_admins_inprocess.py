@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""mailcow_alias_domain, mailcow_domain_admin and their _info modules through main(), in-process, against the emulator.
+
+Check mode, create, unchanged re-run, the info modules with the read-only key, and that a missing
+domain leaves no half-created administrator (read back from the emulator's own GET).
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from ..mailcow_inprocess import RO_KEY, RW_KEY, Mailcow, RunModule
+
+DOMAIN = "inproc.example"
+PASSWORD = "In-Process-Pw-2026!"
+
+
+def get(emulated: Mailcow, path: str) -> t.Any:
+    return emulated.emulator.request("GET", "/api/v1/get/" + path).json()
+
+
+def add_domain(run_module: RunModule, emulated: Mailcow) -> None:
+    assert run_module("mailcow_domain", dict(emulated.conn(), domain=DOMAIN, max_quota=2048, default_quota=512))["changed"]
+
+
+def test_alias_domain_check_mode_create_ok_info(run_module: RunModule, emulated: Mailcow) -> None:
+    add_domain(run_module, emulated)
+    args = dict(emulated.conn(), alias_domain="Alias-" + DOMAIN, target_domain=DOMAIN)
+    planned = run_module("mailcow_alias_domain", args, check_mode=True, diff=True)
+    assert planned["rc"] == 0 and planned["changed"] and get(emulated, "alias-domain/all") == {}
+    created = run_module("mailcow_alias_domain", args, diff=True)
+    assert created["changed"] and created["diff"]["after"]["target_domain"] == DOMAIN
+    assert not run_module("mailcow_alias_domain", args)["changed"]
+    listed = run_module("mailcow_alias_domain_info", dict(emulated.conn(RO_KEY), target_domain=DOMAIN))
+    assert [(a["alias_domain"], a["active"]) for a in listed["alias_domains"]] == [("alias-" + DOMAIN, True)]
+    refused = run_module("mailcow_alias_domain", dict(emulated.conn(RO_KEY), alias_domain="alias-" + DOMAIN, active=False))
+    assert refused["rc"] == 1 and "read-only" in refused["msg"]
+    gone = run_module("mailcow_alias_domain", dict(emulated.conn(), alias_domain="alias-" + DOMAIN, state="absent"))
+    assert gone["changed"] and get(emulated, "alias-domain/all") == {}
+
+
+def test_alias_domain_missing_target_fails_before_the_add(run_module: RunModule, emulated: Mailcow) -> None:
+    result = run_module("mailcow_alias_domain", dict(emulated.conn(), alias_domain="alias-" + DOMAIN, target_domain=DOMAIN))
+    assert result["rc"] == 1 and "target_domain %s of alias domain alias-%s does not exist" % (DOMAIN, DOMAIN) in result["msg"]
+    assert get(emulated, "alias-domain/all") == {}
+
+
+def test_domain_admin_check_mode_create_ok_info_and_no_secret(run_module: RunModule, emulated: Mailcow) -> None:
+    add_domain(run_module, emulated)
+    args = dict(emulated.conn(), username="Admin1", password=PASSWORD, domains=[DOMAIN], acl=["quarantine"])
+    planned = run_module("mailcow_domain_admin", args, check_mode=True, diff=True)
+    assert planned["changed"] and get(emulated, "domain-admin/all") == {}
+    created = run_module("mailcow_domain_admin", args, diff=True)
+    assert created["changed"] and created["acl_written"] and created["domain_admin"]["domains"] == [DOMAIN]
+    again = run_module("mailcow_domain_admin", args)
+    assert not again["changed"] and not again["acl_written"]
+    listed = run_module("mailcow_domain_admin_info", dict(emulated.conn(RO_KEY), domain=DOMAIN))
+    assert [a["username"] for a in listed["domain_admins"]] == ["admin1"]
+    for result in (planned, created, again, listed):
+        assert PASSWORD not in json.dumps(result) and RW_KEY not in json.dumps(result)
+
+
+def test_domain_admin_missing_domain_leaves_no_ghost(run_module: RunModule, emulated: Mailcow) -> None:
+    """Mailcow would answer domain_invalid + domain_admin_added and keep a half-created admin: nothing is sent."""
+    add_domain(run_module, emulated)
+    result = run_module("mailcow_domain_admin", dict(emulated.conn(), username="ghost", password=PASSWORD, domains=[DOMAIN, "missing.example"]))
+    assert result["rc"] == 1 and "missing.example does not exist" in result["msg"]
+    # A later add of the name works at once: no leftover ACL row made it answer an empty body.
+    ok = emulated.emulator.request("POST", "/api/v1/add/domain-admin", {"username": "ghost", "domains": [DOMAIN], "password": PASSWORD,
+                                                                        "password2": PASSWORD, "active": 1})
+    assert ok.json()[-1]["msg"] == ["domain_admin_added", "ghost"]
