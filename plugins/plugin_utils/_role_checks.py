@@ -15,10 +15,34 @@ import typing as t
 
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils import _alias_domain, _domain_admin
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import (
+    alias_attr_argspec,
+    alias_domain_argspec,
+    domain_admin_argspec,
+    mailbox_attr_argspec,
+)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
-ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {"mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec}
+
+
+def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
+    """An alias domain of the role's domain: its target is mailcow_domain, and it cannot be renamed."""
+    spec = alias_domain_argspec()
+    return {key: spec[key] for key in ("alias_domain", "active")}
+
+
+ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
+    "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec,
+    "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
+}
+# Entries the role hands one by one to a single-object module: checked as that module will, so a bad
+# entry fails before the first entry is written. (name the entry by, parse it)
+SINGLE_ENTRIES: dict[str, tuple[str, t.Callable[..., t.Any]]] = {
+    "alias_domains": ("alias_domain", _alias_domain.desired_from_params),
+    "domain_admins": ("username", _domain_admin.desired_from_params),
+}
 EXPECTED = {
     "int": "a whole number",
     "bool": "true or false",
@@ -57,9 +81,25 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
         if not isinstance(entry, dict):
             errors.append("%s[%d]: must be a mapping (e.g. {local_part: ..., ...}), got %s" % (variable, index, type(entry).__name__))
             continue
-        where = "%s[%d] (%s)" % (variable, index, entry.get("address") or entry.get("local_part") or "?")
-        errors.extend("%s: %s" % (where, problem) for problem in _field_problems(entry, specs))
+        name = SINGLE_ENTRIES[kind][0] if kind in SINGLE_ENTRIES else None
+        where = "%s[%d] (%s)" % (variable, index, (entry.get(name) if name else None) or entry.get("address") or entry.get("local_part") or "?")
+        problems = _field_problems(entry, specs)
+        if not problems and kind in SINGLE_ENTRIES:
+            problems = _parse_problems(entry, kind)
+        errors.extend("%s: %s" % (where, problem) for problem in problems)
     return errors
+
+
+def _parse_problems(entry: dict[str, t.Any], kind: str) -> list[str]:
+    """The module's own option checks (names, domains, passwords), which never show a secret."""
+    name, parse = SINGLE_ENTRIES[kind]
+    if not entry.get(name):
+        return ["%s is required" % name]
+    try:
+        parse(entry)
+    except MailcowOptionError as exc:
+        return [str(exc)]
+    return []
 
 
 def _field_problems(entry: dict[str, t.Any], specs: dict[str, dict[str, t.Any]]) -> list[str]:
@@ -88,6 +128,9 @@ def _value_problem(key: str, value: t.Any, spec: dict[str, t.Any]) -> str:
             return "%s must be %s%s, got %s" % (key, EXPECTED.get(kind, kind), unit, shown)
     if kind == "list" and any(not isinstance(item, str) for item in value):
         return "%s must be a list of strings, got %s" % (key, shown)
+    if kind == "list" and spec.get("choices"):
+        wrong = [item for item in value if item not in spec["choices"]]
+        return "%s: %s not one of %s" % (key, ", ".join(wrong), ", ".join(spec["choices"])) if wrong else ""
     if spec.get("choices") and value not in spec["choices"]:
         return "%s must be one of %s, got %s" % (key, ", ".join(spec["choices"]), shown)
     if kind == "dict" and spec.get("options"):

@@ -58,3 +58,29 @@ def test_entry_errors_for_aliases_and_a_non_list() -> None:
         "mailcow_aliases[0] (?): unknown field adress (did you mean address?)"]
     assert entry_errors({"local_part": "a"}, "aliases") == ["mailcow_aliases must be a list of mappings, got dict"]
     assert entry_errors([{"address": "x@example.org", "goto": ["a@example.org"], "active": True}], "aliases") == []
+
+
+def test_alias_domain_and_domain_admin_entries_are_checked_as_their_modules_will() -> None:
+    alias_domains = [{"alias_domain": "ok.example"}, {"alias_domain": "bad_name!"}, {"active": True}, {"alias_domain": "x.example", "target": "y"}]
+    assert entry_errors(alias_domains, "alias_domains") == [
+        "mailcow_alias_domains[1] (bad_name!): alias_domain 'bad_name!' is not a valid domain name",
+        "mailcow_alias_domains[2] (?): alias_domain is required",
+        "mailcow_alias_domains[3] (x.example): unknown field target",
+    ]
+    admins = [
+        {"username": "ok", "password": "Secret-1"},
+        {"username": "bad user", "password": "Secret-2"},
+        {"username": "a2", "password": " ", "domains": ["lc.example"]},
+        {"username": "a3", "acl": ["quarantine", "root"], "password": "Secret-3"},
+        {"username": "a4", "domains": ["not a domain"]},
+    ]
+    errors = entry_errors(admins, "domain_admins")
+    assert errors[0].startswith("mailcow_domain_admins[1] (bad user): username 'bad user' is not valid")
+    assert errors[1:] == [
+        "mailcow_domain_admins[2] (a2): password must not be empty or only white space",
+        "mailcow_domain_admins[3] (a3): acl: root not one of syncjobs, quarantine, login_as, sogo_access, app_passwds, bcc_maps, pushover, "
+        "filters, ratelimit, spam_policy, extend_sender_acl, unlimited_quota, protocol_access, smtp_ip_access, alias_domains, "
+        "mailbox_relayhost, domain_relayhost, domain_desc",
+        "mailcow_domain_admins[4] (a4): domains 'not a domain' is not a valid domain name",
+    ]
+    assert "Secret" not in " ".join(errors)
