@@ -101,14 +101,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 
 
 def find(client: MailcowClient, params: dict) -> list:
-    """The alias domains asked for, normalised and sorted."""
+    """The alias domains asked for, normalised and sorted; the names are checked before the request."""
+    target = ascii_domain(params["target_domain"], option="target_domain") if params["target_domain"] else None
     if params["alias_domain"]:
         raws = [raw for raw in [get_alias_domain(client, ascii_domain(params["alias_domain"], option="alias_domain"))] if raw]
     else:
         raws = list_alias_domains(client)
     found = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
-    if params["target_domain"]:
-        target = ascii_domain(params["target_domain"], option="target_domain")
+    if target:
         found = [item for item in found if item["target_domain"] == target]
     return sorted(found, key=lambda item: item["alias_domain"])
 

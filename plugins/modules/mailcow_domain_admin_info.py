@@ -107,14 +107,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 
 
 def find(client: MailcowClient, params: dict) -> list:
-    """The administrators asked for, normalised and sorted."""
+    """The administrators asked for, normalised and sorted; the names are checked before the request."""
+    domain = ascii_domain(params["domain"]) if params["domain"] else None
     if params["username"]:
         raws = [raw for raw in [get_domain_admin(client, check_username(params["username"]))] if raw]
     else:
         raws = list_domain_admins(client)
     found = [normalize(raw, include_raw=params["include_raw"]) for raw in raws]
-    if params["domain"]:
-        domain = ascii_domain(params["domain"])
+    if domain:
         found = [item for item in found if domain in item["domains"]]
     return sorted(found, key=lambda item: item["username"])
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import typing as t
 
+import pytest
+
 from ..mailcow_inprocess import RO_KEY, RW_KEY, Mailcow, RunModule
 
 DOMAIN = "inproc.example"
@@ -70,3 +72,21 @@ def test_domain_admin_missing_domain_leaves_no_ghost(run_module: RunModule, emul
     ok = emulated.emulator.request("POST", "/api/v1/add/domain-admin", {"username": "ghost", "domains": [DOMAIN], "password": PASSWORD,
                                                                         "password2": PASSWORD, "active": 1})
     assert ok.json()[-1]["msg"] == ["domain_admin_added", "ghost"]
+
+
+DEAD = {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY}  # any request would fail with "could not connect"
+
+
+@pytest.mark.parametrize("name,args,words", [
+    ("mailcow_alias_domain_info", {"alias_domain": "bad_name!"}, "alias_domain 'bad_name!' is not a valid domain name"),
+    ("mailcow_alias_domain_info", {"target_domain": "a b"}, "target_domain 'a b' is not a valid domain name"),
+    ("mailcow_alias_domain_info", {"include_raw": "perhaps"}, "include_raw"),
+    ("mailcow_domain_admin_info", {"username": "no spaces please"}, "username 'no spaces please' is not valid"),
+    ("mailcow_domain_admin_info", {"domain": "-bad-.example"}, "domain '-bad-.example' is not a valid domain name"),
+    ("mailcow_domain_admin_info", {"username": ["a", "b"]}, "username"),
+    ("mailcow_alias_domain", {"alias_domain": "x.example", "state": "gone"}, "state must be one of: present, absent"),
+    ("mailcow_domain_admin", {"username": "a1", "acl": ["root"]}, "acl must be one or more of"),
+])
+def test_info_and_argspec_bad_input_fails_without_a_request(run_module: RunModule, name: str, args: dict, words: str) -> None:
+    result = run_module(name, dict(DEAD, **args))
+    assert result["rc"] == 1 and words in result["msg"] and "could not connect" not in result["msg"], result["msg"]
