@@ -15,7 +15,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import Plan, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowExistsError, MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
 
 
@@ -86,5 +86,12 @@ def carry_out(client: MailcowClient, plan: Plan, replan: t.Callable[[Plan, t.Any
     outcome = outcomes.get(plan.domain)
     if plan.action == "create" and plan.acl is not None and outcome and not writes.failures:
         write_acl(client, writes, plan)
-    writes.raise_failures()
+    try:
+        writes.raise_failures()
+    except MailcowExistsError as exc:
+        raise MailcowExistsError(
+            "%s. The name is taken by an administrator the API does not list: Mailcow's own superadmin, or a domain "
+            "administrator whose domains were all deleted; choose another username" % exc,
+            method=exc.method, path=exc.path, status=exc.status, msg_key=exc.msg_key, msg_args=exc.msg_args,
+        ) from None
     return outcome

@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
+    MailcowExistsError,
     MailcowForbiddenError,
     MailcowNotFoundError,
     MailcowOptionError,
@@ -137,6 +138,18 @@ def test_empty_body_add_is_decided_by_one_read_and_the_acl_still_written(mailcow
     mailcow.expect("POST", "/api/v1/edit/da-acl", {"items": ["lcadmin"], "attr": {"da_acl": ["quarantine"]}}, reply=ACL_SAVED)
     result = run(mailcow, domains=["lc.example", "lc2.example"], password=PASSWORD, acl=["quarantine"])
     assert result["outcome"] == "created_concurrently"
+
+
+def test_a_name_taken_by_an_unlisted_admin_says_so(mailcow) -> None:
+    """object_exists although GET showed nothing: the superadmin, or an admin whose domains were all deleted."""
+    mailcow.expect("GET", "/api/v1/get/domain-admin/admin", reply={})
+    mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
+    body = dict(ADD_BODY, username="admin", domains=["lc.example"])
+    exists = [{"type": "danger", "log": ["domain_admin", "add", {}], "msg": ["object_exists", "admin"]}]
+    mailcow.expect("POST", "/api/v1/add/domain-admin", body, reply=exists)
+    mailcow.expect("GET", "/api/v1/get/domain-admin/admin", reply={})
+    with pytest.raises(MailcowExistsError, match="admin already exists.*superadmin, or a domain administrator whose domains were all deleted"):
+        run(mailcow, username="admin", domains=["lc.example"], password=PASSWORD)
 
 
 def test_delete_then_absent(mailcow) -> None:
