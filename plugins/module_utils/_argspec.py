@@ -202,7 +202,7 @@ def alias_domain_argspec() -> dict[str, dict[str, t.Any]]:
     """Options of mailcow_alias_domain besides the connection; documented in its DOCUMENTATION."""
     return {
         "alias_domain": {"type": "str", "required": True},
-        "target_domain": {"type": "str", "fallback": (env_fallback, ["MAILCOW_DOMAIN"])},
+        "target_domain": {"type": "str"},
         "active": {"type": "bool"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "rename_from": {"type": "str"},

@@ -40,7 +40,6 @@ options:
     description:
       - The domain whose mailboxes receive the alias domain's mail. Required to create an alias domain.
       - It must be a domain of the server, not an alias domain, and must differ from O(alias_domain).
-      - If not set, the value of the E(MAILCOW_DOMAIN) environment variable is used.
     type: str
   active:
     description:

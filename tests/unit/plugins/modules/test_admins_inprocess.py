@@ -8,9 +8,14 @@ domain leaves no half-created administrator (read back from the emulator's own G
 from __future__ import annotations
 
 import json
+import threading
 import typing as t
 
 import pytest
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_manager import manage
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 
 from ..mailcow_inprocess import RO_KEY, RW_KEY, Mailcow, RunModule
 
@@ -90,3 +95,28 @@ DEAD = {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY}  # any request woul
 def test_info_and_argspec_bad_input_fails_without_a_request(run_module: RunModule, name: str, args: dict, words: str) -> None:
     result = run_module(name, dict(DEAD, **args))
     assert result["rc"] == 1 and words in result["msg"] and "could not connect" not in result["msg"], result["msg"]
+
+
+def test_two_runs_adding_the_same_admin_at_once_both_succeed(emulated: Mailcow, run_module: RunModule) -> None:
+    """The loser's empty body is decided by one GET (outcome created_concurrently); the ACL is written by both."""
+    add_domain(run_module, emulated)
+    emulated.emulator.control("POST", "faults", {"kind": "slow", "delay": 0.3, "count": 2, "path": "/api/v1/add/domain-admin"})
+    params = {"username": "racer", "password": PASSWORD, "domains": [DOMAIN], "acl": ["quarantine"], "state": "present",
+              "update_password": "on_create", "update_acl": "on_create"}
+    results: list[t.Any] = [None, None]
+
+    def run(index: int) -> None:
+        client = MailcowClient(emulated.url, RW_KEY, ca_path=emulated.ca)
+        try:
+            results[index] = manage(client, dict(params), check_mode=False, diff=False)
+        except MailcowError as exc:  # shown by the assertion below
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert all(isinstance(result, dict) and result["changed"] for result in results), results
+    assert sorted(str(result.get("outcome")) for result in results) == ["None", "created_concurrently"]
+    assert [a["username"] for a in get(emulated, "domain-admin/all")] == ["racer"]
