@@ -137,9 +137,8 @@ def plan(desired: Desired, before: dict[str, t.Any] | None) -> Plan:
 
 
 def _plan_create(desired: Desired) -> Plan:
-    for option in ("domains",):
-        if option not in desired.attrs:
-            raise MailcowOptionError("%s is required to create domain administrator %s" % (option, desired.username))
+    if "domains" not in desired.attrs:
+        raise MailcowOptionError("domains is required to create domain administrator %s" % desired.username)
     if not desired.password:
         raise MailcowOptionError("password is required to create domain administrator %s" % desired.username)
     after: dict[str, t.Any] = dict(username=desired.username, active=True, tfa_active=False, created=None, **{name: False for name in ATTRIBUTE_FLAGS})
