@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: bulk_entry_errors
-short_description: What is wrong with the entries of a mailbox or alias list, one short line per problem
+short_description: What is wrong with the entries of a mailbox, alias, alias domain or domain administrator list, one line per problem
 version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
@@ -17,6 +17,9 @@ description:
     against that module's entry options - unknown fields (with the closest known name), types and choices.
   - With O(kind=app_passwords) the input may also be a mapping of mailbox (local part or address) to its list,
     as the role's C(mailcow_app_passwords); each entry then needs a C(name).
+  - With O(kind=alias_domains) or O(kind=domain_admins) each entry is one call of M(glassdome.mailcow.mailcow_alias_domain)
+    or M(glassdome.mailcow.mailcow_domain_admin); besides the fields, the module's own checks run (required name, domain
+    names, user name rule, ACL names, password not empty), so a bad entry fails before any entry is written.
   - "Each problem names the entry by index and address and the field, for example
     C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."
   - Values of secret fields (passwords) are never shown.
@@ -30,7 +33,7 @@ options:
   kind:
     description: Which module's entries.
     type: str
-    choices: [mailboxes, aliases, app_passwords]
+    choices: [mailboxes, aliases, app_passwords, alias_domains, domain_admins]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).

@@ -11,6 +11,7 @@ from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password import PROTOCOLS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import ACL_NAMES
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import whole
 
@@ -249,4 +250,32 @@ def dns_records_argspec() -> dict[str, dict[str, t.Any]]:
         "all_srv_records": {"type": "bool", "default": False},
         "check": {"type": "bool", "default": False},
         "nameservers": {"type": "list", "elements": "str"},
+    }
+
+
+# -- alias domains and domain administrators ------------------------------------------------------
+
+
+def alias_domain_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_alias_domain besides the connection; documented in its DOCUMENTATION."""
+    return {
+        "alias_domain": {"type": "str", "required": True},
+        "target_domain": {"type": "str"},
+        "active": {"type": "bool"},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "rename_from": {"type": "str"},
+    }
+
+
+def domain_admin_argspec() -> dict[str, dict[str, t.Any]]:
+    """Options of mailcow_domain_admin besides the connection; documented in its DOCUMENTATION."""
+    return {
+        "username": {"type": "str", "required": True},
+        "password": {"type": "str", "no_log": True},
+        "update_password": {"type": "str", "choices": ["on_create", "always"], "default": "on_create", "no_log": False},
+        "domains": {"type": "list", "elements": "str"},
+        "active": {"type": "bool"},
+        "acl": {"type": "list", "elements": "str", "choices": list(ACL_NAMES)},
+        "update_acl": {"type": "str", "choices": ["on_create", "always"], "default": "on_create"},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }

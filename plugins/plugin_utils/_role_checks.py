@@ -15,15 +15,38 @@ import typing as t
 
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, app_password_attr_argspec, mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils import _alias_domain, _domain_admin
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import (
+    alias_attr_argspec,
+    alias_domain_argspec,
+    app_password_attr_argspec,
+    domain_admin_argspec,
+    mailbox_attr_argspec,
+)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
+
+
+def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
+    """An alias domain of the role's domain: its target is mailcow_domain, and it cannot be renamed."""
+    spec = alias_domain_argspec()
+    return {key: spec[key] for key in ("alias_domain", "active")}
+
+
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
+    "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
-NAMED_BY = {"app_passwords": ("name",)}
+NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",)}
 REQUIRED = {"app_passwords": ("name",)}
+# Entries the role hands one by one to a single-object module: checked as that module will, so a bad
+# entry fails before the first entry is written.
+SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
+    "alias_domains": _alias_domain.desired_from_params,
+    "domain_admins": _domain_admin.desired_from_params,
+}
 EXPECTED = {
     "int": "a whole number",
     "bool": "true or false",
@@ -69,8 +92,23 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
             continue
         where = "%s[%d] (%s)" % (variable, index, next((entry[k] for k in NAMED_BY.get(kind, ("address", "local_part")) if entry.get(k)), "?"))
         errors.extend("%s: %s is required" % (where, field) for field in REQUIRED.get(kind, ()) if entry.get(field) in (None, ""))
-        errors.extend("%s: %s" % (where, problem) for problem in _field_problems(entry, specs))
+        problems = _field_problems(entry, specs)
+        if not problems and kind in SINGLE_ENTRIES:
+            problems = _parse_problems(entry, kind)
+        errors.extend("%s: %s" % (where, problem) for problem in problems)
     return errors
+
+
+def _parse_problems(entry: dict[str, t.Any], kind: str) -> list[str]:
+    """The module's own option checks (names, domains, passwords), which never show a secret."""
+    name = NAMED_BY[kind][0]
+    if not entry.get(name):
+        return ["%s is required" % name]
+    try:
+        SINGLE_ENTRIES[kind](entry)
+    except MailcowOptionError as exc:
+        return [str(exc)]
+    return []
 
 
 def _per_mailbox_errors(lists: dict[t.Any, t.Any], variable: str) -> list[str]:

@@ -18,8 +18,7 @@ from conftest import RW_KEY, Emulator, Reply
 
 RACES = Path(__file__).resolve().parents[1] / "fixtures" / "mailcow-api" / "transcripts-races.jsonl"
 CASES = {c["case"]: c for c in (json.loads(line) for line in RACES.read_text(encoding="utf-8").splitlines() if line.strip())}
-# add/domain-admin is not emulated: its recorded pair is kept in the fixture, not replayed.
-PAIRS = ["race_add_mailbox", "race_add_alias"]
+PAIRS = ["race_add_mailbox", "race_add_alias", "race_add_domain_admin"]
 
 
 def _send_at_once(emulator: Emulator, requests: list[dict[str, Any]]) -> list[Reply]:
@@ -52,9 +51,10 @@ def _setup(emulator: Emulator) -> None:
 
 
 def _count(emulator: Emulator, category: str, name: str) -> int:
-    found = emulator.request("GET", "/api/v1/get/%s/all/lc.example" % category).json()
+    path = "/api/v1/get/domain-admin/all" if category == "admin" else "/api/v1/get/%s/all/lc.example" % category
+    found = emulator.request("GET", path).json()
     found = found if isinstance(found, list) else [found] if found else []
-    field = "username" if category == "mailbox" else "address"
+    field = "address" if category == "alias" else "username"
     return sum(1 for item in found if item.get(field) == name)
 
 
@@ -73,7 +73,7 @@ def test_racing_adds_replay_the_recorded_pair(emulator: Emulator, pair: str) -> 
     assert [entry["msg"][0] for entry in json.loads(bodies[1])] == [msg[0] for msg in recorded]
     body = winner["request"]["body"]
     category = pair.rsplit("_", 1)[1]
-    name = body.get("address") or "%s@%s" % (body.get("local_part"), body.get("domain"))
+    name = body.get("address") or body.get("username") or "%s@%s" % (body.get("local_part"), body.get("domain"))
     assert _count(emulator, category, name) == 1
 
 
@@ -81,6 +81,8 @@ def test_racing_adds_replay_the_recorded_pair(emulator: Emulator, pair: str) -> 
     ("mailbox", {"local_part": "late", "domain": "lc.example", "password": "Fake-Passw0rd-1", "password2": "Fake-Passw0rd-1"},
      ["object_exists", "late@lc.example"]),
     ("alias", {"address": "late-alias@lc.example", "goto": "bob@lc.example", "active": 1}, ["is_alias_or_mailbox", "late-alias@lc.example"]),
+    ("domain-admin", {"username": "late", "domains": ["lc.example"], "password": "Fake-Passw0rd-1", "password2": "Fake-Passw0rd-1", "active": 1},
+     ["object_exists", "late"]),
 ])
 def test_a_later_duplicate_add_is_refused(emulator: Emulator, category: str, body: dict[str, Any], refusal: list[str]) -> None:
     _setup(emulator)

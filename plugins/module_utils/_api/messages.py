@@ -15,6 +15,7 @@ MESSAGES: dict[str, str] = {
     # failures ("danger")
     "access_denied": "access denied, or the object does not exist",
     "alias_domain_invalid": "alias domain %s is invalid or already exists",
+    "aliasd_targetd_identical": "an alias domain must differ from its target domain %s",
     "alias_empty": "the alias address must not be empty",
     "alias_goto_identical": "an alias must not forward to itself",
     "alias_invalid": "alias %s is invalid or does not exist",
@@ -55,11 +56,19 @@ MESSAGES: dict[str, str] = {
     "sender_acl_invalid": ("sender_acl entry %s was refused and dropped: it must be *, a domain or alias domain of this Mailcow (@domain), "
                            "or an address of one of its mailboxes or aliases; the other entries were saved"),
     "tag_limit_exceeded": "too many tags (%s)",
+    "targetd_not_found": "target domain %s does not exist",
     "targetd_relay_domain": "target domain %s is a relay domain",
     "target_domain_invalid": "the target domain is invalid",
     "unlimited_quota_acl": "unlimited quota is not allowed",
     "username_invalid": "user name %s is invalid",
     # successes
+    "acl_saved": "ACL of %s saved",
+    "alias_domain_removed": "alias domain %s removed",
+    "aliasd_added": "alias domain %s added",
+    "aliasd_modified": "alias domain %s changed",
+    "domain_admin_added": "domain administrator %s added",
+    "domain_admin_modified": "domain administrator %s changed",
+    "domain_admin_removed": "domain administrator %s removed",
     "alias_added": "alias %s added (id %s)",
     "alias_modified": "alias %s changed",
     "alias_removed": "alias %s removed",

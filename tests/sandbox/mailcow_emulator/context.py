@@ -34,10 +34,16 @@ class Call:
         return self.role == "admin"
 
     def has_domain_access(self, domain: Any) -> bool:
-        """hasDomainAccess() for the admin role: the domain exists (alias domains: not emulated)."""
+        """hasDomainAccess() for the admin role: the domain exists (alias domains: has_alias_domain_access)."""
         if not isinstance(domain, str) or php.empty(domain) or not validate.is_valid_domain_name(domain):
             return False
         return self.is_admin and self.store.domain(domain) is not None
+
+    def has_alias_domain_access(self, domain: Any) -> bool:
+        """hasDomainAccess() as Mailcow has it: a domain or an alias domain. Only the alias-domain and
+        DKIM calls use it; the mailbox and alias calls keep has_domain_access until alias domains are
+        emulated there."""
+        return self.has_domain_access(domain) or (self.is_admin and isinstance(domain, str) and self.store.alias_domain(domain) is not None)
 
     def has_mailbox_access(self, username: Any) -> bool:
         """hasMailboxObjectAccess(): the mailbox exists in a domain the caller may manage."""

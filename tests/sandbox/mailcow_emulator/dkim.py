@@ -107,7 +107,7 @@ def _refusal(call: Call, domain: str, bits: int, selector: Any) -> Any:
     bare = php.strval(selector).replace("-", "").replace("_", "").replace(".", "")
     if not (bare.isascii() and bare.isalnum()):  # ctype_alnum() is ASCII-only and false for ""
         return ["dkim_domain_or_sel_invalid", domain]
-    if not call.has_domain_access(domain):
+    if not call.has_alias_domain_access(domain):
         return ["access_denied", domain]
     if not MIN_BITS <= bits <= MAX_BITS:
         return ["dkim_domain_or_sel_invalid", domain]

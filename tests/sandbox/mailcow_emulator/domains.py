@@ -247,6 +247,10 @@ def _drop(call: Call, name: str) -> None:
         if alias.domain.lower() == name:
             del call.store.aliases[alias.id]
     call.store.ratelimits.pop(name, None)
+    # Its domain administrators lose the domain; its alias domains go (their aliases stay, as in Mailcow).
+    call.store.domain_admin_rows = [row for row in call.store.domain_admin_rows if row.domain != name]
+    for alias_domain in [a for a in call.store.alias_domains.values() if a.target_domain == name]:
+        call.store.alias_domains.pop(alias_domain.alias_domain, None)
     call.mail_changed = True
 
 

@@ -81,6 +81,45 @@ class Alias:
         return self.address.lower() == self.goto.lower()
 
 
+@dataclass
+class AliasDomain:
+    alias_domain: str
+    target_domain: str
+    active: int = 1
+    created: str = field(default_factory=now_sql)
+    modified: str | None = None
+
+
+# The `da_acl` columns and their defaults (init_db.inc.php), in column order.
+DA_ACL_DEFAULTS: dict[str, int] = {
+    "syncjobs": 1, "quarantine": 1, "login_as": 1, "sogo_access": 1, "app_passwds": 1, "bcc_maps": 1,
+    "pushover": 0, "filters": 1, "ratelimit": 1, "spam_policy": 1, "extend_sender_acl": 0, "unlimited_quota": 0,
+    "protocol_access": 1, "smtp_ip_access": 1, "alias_domains": 0, "mailbox_relayhost": 1, "domain_relayhost": 1,
+    "domain_desc": 0,
+}
+
+
+@dataclass
+class Admin:
+    """A row of the `admin` table (superadmin or domain administrator)."""
+
+    username: str
+    password: str  # a {SCHEME} hash
+    active: int
+    superadmin: int = 0
+    attributes: dict[str, str] = field(default_factory=lambda: {"force_tfa": "0", "force_pw_update": "0"})
+
+
+@dataclass
+class DomainAdminRow:
+    """A row of `domain_admins`: one per (administrator, domain)."""
+
+    username: str
+    domain: str
+    active: int
+    created: str = field(default_factory=now_sql)
+
+
 class Store:
     """All rows, behind one re-entrant lock held for the whole of a request's business call."""
 
@@ -103,6 +142,11 @@ class Store:
             self.next_template_id = templates.DEFAULT_ID + 1
             self.app_passwds: dict[int, Any] = {}  # apppasswords.AppPasswd rows by id
             self.next_app_passwd_id = 1
+            self.alias_domains: dict[str, AliasDomain] = {}
+            # The superadmin row exists on every Mailcow: a domain administrator cannot be called "admin".
+            self.admins: dict[str, Admin] = {"admin": Admin("admin", "", 1, superadmin=1)}
+            self.domain_admin_rows: list[DomainAdminRow] = []
+            self.da_acl: dict[str, dict[str, int]] = {}
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:
@@ -111,6 +155,13 @@ class Store:
     def domain_names(self) -> list[str]:
         # The `domain` primary key orders an unqualified SELECT.
         return sorted(self.domains)
+
+    def alias_domain(self, name: Any) -> AliasDomain | None:
+        return self.alias_domains.get(name.lower()) if isinstance(name, str) else None
+
+    def domain_admin_rows_of(self, username: str) -> list[DomainAdminRow]:
+        wanted = username.lower()
+        return [row for row in self.domain_admin_rows if row.username == wanted]
 
     # mailboxes ---------------------------------------------------------------------------
     def mailbox(self, username: Any) -> Mailbox | None:

@@ -4,7 +4,8 @@
 A real Mailcow checks that the object does not exist, hashes the password, then INSERTs. Two
 identical adds sent at once both pass the check; the second INSERT hits the unique key, the
 PDOException escapes and PHP prints nothing: HTTP 200 with an EMPTY body, and the object exists
-once (transcripts race_add_mailbox_thread_a/_b, race_add_alias_thread_a/_b: 10 of 10 pairs). An
+once (transcripts race_add_mailbox_thread_a/_b, race_add_alias_thread_a/_b: 10 of 10 pairs;
+race_add_domain_admin_thread_a/_b: the second INSERT into `admin` throws). An
 add that arrives after the first one has finished gets the ordinary `object_exists` refusal.
 
 The emulator decides a business call in one step under the store lock, so it models the window
@@ -22,11 +23,11 @@ from .router import parse_route
 from .wire import Request
 
 # add/<category> -> how the object is named in the add's body (lower-cased, as Mailcow stores it).
-_CATEGORIES = ("mailbox", "alias")
+_CATEGORIES = ("mailbox", "alias", "domain-admin")
 
 
 def object_key(req: Request) -> str | None:
-    """``"mailbox:a@b"`` / ``"alias:a@b"`` for an add of one named object, else None."""
+    """``"mailbox:a@b"`` / ``"alias:a@b"`` / ``"domain-admin:name"`` for an add of one named object, else None."""
     if req.method != "POST" or "application/json" not in (req.header("Content-Type") or ""):
         return None
     route = parse_route(req)
@@ -40,6 +41,8 @@ def object_key(req: Request) -> str | None:
         return None
     if route.category == "mailbox":
         name = f"{str(body.get('local_part', '')).strip()}@{str(body.get('domain', '')).strip()}"
+    elif route.category == "domain-admin":
+        name = str(body.get("username", "")).strip()
     else:
         name = str(body.get("address", "")).strip()
     return f"{route.category}:{name.lower()}" if name.strip("@") else None

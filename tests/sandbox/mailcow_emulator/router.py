@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import aliases, apppasswords, dkim, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
+from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -146,7 +146,8 @@ class MailcowApi:
             return error(405, "only GET method is allowed")
         if session.role is None:
             return Response.text(200, "")  # the category switch only runs with a session role
-        readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get}
+        readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
+                   "alias-domain": alias_domains.get, "domain-admin": domain_admins.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -171,7 +172,8 @@ class MailcowApi:
             return error(405, "only POST method is allowed")
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
         targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add, "app-passwd": apppasswords.add,
-                                        "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate}
+                                        "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate,
+                                        "alias-domain": alias_domains.add, "domain-admin": domain_admins.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -192,6 +194,8 @@ class MailcowApi:
             "alias": ("id", aliases.edit), "tls_policy": ("username", mailboxes.edit_tls_policy),
             "rl-domain": ("object", sideeffects.edit_ratelimit_domain), "rl-mbox": ("object", sideeffects.edit_ratelimit_mailbox),
             "app-passwd": ("id", apppasswords.edit),
+            "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
+            "da-acl": ("username", domain_admins.edit_acl),
         }
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
@@ -244,6 +248,10 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return apppasswords.delete, {"id": items}
     if route.category == "dkim":
         return dkim.delete, {"domains": items}
+    if route.category == "alias-domain":
+        return alias_domains.delete, {"alias_domain": items}
+    if route.category == "domain-admin":
+        return domain_admins.delete, {"username": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

@@ -109,9 +109,11 @@ class ScriptedMailcow:
 DROP = object()
 
 
-def transcript(case: str, source: Path | None = None) -> dict[str, t.Any]:
-    """The recorded reply of one transcript case (of ``source``; by default transcripts.jsonl, then the life-cycle recording)."""
-    for path in (source,) if source else (TRANSCRIPTS, LIFECYCLE):
+def transcript(case: str, source: Path | str | None = None) -> dict[str, t.Any]:
+    """The recorded reply of one transcript case: of ``source`` (a path, or a file name in tests/fixtures/mailcow-api),
+    by default of transcripts.jsonl, then of the life-cycle recording."""
+    paths = (TRANSCRIPTS.parent / source,) if isinstance(source, str) else (source,) if source else (TRANSCRIPTS, LIFECYCLE)
+    for path in paths:
         with path.open() as handle:
             for line in handle:
                 record = json.loads(line)

@@ -43,10 +43,14 @@ VALID = {
     "mailcow_app_password_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
     "mailcow_dkim": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
     "mailcow_dns_records": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
+    "mailcow_alias_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "alias_domain": "alias-" + DOMAIN},
+    "mailcow_domain_admin": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "username": "admin1"},
 }
-# The options that name the object, for the tests that leave the connection out.
-TARGET = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
-          "mailcow_app_password": {"mailbox": "a@" + DOMAIN, "name": "Phone"}, "mailcow_app_password_info": {"mailbox": "a@" + DOMAIN}}
+# The options (besides the connection) each module requires, where they are not a domain.
+REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
+            "mailcow_app_password": {"mailbox": "a@" + DOMAIN, "name": "Phone"}, "mailcow_app_password_info": {"mailbox": "a@" + DOMAIN},
+            "mailcow_alias_domain": {"alias_domain": "alias-" + DOMAIN}, "mailcow_alias_domain_info": {},
+            "mailcow_domain_admin": {"username": "admin1"}}
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -60,7 +64,7 @@ def test_unknown_option_fails_in_the_argument_spec(run_module: RunModule, name: 
 
 @pytest.mark.parametrize("name", API_MODULES)
 def test_missing_connection_names_the_option_and_its_env_variable(run_module: RunModule, name: str) -> None:
-    result = run_module(name, TARGET.get(name, {"domain": DOMAIN}))
+    result = run_module(name, REQUIRED.get(name, {"domain": DOMAIN}))
     assert result["rc"] == 1
     assert "api_url" in result["msg"] and "api_key" in result["msg"], result["msg"]
 

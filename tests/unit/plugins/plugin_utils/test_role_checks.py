@@ -76,3 +76,27 @@ def test_app_password_lists_per_mailbox_are_checked_entry_by_entry() -> None:
         "mailcow_app_passwords[carol][0] (Tablet): unknown field protocolz (did you mean protocols?)",
     ]
     assert "Secret-App" not in repr(entry_errors({"alice": [{"name": "P", "password": ["Secret-App-3"]}]}, "app_passwords"))
+def test_alias_domain_and_domain_admin_entries_are_checked_as_their_modules_will() -> None:
+    alias_domains = [{"alias_domain": "ok.example"}, {"alias_domain": "bad_name!"}, {"active": True}, {"alias_domain": "x.example", "target": "y"}]
+    assert entry_errors(alias_domains, "alias_domains") == [
+        "mailcow_alias_domains[1] (bad_name!): alias_domain 'bad_name!' is not a valid domain name",
+        "mailcow_alias_domains[2] (?): alias_domain is required",
+        "mailcow_alias_domains[3] (x.example): unknown field target",
+    ]
+    admins = [
+        {"username": "ok", "password": "Secret-1"},
+        {"username": "bad user", "password": "Secret-2"},
+        {"username": "a2", "password": " ", "domains": ["lc.example"]},
+        {"username": "a3", "acl": ["quarantine", "root"], "password": "Secret-3"},
+        {"username": "a4", "domains": ["not a domain"]},
+    ]
+    errors = entry_errors(admins, "domain_admins")
+    assert errors[0].startswith("mailcow_domain_admins[1] (bad user): username 'bad user' is not valid")
+    assert errors[1:] == [
+        "mailcow_domain_admins[2] (a2): password must not be empty or only white space",
+        "mailcow_domain_admins[3] (a3): acl: each must be one of syncjobs, quarantine, login_as, sogo_access, app_passwds, bcc_maps, "
+        "pushover, filters, ratelimit, spam_policy, extend_sender_acl, unlimited_quota, protocol_access, smtp_ip_access, alias_domains, "
+        "mailbox_relayhost, domain_relayhost, domain_desc, got ['root']",
+        "mailcow_domain_admins[4] (a4): domains 'not a domain' is not a valid domain name",
+    ]
+    assert "Secret" not in " ".join(errors)
