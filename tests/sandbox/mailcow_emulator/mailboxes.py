@@ -200,6 +200,7 @@ def _drop(call: Call, mailbox: Mailbox | None) -> None:
             alias.goto = ",".join(targets)
             alias.modified = now_sql()
     call.store.ratelimits.pop(user, None)
+    call.store.syncjobs = {key: row for key, row in call.store.syncjobs.items() if row["user2"].lower() != user}
     for other in call.store.mailboxes.values():
         other.sender_acl = [s for s in other.sender_acl if s.lower() != user]
     call.mail_changed = True

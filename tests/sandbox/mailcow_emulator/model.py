@@ -99,6 +99,8 @@ class Store:
             # `templates` rows of type mailbox by id (templates.py); ids are shared with the domain templates.
             self.mailbox_templates: dict[int, dict[str, Any]] = templates.initial()
             self.next_template_id = templates.DEFAULT_ID + 1
+            self.syncjobs: dict[int, dict[str, Any]] = {}  # imapsync rows by id (syncjobs.py)
+            self.next_syncjob_id = 1
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:
@@ -118,6 +120,13 @@ class Store:
 
     def all_mailboxes(self) -> list[Mailbox]:
         return [self.mailboxes[key] for key in sorted(self.mailboxes)]
+
+    # sync jobs ---------------------------------------------------------------------------
+    def add_syncjob(self, row: dict[str, Any]) -> dict[str, Any]:
+        row["id"] = self.next_syncjob_id
+        self.syncjobs[row["id"]] = row
+        self.next_syncjob_id += 1
+        return row
 
     # aliases -----------------------------------------------------------------------------
     def add_alias(self, **values: Any) -> Alias:
