@@ -92,7 +92,8 @@ def check_host(value: t.Any, option: str) -> str:
         ascii_name = ""
     if not (ascii_name and _HOST_RE.match(ascii_name) and len(ascii_name) <= 253 and _LABELS_RE.match(ascii_name)):
         raise MailcowOptionError("%s %r is not a valid host name (letters, digits, hyphens and dots, such as imap.example.org, or an IPv4 "
-                                 "address). Mailcow would create such a job but refuse every later change to it" % (option, value))
+                                 "address). Mailcow would create such a job but refuse every later change to it (state=absent can "
+                                 "still delete one)" % (option, value))
     return ascii_name
 
 
@@ -262,7 +263,12 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
     for option in ("remote_host", "remote_user"):
         if not str(params.get(option) or "").strip():
             raise MailcowOptionError("%s%s is required: a job is named by mailbox, remote_host and remote_user" % (prefix, option))
-    host = check_host(params["remote_host"], prefix + "remote_host")
+    state = params.get("state") or "present"
+    if state == "absent":
+        # Any host Mailcow's add took can be deleted, also one that makes every edit fail.
+        host = check_text(str(params["remote_host"]).strip().lower(), prefix + "remote_host")
+    else:
+        host = check_host(params["remote_host"], prefix + "remote_host")
     user = _check_text(str(params["remote_user"]).strip(), prefix + "remote_user", TEXT_LIMITS["remote_user"])
     attrs = {field.option: check_value(field, params[field.option], prefix) for field in FIELDS if params.get(field.option) is not None}
     password = params.get("remote_password")
@@ -270,7 +276,7 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
         password = check_password(password, prefix + "remote_password")
         if len(password) > TEXT_LIMITS["remote_password"]:
             raise MailcowOptionError("%sremote_password must be at most %d characters long" % (prefix, TEXT_LIMITS["remote_password"]))
-    return Desired("%s@%s" % (local.lower(), domain), host, user, params.get("state") or "present", attrs, password,
+    return Desired("%s@%s" % (local.lower(), domain), host, user, state, attrs, password,
                    params.get("update_password") or "on_create")
 
 
@@ -328,13 +334,6 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     edit_attr = {BY_OPTION[key].api: int(value) if isinstance(value, bool) else value for key, value in differs.items()}
     if password_set:
         edit_attr["password1"] = desired.password
-    if edit_attr:
-        try:
-            check_host(before["remote_host"], "remote_host")
-        except MailcowOptionError:
-            raise MailcowOptionError("sync job %s cannot be changed: Mailcow refuses every edit of a job whose remote host %r is not a valid "
-                                     "host name. Delete it (state=absent) and create it again with a valid remote_host"
-                                     % (desired.address, before["remote_host"])) from None
     after = dict(before, **differs)
     action = "update" if edit_attr else "none"
     return Plan(desired.address, action, before, after, id=before["id"], edit_attr=edit_attr or None, password_set=password_set, key=desired.key)
