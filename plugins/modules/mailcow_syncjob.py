@@ -79,7 +79,7 @@ options:
     default: on_create
   encryption:
     description:
-      - How to connect to the remote server (Mailcow's C(enc1)): V(SSL) (implicit TLS, usually port 993),
+      - How to connect to the remote server (Mailcow's C(enc1)), V(SSL) (implicit TLS, usually port 993),
         V(TLS) (STARTTLS, usually port 143) or V(PLAIN) (no encryption).
       - A new job without it uses V(SSL).
     type: str
@@ -145,7 +145,7 @@ options:
         V(syncinternaldates), V(synclabels), V(tests), V(testslive), V(testslive6), V(tls2), V(truncmess),
         V(usecache), V(useheader) and V(useuid).
       - Mailcow refuses options that run programs or rewrite or delete mail (such as C(--pipemess), C(--regexmess),
-        C(--skipmess), C(--delete2)). This module also refuses C(--showpasswords), which Mailcow allows: imapsync
+        C(--skipmess), C(--delete2)). This module also refuses C(--showpasswords), which Mailcow allows, because imapsync
         would write the remote password into the job's log.
       - An empty string removes all. A new job without it has none.
     type: str

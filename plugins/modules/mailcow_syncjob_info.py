@@ -34,7 +34,7 @@ options:
   log_lines:
     description:
       - How many of the last lines of each job's log to return as RV(syncjobs[].log_tail), from V(0) to V(10000).
-      - V(0) reads the jobs without their logs (cheaper: a log holds the whole output of imapsync's last run) and
+      - V(0) reads the jobs without their logs (cheaper, since a log holds the whole output of imapsync's last run) and
         returns no C(log_tail).
     type: int
     default: 20

@@ -39,6 +39,7 @@ VALID = {
     "mailcow_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
     "mailcow_mailbox": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "u@" + DOMAIN},
     "mailcow_alias": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "a@" + DOMAIN},
+    "mailcow_syncjob": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
 }
 
 
@@ -53,7 +54,8 @@ def test_unknown_option_fails_in_the_argument_spec(run_module: RunModule, name: 
 
 @pytest.mark.parametrize("name", API_MODULES)
 def test_missing_connection_names_the_option_and_its_env_variable(run_module: RunModule, name: str) -> None:
-    result = run_module(name, {"address": "a@" + DOMAIN} if name in ("mailcow_alias", "mailcow_mailbox") else {"domain": DOMAIN})
+    required = {"mailcow_alias": "address", "mailcow_mailbox": "address", "mailcow_syncjob": "mailbox"}
+    result = run_module(name, {required[name]: "a@" + DOMAIN} if name in required else {"domain": DOMAIN})
     assert result["rc"] == 1
     assert "api_url" in result["msg"] and "api_key" in result["msg"], result["msg"]
 
