@@ -15,10 +15,11 @@ import typing as t
 
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, mailbox_attr_argspec, syncjob_attr_argspec
 
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
-ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {"mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec}
+ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
+    "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "syncjobs": syncjob_attr_argspec}
 EXPECTED = {
     "int": "a whole number",
     "bool": "true or false",
@@ -57,7 +58,7 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
         if not isinstance(entry, dict):
             errors.append("%s[%d]: must be a mapping (e.g. {local_part: ..., ...}), got %s" % (variable, index, type(entry).__name__))
             continue
-        where = "%s[%d] (%s)" % (variable, index, entry.get("address") or entry.get("local_part") or "?")
+        where = "%s[%d] (%s)" % (variable, index, entry.get("address") or entry.get("local_part") or entry.get("mailbox") or "?")
         errors.extend("%s: %s" % (where, problem) for problem in _field_problems(entry, specs))
     return errors
 
