@@ -13,7 +13,8 @@ author:
   - glassdome.mailcow contributors (@glassdome)
 description:
   - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes))
-    or M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)) or M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs)) against that module's entry options - unknown fields
+    or M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)) or M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs))
+    against that module's entry options - unknown fields
     (with the closest known name), types and choices.
   - "Each problem names the entry by index and address and the field, for example
     C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."

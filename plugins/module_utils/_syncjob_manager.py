@@ -24,7 +24,13 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries im
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address, whole
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
-from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_api import carry_out, jobs_by_key, list_jobs, missing_mailboxes, refuse_missing_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_api import (
+    carry_out,
+    jobs_by_key,
+    list_jobs,
+    missing_mailboxes,
+    refuse_missing_mailboxes,
+)
 
 KIND = "syncjobs"
 LOG_LINES_MAX = 10000

@@ -161,7 +161,9 @@ syncjobs:
       type: list
       elements: str
       returned: when O(log_lines) is not V(0)
-      sample: ["Transfer ended on Wednesday 25 November 2026-11-25 21:00:02", "Exiting with return value 0 (EX_OK: successful termination) 0/50 nb_errors/max_errors"]
+      sample:
+        - "Transfer ended on Wednesday 25 November 2026-11-25 21:00:02"
+        - "Exiting with return value 0 (EX_OK: successful termination) 0/50 nb_errors/max_errors"
     created:
       description: When the job was created (server time).
       type: str
