@@ -250,8 +250,7 @@ def _jobs_of(call: Call, user: str) -> list[dict[str, Any]]:
 def _details(row: dict[str, Any], extras: list[str]) -> dict[str, Any]:
     hidden = ("returned_text", "password1") if "no_log" in extras else () if "with_password" in extras else ("password1",)
     details = {key: value for key, value in row.items() if key not in hidden}
-    details["log"] = row["returned_text"] or ""
-    details.pop("returned_text", None)
+    details["log"] = details.pop("returned_text", None) or ""  # not selected with no_log: then ''
     return details
 
 
