@@ -22,7 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries im
     plan_entries,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address, whole
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, parse_address, whole
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_api import (
     carry_out,
@@ -136,8 +136,7 @@ def info(client: MailcowClient, params: dict[str, t.Any]) -> dict[str, t.Any]:
     lines = whole(params.get("log_lines", 20), "log_lines", 0, LOG_LINES_MAX, "a whole number of log lines")
     mailbox = domain = None
     if params.get("mailbox"):
-        mailbox = "%s@%s" % split_address(params["mailbox"], None, None)
-        mailbox = mailbox.lower()
+        mailbox = ("%s@%s" % parse_address(params["mailbox"], option="mailbox")).lower()
     elif params.get("domain"):
         domain = ascii_domain(params["domain"])
     raws = list_jobs(client, mailbox=mailbox, domain=domain, with_log=lines > 0)

@@ -151,3 +151,14 @@ def test_custom_params_refused_as_mailcow_would(text: str, words: str) -> None:
 @pytest.mark.parametrize("text", ["", "--nofoldersizesatend --useuid", "--folder=INBOX --maxsize=1000 -dry", "  --USEUID  "])
 def test_custom_params_mailcow_accepts(text: str) -> None:
     assert check_custom_params(text, "custom_params") == text.strip()
+
+
+@pytest.mark.parametrize("params, words", [
+    ({"mailbox": "no-at-sign"}, "mailbox: 'no-at-sign' is not a valid address"),
+    ({"domain": "not a domain"}, "domain 'not a domain' is not a valid domain name"),
+    ({"log_lines": -1}, "log_lines must be a whole number of log lines from 0 to 10000"),
+])
+def test_info_bad_input_names_the_option_before_any_request(mailcow: t.Any, params: dict[str, t.Any], words: str) -> None:
+    with pytest.raises(MailcowOptionError) as raised:
+        info(MailcowClient(mailcow.url, "K"), params)
+    assert words in str(raised.value) and not mailcow.seen

@@ -58,3 +58,12 @@ def test_entry_errors_for_aliases_and_a_non_list() -> None:
         "mailcow_aliases[0] (?): unknown field adress (did you mean address?)"]
     assert entry_errors({"local_part": "a"}, "aliases") == ["mailcow_aliases must be a list of mappings, got dict"]
     assert entry_errors([{"address": "x@example.org", "goto": ["a@example.org"], "active": True}], "aliases") == []
+
+
+def test_syncjob_entries_name_the_mailbox_and_hide_the_remote_password() -> None:
+    entries = [{"mailbox": "bob", "remote_host": "imap.old.example", "remote_usr": "bob", "remote_password": ["Remote-Secret-1"]},
+               {"mailbox": "ann", "interval": "often"}]
+    assert entry_errors(entries, "syncjobs") == [
+        "mailcow_syncjobs[0] (bob): unknown field remote_usr (did you mean remote_user?)",
+        "mailcow_syncjobs[0] (bob): remote_password must be a string, got (hidden)",
+        "mailcow_syncjobs[1] (ann): interval must be a whole number, got 'often'"]
