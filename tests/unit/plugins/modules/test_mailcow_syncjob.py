@@ -180,8 +180,8 @@ def test_info_reports_status_and_log_tail_with_the_read_only_key(run_module: Run
     emulated.emulator.control("POST", "syncjob_run", {"id": job_id, "success": False, "exit_status": "EXIT_AUTHENTICATION_FAILURE_USER1", "log": log})
     ran = run_module("mailcow_syncjob_info", dict(emulated.conn(RO_KEY), domain=DOMAIN, log_lines=3))
     job = ran["syncjobs"][0]
-    assert (job["status"], job["success"], job["exit_status"], job["log_tail"]) == ("failed", False, "EXIT_AUTHENTICATION_FAILURE_USER1",
-                                                                                   ["line 48", "line 49", "line 50"])
+    expected = ("failed", False, "EXIT_AUTHENTICATION_FAILURE_USER1", ["line 48", "line 49", "line 50"])
+    assert (job["status"], job["success"], job["exit_status"], job["log_tail"]) == expected
     assert job["last_run"] and "password" not in json.dumps(job)
     quiet = run_module("mailcow_syncjob_info", dict(emulated.conn(RO_KEY), log_lines=0))
     assert "log_tail" not in quiet["syncjobs"][0] and quiet["syncjobs"][0]["status"] == "failed"
