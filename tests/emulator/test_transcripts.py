@@ -145,7 +145,7 @@ def _compare_member(key: str, expected: Any, actual: Any, where: str, alias_ids:
 
 def _our_id(value: Any, alias_ids: dict[str, str]) -> Any:
     """A recorded integer id as ours (a job id echoed in a delete answer or a request's log)."""
-    return int(alias_ids[str(value)]) if type(value) is int and str(value) in alias_ids else value
+    return int(alias_ids[str(value)]) if isinstance(value, int) and not isinstance(value, bool) and str(value) in alias_ids else value
 
 
 def _note_alias_id(expected: dict[str, Any], actual: Any, alias_ids: dict[str, str]) -> None:

@@ -85,7 +85,7 @@ def test_delete_sends_the_id_list(mailcow: t.Any) -> None:
 
 def test_a_job_with_an_invalid_host_is_refused_to_change_but_can_be_deleted(mailcow: t.Any) -> None:
     """add_syncjob_invalid_host / edit_syncjob_created_with_invalid_host: Mailcow refuses every edit of such a job."""
-    bad = dict(KEY, remote_host="not a host!", remote_user="bob3")
+    bad = {"mailbox": "bob@lc.example", "remote_host": "not a host!", "remote_user": "bob3"}
     with pytest.raises(MailcowOptionError, match="remote_host 'not a host!' is not a valid host name.*state=absent can still delete one"):
         run(mailcow, active=False, **bad)
     assert not mailcow.seen  # refused while checking the options: nothing read
