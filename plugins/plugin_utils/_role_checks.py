@@ -22,6 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import 
     app_password_attr_argspec,
     domain_admin_argspec,
     mailbox_attr_argspec,
+    syncjob_attr_argspec,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
@@ -36,6 +37,7 @@ def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
 
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
+    "syncjobs": syncjob_attr_argspec,
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
@@ -90,7 +92,7 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
         if not isinstance(entry, dict):
             errors.append("%s[%d]: must be a mapping (e.g. {local_part: ..., ...}), got %s" % (variable, index, type(entry).__name__))
             continue
-        where = "%s[%d] (%s)" % (variable, index, next((entry[k] for k in NAMED_BY.get(kind, ("address", "local_part")) if entry.get(k)), "?"))
+        where = "%s[%d] (%s)" % (variable, index, next((entry[k] for k in NAMED_BY.get(kind, ("address", "local_part", "mailbox")) if entry.get(k)), "?"))
         errors.extend("%s: %s is required" % (where, field) for field in REQUIRED.get(kind, ()) if entry.get(field) in (None, ""))
         problems = _field_problems(entry, specs)
         if not problems and kind in SINGLE_ENTRIES:

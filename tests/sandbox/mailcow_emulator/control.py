@@ -11,6 +11,7 @@ POST /_sandbox/workers            {"workers": N}
 POST /_sandbox/allow_from         {"rw": [...], "ro": [...]}
 GET  /_sandbox/f2b                fail2ban state;  POST /_sandbox/f2b {"max", "window", "ban"}
 POST /_sandbox/f2b/clear          lift every ban and forget failures
+POST /_sandbox/syncjob_run        {"id", "success", "exit_status", "log"}: what imapsync's runner records
 POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay)
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ import ipaddress
 import json
 from typing import TYPE_CHECKING, Any, Callable
 
+from . import syncjobs
 from .faults import Fault
 from .wire import Request, Response
 
@@ -146,6 +148,12 @@ def _f2b_clear(app: "App", body: Any) -> dict[str, Any]:
     return app.fail2ban.state()
 
 
+def _syncjob_run(app: "App", body: Any) -> dict[str, Any]:
+    data = _dict(body)
+    return syncjobs.record_run(app.store, int(data["id"]), success=bool(data.get("success", True)),
+                               exit_status=str(data.get("exit_status", "EX_OK")), log=str(data.get("log", "")))
+
+
 def _reset(app: "App", body: Any) -> dict[str, Any]:
     app.reset_objects()
     return {"ok": True}
@@ -164,5 +172,6 @@ ROUTES: dict[str, Callable[["App", Any], dict[str, Any]]] = {
     "GET /f2b": _f2b_get,
     "POST /f2b": _f2b_set,
     "POST /f2b/clear": _f2b_clear,
+    "POST /syncjob_run": _syncjob_run,
     "POST /reset": _reset,
 }

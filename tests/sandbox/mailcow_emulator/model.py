@@ -147,6 +147,8 @@ class Store:
             self.admins: dict[str, Admin] = {"admin": Admin("admin", "", 1, superadmin=1)}
             self.domain_admin_rows: list[DomainAdminRow] = []
             self.da_acl: dict[str, dict[str, int]] = {}
+            self.syncjobs: dict[int, dict[str, Any]] = {}  # imapsync rows by id (syncjobs.py)
+            self.next_syncjob_id = 1
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:
@@ -173,6 +175,13 @@ class Store:
 
     def all_mailboxes(self) -> list[Mailbox]:
         return [self.mailboxes[key] for key in sorted(self.mailboxes)]
+
+    # sync jobs ---------------------------------------------------------------------------
+    def add_syncjob(self, row: dict[str, Any]) -> dict[str, Any]:
+        row["id"] = self.next_syncjob_id
+        self.syncjobs[row["id"]] = row
+        self.next_syncjob_id += 1
+        return row
 
     # aliases -----------------------------------------------------------------------------
     def add_alias(self, **values: Any) -> Alias:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, templates
+from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, syncjobs, templates
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -151,6 +151,8 @@ class MailcowApi:
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
+            elif route.category == "syncjobs":
+                body = syncjobs.get(call, route.obj, route.extra)
             elif route.category == "status":
                 body = reads.get_status(call, route.obj, self.version)
             elif route.category in ("rl-domain", "rl-mbox"):
@@ -173,7 +175,7 @@ class MailcowApi:
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
         targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add, "app-passwd": apppasswords.add,
                                         "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate,
-                                        "alias-domain": alias_domains.add, "domain-admin": domain_admins.add}
+                                        "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -191,7 +193,7 @@ class MailcowApi:
             return error(405, "only POST method is allowed")
         targets: dict[str, tuple[str, Business]] = {
             "mailbox": ("username", mailbox_edit.edit), "domain": ("domain", domains.edit),
-            "alias": ("id", aliases.edit), "tls_policy": ("username", mailboxes.edit_tls_policy),
+            "alias": ("id", aliases.edit), "syncjob": ("id", syncjobs.edit), "tls_policy": ("username", mailboxes.edit_tls_policy),
             "rl-domain": ("object", sideeffects.edit_ratelimit_domain), "rl-mbox": ("object", sideeffects.edit_ratelimit_mailbox),
             "app-passwd": ("id", apppasswords.edit),
             "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
@@ -252,6 +254,8 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return alias_domains.delete, {"alias_domain": items}
     if route.category == "domain-admin":
         return domain_admins.delete, {"username": items}
+    if route.category == "syncjob":
+        return syncjobs.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

@@ -45,12 +45,13 @@ VALID = {
     "mailcow_dns_records": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
     "mailcow_alias_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "alias_domain": "alias-" + DOMAIN},
     "mailcow_domain_admin": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "username": "admin1"},
+    "mailcow_syncjob": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
 REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
             "mailcow_app_password": {"mailbox": "a@" + DOMAIN, "name": "Phone"}, "mailcow_app_password_info": {"mailbox": "a@" + DOMAIN},
             "mailcow_alias_domain": {"alias_domain": "alias-" + DOMAIN}, "mailcow_alias_domain_info": {},
-            "mailcow_domain_admin": {"username": "admin1"}}
+            "mailcow_domain_admin": {"username": "admin1"}, "mailcow_syncjob": {"mailbox": "a@" + DOMAIN}}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -76,6 +76,8 @@ def test_app_password_lists_per_mailbox_are_checked_entry_by_entry() -> None:
         "mailcow_app_passwords[carol][0] (Tablet): unknown field protocolz (did you mean protocols?)",
     ]
     assert "Secret-App" not in repr(entry_errors({"alice": [{"name": "P", "password": ["Secret-App-3"]}]}, "app_passwords"))
+
+
 def test_alias_domain_and_domain_admin_entries_are_checked_as_their_modules_will() -> None:
     alias_domains = [{"alias_domain": "ok.example"}, {"alias_domain": "bad_name!"}, {"active": True}, {"alias_domain": "x.example", "target": "y"}]
     assert entry_errors(alias_domains, "alias_domains") == [
@@ -100,3 +102,12 @@ def test_alias_domain_and_domain_admin_entries_are_checked_as_their_modules_will
         "mailcow_domain_admins[4] (a4): domains 'not a domain' is not a valid domain name",
     ]
     assert "Secret" not in " ".join(errors)
+
+
+def test_syncjob_entries_name_the_mailbox_and_hide_the_remote_password() -> None:
+    entries = [{"mailbox": "bob", "remote_host": "imap.old.example", "remote_usr": "bob", "remote_password": ["Remote-Secret-1"]},
+               {"mailbox": "ann", "interval": "often"}]
+    assert entry_errors(entries, "syncjobs") == [
+        "mailcow_syncjobs[0] (bob): unknown field remote_usr (did you mean remote_user?)",
+        "mailcow_syncjobs[0] (bob): remote_password must be a string, got (hidden)",
+        "mailcow_syncjobs[1] (ann): interval must be a whole number, got 'often'"]
