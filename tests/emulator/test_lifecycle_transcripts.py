@@ -4,8 +4,7 @@ passwords, sync jobs, rate limits, sender_acl, listings) in order on one fresh e
 
 The recording is tests/fixtures/mailcow-api/transcripts-lifecycle.jsonl. The racing pairs
 (race_*_thread_b) cannot be replayed one after the other: tests/emulator/test_races.py sends them
-at once. Cases in PENDING are endpoints the emulator does not serve yet: they must fail (strict
-xfail), so a case that starts to pass has to leave the list.
+at once.
 """
 from __future__ import annotations
 
