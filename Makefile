@@ -182,9 +182,11 @@ tool-venvs: $(foreach tool,$(TOOLS),$(call tool_stamp,$(tool))) ## Create every 
 
 # Each checker runs even when an earlier one failed; lint fails at the end if any did.
 lint: venv $(COLLECTION_LINK) ## ansible-lint (production profile), ruff and mypy
+# ANSIBLE_HOME inside .build: ansible-lint would otherwise also load a stale copy of this collection left in
+# ~/.ansible/collections by other tools and report the modules added since as unresolved.
 	@rc=0; \
 	printf '\n==== %s ====\n' "lint: ansible-lint (production profile, offline, strict; collection from .build)"; \
-	ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --offline --strict || rc=1; \
+	ANSIBLE_HOME=$(BUILD)/ansible-home ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --offline --strict || rc=1; \
 	printf '\n==== %s ====\n' "lint: ruff check $(wildcard plugins tests)"; \
 	ruff check --no-cache $(wildcard plugins tests) || rc=1; \
 	printf '\n==== %s ====\n' "lint: mypy (plugins, through the .build link; tests/tools)"; \
