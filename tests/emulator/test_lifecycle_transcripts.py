@@ -37,4 +37,3 @@ def lifecycle_replay(tmp_path_factory: pytest.TempPathFactory, tls_dir: dict[str
 def test_lifecycle_transcript(lifecycle_replay: Replay, case: dict[str, Any]) -> None:
     """Replayed in order on one emulator: every answer as the real Mailcow gave it."""
     replay_case(lifecycle_replay, case)
-
