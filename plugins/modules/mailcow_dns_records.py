@@ -105,10 +105,19 @@ options:
     default: false
   check:
     description:
-      - Resolve each record and report which are missing or different in RV(check).
-      - Needs the Python library C(dnspython) on the host that runs the module. Without it RV(check.available) is
-        false and a warning says so; the records are returned all the same.
-      - Uses O(timeout) as the time limit of each query.
+      - Resolve each record and report in RV(check) which are published as listed (V(ok)), V(missing), V(different)
+        (with what DNS answered beside what was expected) or V(unresolved) (the query failed; with the reason).
+      - Needs the Python library C(dnspython) on the host that runs the module (see the requirements). Without it
+        RV(check.available) is false and a warning says so; the records are returned all the same.
+      - A record counts as published as Mailcow's DNS check page counts it. The DKIM record by its public key C(p=)
+        alone. An C(autodiscover) or C(autoconfig) name without a CNAME by A and AAAA records with the same addresses
+        as O(mail_host). A C(_pop3._tcp) or C(_pop3s._tcp) SRV record by the target C(.) (service not offered).
+        TXT values published in several strings are joined before they are compared.
+      - Stricter than Mailcow's page, the MX priority, the SRV priority and weight, and the SPF and DMARC text (case and
+        spacing aside) must be as listed.
+      - The whole check takes at most O(timeout) seconds; records not asked by then are V(unresolved). Answers too long
+        for UDP (the DKIM record of a key of 4096 bits) are read over TCP, so the name servers must answer on TCP port 53 too.
+      - Nothing is ever changed in DNS, also not in check mode.
     type: bool
     default: false
   nameservers:
@@ -116,8 +125,11 @@ options:
       - With O(check=true), ask these name servers instead of the system's resolver, for example the domain's
         authoritative servers to see a change before caches expire.
       - IP addresses, each optionally with a port (V(192.0.2.53:5353), V([2001:db8::53]:5353)).
+      - Without it, the resolvers of the host that runs the module (C(/etc/resolv.conf)) are asked.
     type: list
     elements: str
+requirements:
+  - dnspython (only for O(check=true), on the host that runs the module; for example C(pip install dnspython))
 notes:
   - Records that are not about one domain (the mail host's A, AAAA, PTR and TLSA records) and MTA-STS records are not
     listed.
@@ -177,18 +189,26 @@ EXAMPLES = r"""
     value: "{{ item.rdata }}"
   loop: "{{ dns.records }}"
 
-- name: Check what the domain's own name servers publish
+- name: Check what the domain's own name servers publish (needs dnspython where the module runs)
   glassdome.mailcow.mailcow_dns_records:
     domain: example.org
     mail_host: mail.example.org
     check: true
-    nameservers: [192.0.2.53]
+    nameservers: [192.0.2.53, "[2001:db8::53]"]
+    timeout: 20
   register: published
+
+- name: Show each record that is not published as listed, with what DNS answered
+  ansible.builtin.debug:
+    msg: "{{ item.status }}: {{ item.type }} {{ item.name }} expected {{ item.expected }}, found {{ item.found }} {{ item.error | default('') }}"
+  loop: "{{ published.check.records | rejectattr('status', 'equalto', 'ok') }}"
+  loop_control:
+    label: "{{ item.type }} {{ item.name }}"
 
 - name: Fail when a record is missing or different
   ansible.builtin.assert:
     that: published.check.ok
-    fail_msg: "missing: {{ published.check.missing }}, different: {{ published.check.different }}"
+    fail_msg: "missing: {{ published.check.missing }}, different: {{ published.check.different }}, unresolved: {{ published.check.unresolved }}"
   when: published.check.available
 """
 
@@ -289,15 +309,53 @@ check:
       elements: str
       sample: [MX example.org]
     unresolved:
-      description: The records whose query failed (time-out, refused).
+      description: The records whose query failed (no answer within O(timeout), SERVFAIL, REFUSED), or that were not asked
+        because the check's time limit had run out.
       type: list
       elements: str
     records:
-      description:
-        - Each record's C(status) (V(ok), V(missing), V(different), V(unresolved)), C(expected) and C(found) data
-          (MX C(<priority> <host>), SRV C(<priority> <weight> <port> <host>), TXT the strings joined), and C(error).
+      description: Each record as checked, in the order of RV(records).
       type: list
       elements: dict
+      contains:
+        type:
+          description: The record's type.
+          type: str
+          sample: MX
+        name:
+          description: The record's name.
+          type: str
+          sample: example.org
+        status:
+          description: V(ok), V(missing), V(different) or V(unresolved).
+          type: str
+          sample: different
+        expected:
+          description:
+            - The listed data, in the form of RV(check.records[].found).
+          type: str
+          sample: 10 mail.example.org
+        found:
+          description:
+            - What DNS answered, MX C(<priority> <host>), SRV C(<priority> <weight> <port> <host>), CNAME C(<host>) (host names
+              lower-case without the final dot, the root as C(.)), TXT the strings of each record joined (only the SPF,
+              DMARC or DKIM records among a name's TXT records).
+            - For a CNAME that is not there, the name's addresses as C(A <address>) and C(AAAA <address>).
+          type: list
+          elements: str
+          sample: [20 mail.example.org]
+        mail_host_addresses:
+          description: The addresses of O(mail_host) the addresses of a name without its CNAME were compared with.
+          type: list
+          elements: str
+          returned: for a CNAME record that is not there when the name has addresses
+          sample: [A 192.0.2.10, AAAA 2001:db8::10]
+        error:
+          description: Why the record is unresolved, naming the name server and its answer, or the time limit.
+          type: str
+          returned: when RV(check.records[].status) is V(unresolved)
+          sample: "LifetimeTimeout: The resolution lifetime expired after 20.002 seconds: Server Do53:192.0.2.53@53 answered The DNS
+            operation timed out."
 """
 
 from ansible.module_utils.basic import AnsibleModule

@@ -3,10 +3,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_lookup import HAS_DNSPYTHON, compare, parse_nameservers
+from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_lookup import compare, parse_nameservers
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_records import txt_rdata, txt_strings
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_records_manager import dns_records
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError
@@ -64,13 +69,30 @@ def test_missing_domain(mailcow) -> None:
         run(mailcow, domain="unknown.example")
 
 
-@pytest.mark.skipif(HAS_DNSPYTHON, reason="dnspython is installed: the live check resolves")
+# main() of the module in a python where "import dns" fails (None in sys.modules blocks the import), as on a host without dnspython.
+WITHOUT_DNSPYTHON = """
+import json, sys
+sys.modules["dns"] = None
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.glassdome.mailcow.plugins.module_utils import _dns_lookup
+from ansible_collections.glassdome.mailcow.plugins.modules import mailcow_dns_records
+assert not _dns_lookup.HAS_DNSPYTHON and "No module named 'dns" in _dns_lookup.DNSPYTHON_IMPORT_ERROR
+with patch_module_args(json.loads(sys.argv[1])):
+    mailcow_dns_records.main()
+"""
+
+
 def test_live_check_without_dnspython_says_so(mailcow) -> None:
     mailcow.expect("GET", GET_DOMAIN, reply=DOMAIN).expect("GET", GET_KEY, reply=KEY)
-    result = run(mailcow, check=True)
-    assert result["check"]["available"] is False and result["check"]["ok"] is None
-    assert "needs the Python library dnspython" in result["check"]["message"] and result["warnings"] == [result["check"]["message"]]
-    assert len(result["records"]) == 7
+    args = {"domain": "example.org", "api_url": mailcow.url, "api_key": "K", "mail_host": "mail.example.org", "check": True,
+            "nameservers": ["127.0.0.1:9"]}
+    proc = subprocess.run([sys.executable, "-c", WITHOUT_DNSPYTHON, json.dumps(args)], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), check=False)
+    assert proc.returncode == 0, proc.stderr + proc.stdout
+    result = json.loads(proc.stdout)
+    assert result["check"]["available"] is False and result["check"]["ok"] is None and result["check"]["records"] == []
+    assert "needs the Python library dnspython" in result["check"]["message"] and result["check"]["message"] in json.dumps(result["warnings"])
+    assert len(result["records"]) == 7 and not result["changed"]
 
 
 def test_compare_reports_missing_and_different() -> None:
