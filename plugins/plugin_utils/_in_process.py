@@ -140,7 +140,7 @@ class InProcessModuleAction(ActionBase):
         saved = (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, basic._PARSED_MODULE_ARGS, _internal.is_controller, dict(os.environ))
         hook = basic.AnsibleModule.__dict__["_record_module_result"]
         basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = payload, PROFILE
-        basic.AnsibleModule._record_module_result = record  # type: ignore[method-assign]
+        basic.AnsibleModule._record_module_result = record
         # module_utils as in a module process: warnings and deprecations are collected into the result.
         _internal.is_controller = False
         os.environ.update(environment)
@@ -150,7 +150,7 @@ class InProcessModuleAction(ActionBase):
             pass
         finally:
             basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, basic._PARSED_MODULE_ARGS, _internal.is_controller = saved[:4]
-            basic.AnsibleModule._record_module_result = hook  # type: ignore[method-assign]
+            basic.AnsibleModule._record_module_result = hook
             os.environ.clear()
             os.environ.update(saved[4])
         return printed[-1] if printed else ""
