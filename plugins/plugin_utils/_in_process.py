@@ -35,6 +35,7 @@ import typing as t
 
 from ansible import constants as C
 from ansible.module_utils import _internal, basic
+from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -138,11 +139,16 @@ class InProcessModuleAction(ActionBase):
 
         # pylint: disable=protected-access
         saved = (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, basic._PARSED_MODULE_ARGS, _internal.is_controller, dict(os.environ))
+        collected = (module_warnings._global_warnings, module_warnings._global_deprecations)
+        saved_collected = [dict(each) for each in collected]
         hook = basic.AnsibleModule.__dict__["_record_module_result"]
         basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE = payload, PROFILE
         basic.AnsibleModule._record_module_result = record
-        # module_utils as in a module process: warnings and deprecations are collected into the result.
+        # module_utils as in a module process: warnings and deprecations are collected into the result,
+        # starting empty (a loop runs main() once per item in the same worker).
         _internal.is_controller = False
+        for each in collected:
+            each.clear()
         os.environ.update(environment)
         try:
             module.main()
@@ -151,6 +157,9 @@ class InProcessModuleAction(ActionBase):
         finally:
             basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, basic._PARSED_MODULE_ARGS, _internal.is_controller = saved[:4]
             basic.AnsibleModule._record_module_result = hook
+            for each, before in zip(collected, saved_collected):
+                each.clear()
+                each.update(before)
             os.environ.clear()
             os.environ.update(saved[4])
         return printed[-1] if printed else ""

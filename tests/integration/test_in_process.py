@@ -5,8 +5,8 @@ One playbook (connection from module_defaults and the play's `environment:` only
 shell) runs twice against the sandbox: as it runs by default on the controller with the
 controller's Python (the module's main() in the worker), and with glassdome_mailcow_in_process=false
 (a module process, as before). Every registered result must be the same in both runs: created then
-unchanged, check mode with a diff and nothing written, a bulk create with a password, a warning,
-bad input refused, a no_log task. -vvv says which way each task ran; no secret is in either output.
+unchanged, check mode with a diff and nothing written, a bulk create with a password, warnings,
+bad input refused, a no_log task, a loop. -vvv says which way each task ran; no secret is in either output.
 A third run shows that an async task still starts a module process.
 """
 
@@ -24,7 +24,7 @@ from conftest import Runner
 
 TAG = uuid.uuid4().hex[:8]
 PASSWORD = "Pw-InProcess-%s" % TAG
-MODULE_TASKS = 8
+MODULE_TASKS = 9  # the module tasks of PLAYBOOK, loop items counted
 
 PLAYBOOK = """
 - hosts: localhost
@@ -57,8 +57,9 @@ PLAYBOOK = """
         mailboxes: [{local_part: alice, name: Alice, password: "{{ password }}", quota: 512}]
       diff: true
       register: mailboxes
-    - name: An alias to a mailbox that does not exist
-      glassdome.mailcow.mailcow_alias: {address: "team@{{ domain }}", goto: ["nobody@{{ domain }}"]}
+    - name: Aliases to a mailbox that does not exist, one per loop item
+      glassdome.mailcow.mailcow_alias: {address: "{{ item }}@{{ domain }}", goto: ["nobody@{{ domain }}"]}
+      loop: [team, staff]
       register: warned
     - name: Bad input
       glassdome.mailcow.mailcow_mailbox:
@@ -103,7 +104,7 @@ def run(runner: Runner, facts: dict[str, t.Any], tmp_path: Path, playbook: str, 
     for secret in (PASSWORD, facts["rw_key"]):
         where = (proc.stdout + proc.stderr).find(secret)
         assert where < 0, (proc.stdout + proc.stderr)[max(0, where - 600):where + 100]
-    return proc.stdout, json.loads(out.read_text()) if out.exists() else {}
+    return proc.stdout + proc.stderr, json.loads(out.read_text()) if out.exists() else {}
 
 
 def normalized(results: dict[str, t.Any], name: str) -> str:
@@ -124,7 +125,9 @@ def test_in_process_results_equal_a_module_process(runner: Runner, facts: dict[s
     assert results["checked"]["changed"] and results["checked"]["diff"]["after"]["description"] == "second"
     assert [d["description"] for d in results["read"]["domains"]] == ["first"]
     assert results["mailboxes"]["summary"]["created"] == 1 and results["mailboxes"]["diff"][0]["after"]["password"] == "(set)"
-    assert any("goto nobody@" in w for w in results["warned"]["warnings"]), results["warned"]
+    # A loop: main() twice in one worker; each item's warning shown once.
+    for out in (inside, outside):
+        assert [len(re.findall(r"\[WARNING\]: alias %s@\S+ goto nobody@" % name, out)) for name in ("team", "staff")] == [1, 1], out[-4000:]
     assert results["refused"]["failed"] and "quota" in results["refused"]["msg"]
     assert results["hidden"]["changed"] and all("'no_log: true' was specified for this result" in out for out in (inside, outside))
     assert normalized(results, "inproc") == normalized(module_results, "modproc")
