@@ -34,7 +34,7 @@ import sys
 import typing as t
 
 from ansible import constants as C
-from ansible.module_utils import _internal, basic
+from ansible.module_utils import basic
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
@@ -43,6 +43,7 @@ from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
 
 try:  # ansible-core 2.19 and later: module arguments and results go through serialization profiles
+    from ansible.module_utils import _internal
     from ansible.module_utils.common.json import Direction, get_module_encoder
 except ImportError:  # pragma: no cover - older ansible-core starts a module process
     HAS_PROFILES = False
@@ -137,7 +138,6 @@ class InProcessModuleAction(ActionBase):
         def record(_module: t.Any, result: dict[str, t.Any]) -> None:
             printed.append(json.dumps(result, cls=get_module_encoder(PROFILE, Direction.MODULE_TO_CONTROLLER)))
 
-        # pylint: disable=protected-access
         saved = (basic._ANSIBLE_ARGS, basic._ANSIBLE_PROFILE, basic._PARSED_MODULE_ARGS, _internal.is_controller, dict(os.environ))
         collected = (module_warnings._global_warnings, module_warnings._global_deprecations)
         saved_collected = [dict(each) for each in collected]
