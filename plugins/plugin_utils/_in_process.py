@@ -27,10 +27,10 @@ serialised and parsed by ansible-core's own parser. Everything else runs the usu
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
+import types
 import typing as t
 
 from ansible import constants as C
@@ -69,7 +69,14 @@ def same_python(path: str, executable: str) -> bool:
 
 
 class InProcessModuleAction(ActionBase):
-    """An API module's action: its main() in this worker when that is the same as a module process, else the module."""
+    """An API module's action: its main() in this worker when that is the same as a module process, else the module.
+
+    ``module``: the module's Python module, imported by the action's own file. ansible-playbook's strategy
+    loads the action class in its main process before it forks a task's worker, so the module, its
+    module_utils and requests are imported there once a run, not once a task in every worker.
+    """
+
+    module: types.ModuleType
 
     _supports_check_mode = True
     _supports_async = True
@@ -125,14 +132,13 @@ class InProcessModuleAction(ActionBase):
         self._compute_environment_string(raw_environment_out=environment)
         # The bytes an AnsiballZ payload would carry, parsed by AnsibleModule as in its own process.
         payload = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE))
-        stdout = self._main(module_name, payload.encode("utf-8"), {str(key): str(value) for key, value in environment.items()})
+        stdout = self._main(payload.encode("utf-8"), {str(key): str(value) for key, value in environment.items()})
         data = self._parse_returned_data({"stdout": stdout, "stderr": "", "rc": 0}, PROFILE)
         remove_internal_keys(data)
         return data
 
-    def _main(self, module_name: str, payload: bytes, environment: dict[str, str]) -> str:
+    def _main(self, payload: bytes, environment: dict[str, str]) -> str:
         """The module's main() run with this payload and environment; the result it would have printed."""
-        module = importlib.import_module(self._python_name(module_name))
         printed: list[str] = []
 
         def record(_module: t.Any, result: dict[str, t.Any]) -> None:
@@ -151,7 +157,7 @@ class InProcessModuleAction(ActionBase):
             each.clear()
         os.environ.update(environment)
         try:
-            module.main()
+            self.module.main()
         except SystemExit:
             pass
         finally:
@@ -163,9 +169,3 @@ class InProcessModuleAction(ActionBase):
             os.environ.clear()
             os.environ.update(saved[4])
         return printed[-1] if printed else ""
-
-    def _python_name(self, module_name: str) -> str:
-        context = self._shared_loader_obj.module_loader.find_plugin_with_context(module_name, collection_list=self._task.collections)
-        if not context.resolved:
-            raise RuntimeError("module %s not found" % module_name)
-        return str(context.plugin_resolved_name)
