@@ -9,7 +9,9 @@ runs both ways against the sandbox and compares the results.)
 
 from __future__ import annotations
 
+import importlib
 import os
+import re
 import sys
 import typing as t
 from pathlib import Path
@@ -70,3 +72,20 @@ def test_same_python_follows_links_to_the_directory_not_out_of_it(tmp_path: Path
     # The same binary linked from another directory: Python would find another environment there.
     assert not same_python(str(tmp_path / "elsewhere" / here.name), sys.executable)
     assert not same_python(here.name, sys.executable)
+
+
+COLLECTION = Path(__file__).resolve().parents[4] / "plugins"
+API_MODULES = sorted(
+    path.stem for path in (COLLECTION / "modules").glob("mailcow_*.py")
+    if re.search(r"^from \S+\.module_utils\.(_runner|_bulk_entries) import", path.read_text(), re.M)
+)
+
+
+def test_every_api_module_has_its_in_process_action() -> None:
+    """A new API module without plugins/action/<name>.py would start a module process for every task, silently."""
+    assert len(API_MODULES) >= 6
+    missing = [name for name in API_MODULES if not (COLLECTION / "action" / (name + ".py")).exists()]
+    assert missing == [], "add plugins/action/<name>.py (three lines, see mailcow_domain.py) for %s" % missing
+    for name in API_MODULES:
+        action = importlib.import_module("ansible_collections.glassdome.mailcow.plugins.action." + name)
+        assert action.ActionModule.module.__name__ == "ansible_collections.glassdome.mailcow.plugins.modules." + name
