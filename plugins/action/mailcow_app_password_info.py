@@ -5,11 +5,8 @@
 
 from __future__ import annotations
 
-from ansible_collections.glassdome.mailcow.plugins.modules import mailcow_app_password_info
 from ansible_collections.glassdome.mailcow.plugins.plugin_utils._in_process import InProcessModuleAction
 
 
 class ActionModule(InProcessModuleAction):
     """mailcow_app_password_info in-process on the controller with the controller's Python, else as a module process."""
-
-    module = mailcow_app_password_info

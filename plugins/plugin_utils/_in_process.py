@@ -27,10 +27,10 @@ serialised and parsed by ansible-core's own parser. Everything else runs the usu
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
-import types
 import typing as t
 
 from ansible import constants as C
@@ -41,6 +41,12 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 from ansible.utils.vars import merge_hash
 from ansible.vars.clean import remove_internal_keys
+
+# What every API module imports (the runner, the HTTP client, requests), imported here: ansible-playbook's
+# strategy loads an action class in its main process before it forks the task's worker, so each worker
+# inherits these instead of importing them again (~0.05 s a task). Each module's own code is imported
+# in the worker of a task that runs it, so a skipped task costs nothing.
+from ansible_collections.glassdome.mailcow.plugins.module_utils import _runner  # noqa: F401 pylint: disable=unused-import
 
 try:  # ansible-core 2.19 and later: module arguments and results go through serialization profiles
     from ansible.module_utils import _internal
@@ -69,14 +75,7 @@ def same_python(path: str, executable: str) -> bool:
 
 
 class InProcessModuleAction(ActionBase):
-    """An API module's action: its main() in this worker when that is the same as a module process, else the module.
-
-    ``module``: the module's Python module, imported by the action's own file. ansible-playbook's strategy
-    loads the action class in its main process before it forks a task's worker, so the module, its
-    module_utils and requests are imported there once a run, not once a task in every worker.
-    """
-
-    module: types.ModuleType
+    """An API module's action: its main() in this worker when that is the same as a module process, else the module."""
 
     _supports_check_mode = True
     _supports_async = True
@@ -132,13 +131,14 @@ class InProcessModuleAction(ActionBase):
         self._compute_environment_string(raw_environment_out=environment)
         # The bytes an AnsiballZ payload would carry, parsed by AnsibleModule as in its own process.
         payload = json.dumps({"ANSIBLE_MODULE_ARGS": module_args}, cls=get_module_encoder(PROFILE, Direction.CONTROLLER_TO_MODULE))
-        stdout = self._main(payload.encode("utf-8"), {str(key): str(value) for key, value in environment.items()})
+        stdout = self._main(module_name, payload.encode("utf-8"), {str(key): str(value) for key, value in environment.items()})
         data = self._parse_returned_data({"stdout": stdout, "stderr": "", "rc": 0}, PROFILE)
         remove_internal_keys(data)
         return data
 
-    def _main(self, payload: bytes, environment: dict[str, str]) -> str:
+    def _main(self, module_name: str, payload: bytes, environment: dict[str, str]) -> str:
         """The module's main() run with this payload and environment; the result it would have printed."""
+        module = importlib.import_module(self._python_name(module_name))
         printed: list[str] = []
 
         def record(_module: t.Any, result: dict[str, t.Any]) -> None:
@@ -157,7 +157,7 @@ class InProcessModuleAction(ActionBase):
             each.clear()
         os.environ.update(environment)
         try:
-            self.module.main()
+            module.main()
         except SystemExit:
             pass
         finally:
@@ -169,3 +169,9 @@ class InProcessModuleAction(ActionBase):
             os.environ.clear()
             os.environ.update(saved[4])
         return printed[-1] if printed else ""
+
+    def _python_name(self, module_name: str) -> str:
+        context = self._shared_loader_obj.module_loader.find_plugin_with_context(module_name, collection_list=self._task.collections)
+        if not context.resolved:
+            raise RuntimeError("module %s not found" % module_name)
+        return str(context.plugin_resolved_name)

@@ -24,7 +24,7 @@ from ansible.plugins.loader import connection_loader
 from ansible.template import Templar
 
 from ansible_collections.glassdome.mailcow.plugins.action.mailcow_mailbox import ActionModule
-from ansible_collections.glassdome.mailcow.plugins.plugin_utils._in_process import same_python
+from ansible_collections.glassdome.mailcow.plugins.plugin_utils._in_process import InProcessModuleAction, same_python
 
 
 def action(*, connection: str = "local", become: bool = False, async_val: int = 0, delegate_to: str | None = None) -> ActionModule:
@@ -88,4 +88,4 @@ def test_every_api_module_has_its_in_process_action() -> None:
     assert missing == [], "add plugins/action/<name>.py (three lines, see mailcow_domain.py) for %s" % missing
     for name in API_MODULES:
         action = importlib.import_module("ansible_collections.glassdome.mailcow.plugins.action." + name)
-        assert action.ActionModule.module.__name__ == "ansible_collections.glassdome.mailcow.plugins.modules." + name
+        assert issubclass(action.ActionModule, InProcessModuleAction)
