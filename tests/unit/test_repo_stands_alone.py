@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-ROOTS = ("plugins", "roles", "playbooks", "tests", "docs", "README.md", "Makefile", "extensions", "changelogs/fragments")
+# Where to look when this is not a git checkout (a git checkout scans every tracked file).
+ROOTS = ("plugins", "roles", "playbooks", "tests", "docs", "README.md", "Makefile", "extensions", "changelogs", "meta", ".ci",
+         ".ansible-lint", "galaxy.yml", "pyproject.toml", "requirements.txt", "requirements-dev.txt")
 API_DOC = "docs/mailcow-api.md"
 FIXTURES = "tests/fixtures/mailcow-api"
 
@@ -29,7 +31,7 @@ FIXTURE_FILE = re.compile(re.escape(FIXTURES) + r"/([A-Za-z0-9_.-]+\.[a-z]+)")
 
 def _tracked_files() -> list[Path]:
     try:
-        out = subprocess.run(["git", "ls-files", "-z", "--", *ROOTS], cwd=REPO, check=True, capture_output=True).stdout
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, check=True, capture_output=True).stdout
         names = [name for name in out.decode().split("\0") if name]
     except (OSError, subprocess.CalledProcessError):  # not a git checkout: walk the same roots
         names = [str(path.relative_to(REPO)) for root in ROOTS for path in (REPO / root).rglob("*") if path.is_file()]
