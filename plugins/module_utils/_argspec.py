@@ -247,6 +247,7 @@ def dns_records_argspec() -> dict[str, dict[str, t.Any]]:
         "domain": {"type": "str", "required": True},
         "mail_host": {"type": "str"},
         "ttl": {"type": "int", "default": 3600},
+        "mx_priority": {"type": "int", "default": 10},
         "spf_policy": {"type": "str", "choices": ["fail", "softfail", "neutral", "omit"], "default": "fail"},
         "spf_extra": {"type": "list", "elements": "str", "default": []},
         "dmarc_policy": {"type": "str", "choices": ["none", "quarantine", "reject", "omit"], "default": "quarantine"},

@@ -102,6 +102,7 @@ class Wanted(t.NamedTuple):
     ports: dict[str, int]
     all_srv: bool
     https_port: int
+    mx_priority: int = 10
 
 
 def mail_host_option(value: t.Any, api_host: str) -> str:
@@ -171,6 +172,10 @@ def wanted_from_params(params: dict[str, t.Any], api_host: str) -> Wanted:
     https_port = 443 if params.get("https_port") is None else params["https_port"]
     if isinstance(https_port, bool) or not isinstance(https_port, int) or not 1 <= https_port <= 65535:
         raise MailcowOptionError("https_port must be a TCP port from 1 to 65535, got %r" % (https_port,))
+    mx_priority = 10 if params.get("mx_priority") is None else params["mx_priority"]
+    if isinstance(mx_priority, bool) or not isinstance(mx_priority, int) or not 0 <= mx_priority <= 65535:
+        raise MailcowOptionError("mx_priority must be the MX preference, a whole number from 0 to 65535 (lower is tried first), got %r"
+                                 % (mx_priority,))
     return Wanted(
         domain=domain,
         mail_host=mail_host_option(params.get("mail_host"), api_host),
@@ -180,6 +185,7 @@ def wanted_from_params(params: dict[str, t.Any], api_host: str) -> Wanted:
         ports=ports_option(params.get("ports")),
         all_srv=bool(params.get("all_srv_records")),
         https_port=https_port,
+        mx_priority=mx_priority,
     )
 
 
@@ -193,7 +199,7 @@ def records(wanted: Wanted, dkim: dict[str, t.Any] | None, *, alias_domain: bool
     autoconfig or SRV records (its users log in with their target domain's addresses).
     """
     d, host, ttl = wanted.domain, wanted.mail_host, wanted.ttl
-    found = [record("MX", d, d, host, ttl, priority=10)]
+    found = [record("MX", d, d, host, ttl, priority=wanted.mx_priority)]
     if not alias_domain:
         found += [
             record("CNAME", "autodiscover." + d, d, host, ttl),

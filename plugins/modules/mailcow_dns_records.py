@@ -43,6 +43,12 @@ options:
     description: TTL of every record, in seconds, from V(60) to V(604800).
     type: int
     default: 3600
+  mx_priority:
+    description:
+      - The preference of the MX record (V(0) to V(65535), lower is tried first), as published or to be published.
+      - The live check (O(check)) compares it, so set it to what the zone holds.
+    type: int
+    default: 10
   spf_policy:
     description:
       - What the SPF record says of senders other than the domain's MX and A hosts (and O(spf_extra)).

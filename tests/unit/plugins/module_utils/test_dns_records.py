@@ -126,6 +126,7 @@ def test_txt_split_in_255_byte_strings() -> None:
     ({"api_url": "https://127.0.0.1:8443"}, "mail_host (not set, so taken from api_url's host '127.0.0.1') must be the mail server's DNS host name"),
     ({"mail_host": "not a host"}, "mail_host must be the mail server's DNS host name"),
     ({"ttl": 10}, "ttl must be a whole number of seconds from 60 to 604800, got 10"),
+    ({"mx_priority": -1}, "mx_priority must be the MX preference, a whole number from 0 to 65535 (lower is tried first), got -1"),
     ({"spf_extra": ["-all"]}, "spf_extra: '-all' is not an SPF mechanism"),
     ({"spf_extra": ["bogus"]}, "spf_extra: 'bogus' is not an SPF mechanism"),
     ({"dmarc_rua": "nobody"}, "dmarc_rua must be the address that receives DMARC aggregate reports"),
@@ -138,6 +139,12 @@ def test_bad_input_reads_nothing(mailcow, options, words) -> None:
     with pytest.raises(MailcowError, match=words.replace("(", r"\(").replace(")", r"\)")):
         run(mailcow, **options)
     assert not mailcow.seen
+
+
+def test_mx_priority_as_published(mailcow) -> None:
+    mailcow.expect("GET", GET_DOMAIN, reply=DOMAIN).expect("GET", GET_KEY, reply=KEY)
+    mx = run(mailcow, mx_priority=5)["records"][0]
+    assert (mx["type"], mx["priority"], mx["rdata"]) == ("MX", 5, "5 mail.example.org.")
 
 
 def test_nameservers_with_ports() -> None:
