@@ -16,7 +16,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_text, flag, parse_address, split_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_text, flag, parse_address, split_address, view
 
 # Flag option -> the goto Mailcow stores for it. Mailcow's add/edit refuse these as goto addresses.
 SPECIAL_GOTOS = {"goto_null": "null@localhost", "goto_spam": "spam@localhost", "goto_ham": "ham@localhost"}
@@ -70,11 +70,7 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
 
 def compared_view(alias: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised alias that options manage: what diffs show."""
-    if not alias:
-        return {}
-    view = {"address": alias["address"]}
-    view.update({key: alias[key] for key in COMPARED})
-    return view
+    return view(alias, ("address",) + COMPARED)
 
 
 # -- desired state -------------------------------------------------------------------------------

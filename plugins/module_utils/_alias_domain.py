@@ -13,7 +13,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, flag, unicode_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, flag, unicode_domain, view
 
 COMPARED = ("target_domain", "active")
 
@@ -36,11 +36,7 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
 
 def compared_view(alias_domain: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised alias domain that options manage: what diffs show."""
-    if not alias_domain:
-        return {}
-    view = {"alias_domain": alias_domain["alias_domain"]}
-    view.update({key: alias_domain[key] for key in COMPARED})
-    return view
+    return view(alias_domain, ("alias_domain",) + COMPARED)
 
 
 class Desired(t.NamedTuple):

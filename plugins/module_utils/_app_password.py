@@ -15,7 +15,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_password, check_text, flag
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_password, check_text, flag, view
 
 # Mailcow's names of the protocols an app password may log in with.
 PROTOCOLS = ("imap_access", "smtp_access", "dav_access", "eas_access", "pop3_access", "sieve_access")
@@ -62,11 +62,7 @@ def normalize(raw: dict[str, t.Any]) -> dict[str, t.Any]:
 
 def compared_view(app_password: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised app password that options manage: what diffs show."""
-    if not app_password:
-        return {}
-    view = {"mailbox": app_password["mailbox"], "name": app_password["name"]}
-    view.update({key: app_password[key] for key in COMPARED})
-    return view
+    return view(app_password, ("mailbox", "name") + COMPARED)
 
 
 # -- desired state -------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     rate_limit_read,
     to_int,
     unicode_domain,
+    view,
 )
 
 FLAGS = ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only")
@@ -90,11 +91,7 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
 
 def compared_view(domain: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised domain that options manage: what diffs show."""
-    if not domain:
-        return {}
-    view = {"domain": domain["domain"]}
-    view.update({key: domain[key] for key in COMPARED})
-    return view
+    return view(domain, ("domain",) + COMPARED)
 
 
 # -- desired state -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, check_password, flag
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, check_password, flag, view
 
 # The da_acl columns of Mailcow (data/web/inc/init_db.inc.php) and their defaults for a new administrator.
 ACL_DEFAULTS: dict[str, bool] = {
@@ -53,11 +53,7 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
 
 
 def compared_view(admin: dict[str, t.Any] | None) -> dict[str, t.Any]:
-    if not admin:
-        return {}
-    view = {"username": admin["username"]}
-    view.update({key: admin[key] for key in COMPARED})
-    return view
+    return view(admin, ("username",) + COMPARED)
 
 
 def check_username(value: t.Any, option: str = "username") -> str:

@@ -27,6 +27,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     rate_limit_read,
     split_address,
     to_int,
+    view,
 )
 
 ACTIVE_TO_INT = {"yes": 1, "no": 0, "login-disabled": 2}
@@ -86,11 +87,7 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
 
 def compared_view(mailbox: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised mailbox that options manage: what diffs show."""
-    if not mailbox:
-        return {}
-    view = {"address": mailbox["address"]}
-    view.update({key: mailbox[key] for key in COMPARED + FULL_ONLY if key in mailbox})
-    return view
+    return view(mailbox, ("address",) + COMPARED + FULL_ONLY)
 
 
 def template_defaults(attributes: t.Any) -> dict[str, t.Any]:

@@ -33,6 +33,11 @@ LOCAL_PART_RULE = "letters, digits and !#$%&'*+/=?^_`{|}~.- only, at most 64, no
 # -- Mailcow's values ----------------------------------------------------------------------------
 
 
+def view(obj: dict[str, t.Any] | None, keys: t.Iterable[str]) -> dict[str, t.Any]:
+    """The named keys of a normalised object that it has, in order (what a diff shows); {} for no object."""
+    return {key: obj[key] for key in keys if key in obj} if obj else {}
+
+
 def flag(value: t.Any) -> bool:
     """Mailcow's 0/1, "0"/"1" (and anything else as false) -> bool."""
     try:

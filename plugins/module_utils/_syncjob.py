@@ -18,7 +18,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_password, check_text, flag, parse_address, to_int
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_password, check_text, flag, parse_address, to_int, view
 
 
 class Field(t.NamedTuple):
@@ -217,11 +217,7 @@ COMPARED = tuple(field.option for field in FIELDS)
 
 def compared_view(job: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised job that options manage: what diffs show."""
-    if not job:
-        return {}
-    view = {key: job[key] for key in ("mailbox", "remote_host", "remote_user")}
-    view.update({key: job[key] for key in COMPARED})
-    return view
+    return view(job, ("mailbox", "remote_host", "remote_user") + COMPARED)
 
 
 # -- desired state -------------------------------------------------------------------------------
