@@ -9,6 +9,7 @@ from the plans, so check mode predicts exactly what a real run does.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import (
@@ -54,7 +55,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         raise MailcowOptionError("domain is required with aliases (or set MAILCOW_DOMAIN)")
     check_bulk_options(params)
     domain = ascii_domain(params["domain"])
-    desireds = validate_entries(params["aliases"], domain, kind="aliases", parse=desired_from_params, key=_key)
+    desireds = validate_entries(params["aliases"], domain, kind="aliases", parse=functools.partial(desired_from_params, default_domain=domain), key=_key)
     existing = {alias["address"].lower(): alias for alias in (normalize(raw) for raw in list_aliases(client, domain))}
     plans = plan_entries(desireds, existing, plan, kind="aliases", key=_key)
     if params.get("purge"):

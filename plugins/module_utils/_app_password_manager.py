@@ -10,6 +10,7 @@ serves every entry; nothing is written before every entry is checked and planned
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
@@ -24,7 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password im
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_api import by_name, carry_out, check_mailbox, list_app_passwords, read
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import split_address
 
@@ -82,24 +83,10 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     return result
 
 
-def validate_entries(entries: list[dict[str, t.Any]], mailbox: str) -> list[Desired]:
-    """Each entry checked and named once, before anything is read or written."""
-    desireds: list[Desired] = []
-    seen: dict[str, int] = {}
-    for index, entry in enumerate(entries):
-        where = "%s[%d] (%s)" % (KIND, index, entry.get("name") or "?")
-        desired = desired_from_params(entry, mailbox=mailbox, where=where)
-        if desired.name in seen:
-            raise MailcowOptionError("%s: %r is listed twice (also %s[%d])" % (where, desired.name, KIND, seen[desired.name]))
-        seen[desired.name] = index
-        desireds.append(desired)
-    return desireds
-
-
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     mailbox = mailbox_option(params)
     check_bulk_options(params)
-    desireds = validate_entries(params[KIND], mailbox)
+    desireds = validate_entries(params[KIND], None, kind=KIND, parse=functools.partial(desired_from_params, mailbox=mailbox), named_by=("name",))
     wants_any = any(d.state == "present" for d in desireds)
     warnings: list[str] = []
     found = read_for(client, mailbox, required=wants_any or bool(params.get("purge")), check_mode=check_mode, warnings=warnings)

@@ -25,19 +25,28 @@ def _address(desired: t.Any) -> t.Any:
     return desired.address
 
 
+def _what_is_outside(desired: t.Any) -> str:
+    return "address"
+
+
 def validate_entries(
-    entries: list[dict[str, t.Any]], domain: str, *, kind: str, parse: t.Callable[..., t.Any], key: t.Callable[[t.Any], t.Any] = _address
+    entries: list[dict[str, t.Any]], domain: str | None, *, kind: str, parse: t.Callable[..., t.Any], key: t.Callable[[t.Any], t.Any] = _address,
+    named_by: tuple[str, ...] = ("address", "local_part"), outside: t.Callable[[t.Any], str] = _what_is_outside,
 ) -> list[t.Any]:
-    """Each entry parsed with ``parse(entry, default_domain=, where=)``, in ``domain``, named once."""
+    """Each entry parsed with ``parse(entry, where=)`` and named once, before anything is read or written.
+
+    ``named_by``: the fields that name an entry in messages; with ``domain``, each entry must be in it
+    (``outside(desired)`` names what is not).
+    """
     desireds = []
     seen: dict[t.Any, int] = {}
     for index, entry in enumerate(entries):
-        where = "%s[%d] (%s)" % (kind, index, entry.get("address") or entry.get("local_part") or "?")
+        where = "%s[%d] (%s)" % (kind, index, next((entry[field] for field in named_by if entry.get(field)), "?"))
         if entry.get("address") and entry.get("local_part"):
             raise MailcowOptionError("%s: give address or local_part, not both" % where)
-        desired = parse(entry, default_domain=domain, where=where)
-        if desired.domain != domain:
-            raise MailcowOptionError("%s: address is not in domain %s" % (where, domain))
+        desired = parse(entry, where=where)
+        if domain is not None and desired.domain != domain:
+            raise MailcowOptionError("%s: %s is not in domain %s" % (where, outside(desired), domain))
         if key(desired) in seen:
             raise MailcowOptionError("%s: %s is listed twice (also %s[%d])" % (where, desired.address, kind, seen[key(desired)]))
         seen[key(desired)] = index

@@ -9,6 +9,7 @@ from the plan, so check mode predicts exactly what a real run does.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
@@ -54,7 +55,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         raise MailcowOptionError("domain is required with mailboxes (or set MAILCOW_DOMAIN)")
     check_bulk_options(params)
     domain = ascii_domain(params["domain"])
-    desireds = validate_entries(params["mailboxes"], domain, kind="mailboxes", parse=desired_from_params)
+    desireds = validate_entries(params["mailboxes"], domain, kind="mailboxes", parse=functools.partial(desired_from_params, default_domain=domain))
     # Only the full listing shows rate limits and send-as rights (~3x the cost of the reduced one): read it only when compared.
     full = needs_full(desireds)
     existing = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain, full=full))}

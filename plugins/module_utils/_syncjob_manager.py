@@ -9,6 +9,7 @@ and the diff come from the plans, so check mode predicts exactly what a real run
 
 from __future__ import annotations
 
+import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
@@ -20,6 +21,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries im
     bulk_result,
     guard_purge,
     plan_entries,
+    validate_entries,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, parse_address, whole
@@ -60,7 +62,8 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         raise MailcowOptionError("domain is required with syncjobs (or set MAILCOW_DOMAIN): the domain whose mailboxes the jobs copy into")
     check_bulk_options(params)
     domain = ascii_domain(params["domain"])
-    desireds = validate_entries(params[KIND], domain)
+    desireds = validate_entries(params[KIND], domain, kind=KIND, parse=functools.partial(desired_from_params, default_domain=domain),
+                                key=_job_key, named_by=("mailbox",), outside=_mailbox_outside)
     existing = jobs_by_key(list_jobs(client, domain=domain))
     plans = plan_entries(desireds, existing, plan, kind=KIND, key=lambda d: d.key)
     if params.get("purge"):
@@ -82,20 +85,12 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     return result
 
 
-def validate_entries(entries: list[dict[str, t.Any]], domain: str) -> list[Desired]:
-    """Each entry checked (mailbox in ``domain``, named once), before anything is read or written."""
-    desireds: list[Desired] = []
-    seen: dict[str, int] = {}
-    for index, entry in enumerate(entries):
-        where = "%s[%d] (%s)" % (KIND, index, entry.get("mailbox") or "?")
-        desired = desired_from_params(entry, default_domain=domain, where=where)
-        if desired.domain != domain:
-            raise MailcowOptionError("%s: mailbox %s is not in domain %s" % (where, desired.mailbox, domain))
-        if desired.key in seen:
-            raise MailcowOptionError("%s: job %s is listed twice (also %s[%d])" % (where, desired.address, KIND, seen[desired.key]))
-        seen[desired.key] = index
-        desireds.append(desired)
-    return desireds
+def _job_key(desired: Desired) -> str:
+    return desired.key
+
+
+def _mailbox_outside(desired: Desired) -> str:
+    return "mailbox %s" % desired.mailbox
 
 
 def job_label(job: dict[str, t.Any]) -> str:
