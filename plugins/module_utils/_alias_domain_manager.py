@@ -14,7 +14,7 @@ import typing as t
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import desired_from_params, diff_view, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain_api import carry_out, check_not_a_domain, check_target, get_normalized
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
 
 
 def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -27,9 +27,4 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     outcome = None
     if the_plan.changed and not check_mode:
         outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now))
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "alias_domain": the_plan.after or {}}
-    if outcome:
-        result["outcome"] = outcome
-    if diff:
-        result["diff"] = diff_view(the_plan)
-    return result
+    return single_result(the_plan, "alias_domain", the_plan.after or {}, outcome=outcome, diff=diff_view(the_plan) if diff else None)

@@ -25,7 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import (
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import carry_out, get_normalized, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
@@ -41,11 +41,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
         outcomes, created = carry_out(client, [the_plan], lambda before, now: plan(desired, now), concurrency=1)
         if the_plan.action == "create":
             after = dict(after, id=created.get(desired.key))
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "alias": after}
-    if outcomes:
-        result["outcome"] = outcomes[the_plan.address]
-    if diff:
-        result["diff"] = diff_view(the_plan)
+    result = single_result(the_plan, "alias", after, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
     result["warnings"] = warnings
     return result
 

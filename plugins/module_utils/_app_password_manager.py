@@ -25,7 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password im
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_api import by_name, carry_out, check_mailbox, list_app_passwords, read
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import split_address
 
@@ -74,11 +74,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
             # Mailcow's add answers no id: the listing has it (the newest of that name).
             same = by_name(list_app_passwords(client, mailbox)).get(desired.name) or [after]
             after = dict(after, id=same[-1].get("id"), created=same[-1].get("created"))
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "app_password": after}
-    if outcomes:
-        result["outcome"] = outcomes[the_plan.address]
-    if diff:
-        result["diff"] = diff_view(the_plan)
+    result = single_result(the_plan, "app_password", after, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
     result["warnings"] = warnings
     return result
 

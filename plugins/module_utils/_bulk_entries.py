@@ -21,6 +21,19 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
 
 
+def single_result(
+    the_plan: t.Any, kind: str, after: t.Any, *, outcome: str | None, diff: dict[str, t.Any] | None, words: dict[str, str] = ACTION_WORDS
+) -> dict[str, t.Any]:
+    """What a single-object run returns: changed, the action's word, the object under ``kind``, how an
+    undecided write was settled (``outcome``), and the diff when one was asked for."""
+    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": words[the_plan.action], kind: after}
+    if outcome:
+        result["outcome"] = outcome
+    if diff is not None:
+        result["diff"] = diff
+    return result
+
+
 def _address(desired: t.Any) -> t.Any:
     return desired.address
 

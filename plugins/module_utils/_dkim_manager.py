@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim import compared_view, desired_from_params, plan, predicted
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim_api import carry_out, get_key, require_domain
 
@@ -26,11 +27,8 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     after, outcome = predicted(the_plan), None
     if the_plan.changed and not check_mode:
         after, outcome = carry_out(client, the_plan)
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "dkim": after or {}}
+    result = single_result(the_plan, "dkim", after or {}, outcome=outcome, words=ACTION_WORDS,
+                           diff={"before": compared_view(before), "after": compared_view(after)} if diff else None)
     if the_plan.action == "rotate":
         result["previous"] = before
-    if outcome:
-        result["outcome"] = outcome
-    if diff:
-        result["diff"] = {"before": compared_view(before), "after": compared_view(after)}
     return result

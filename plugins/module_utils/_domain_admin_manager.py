@@ -12,7 +12,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import desired_from_params, diff_view, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_api import carry_out, check_domains, get_normalized
 
@@ -25,12 +25,6 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     outcome = None
     if the_plan.changed and not check_mode:
         outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now))
-    result: dict[str, t.Any] = {
-        "changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "domain_admin": the_plan.after or {},
-        "acl_written": the_plan.acl is not None and the_plan.changed,
-    }
-    if outcome:
-        result["outcome"] = outcome
-    if diff:
-        result["diff"] = diff_view(the_plan)
+    result = single_result(the_plan, "domain_admin", the_plan.after or {}, outcome=outcome, diff=diff_view(the_plan) if diff else None)
+    result["acl_written"] = the_plan.acl is not None and the_plan.changed
     return result

@@ -12,10 +12,9 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import desired_from_params, diff_view, plan
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import carry_out, get_normalized, mailbox_addresses
-
-ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "none": "unchanged"}
 
 
 def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -28,11 +27,7 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     outcome = None
     if the_plan.changed and not check_mode:
         outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now, mailboxes=mailboxes))
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "domain": the_plan.after or {}}
-    if outcome:
-        result["outcome"] = outcome
+    result = single_result(the_plan, "domain", the_plan.after or {}, outcome=outcome, diff=diff_view(the_plan) if diff else None)
     if desired.state == "absent":
         result["mailboxes_deleted"] = list(the_plan.mailboxes_delete or [])
-    if diff:
-        result["diff"] = diff_view(the_plan)
     return result

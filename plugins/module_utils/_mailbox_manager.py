@@ -14,7 +14,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, bulk_result, guard_purge, plan_entries, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import (
     FULL_ONLY,
@@ -42,12 +42,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "mailbox": the_plan.after or {}}
-    if outcomes:
-        result["outcome"] = outcomes[the_plan.address]
-    if diff:
-        result["diff"] = diff_view(the_plan)
-    return result
+    return single_result(the_plan, "mailbox", the_plan.after or {}, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
 
 
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:

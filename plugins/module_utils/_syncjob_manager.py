@@ -15,12 +15,12 @@ import typing as t
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import (
-    ACTION_WORDS,
     NAMED_IN_SENTENCE,
     SENTENCE_VERBS,
     bulk_result,
     guard_purge,
     plan_entries,
+    single_result,
     validate_entries,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
@@ -49,12 +49,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
         outcomes, current = carry_out(client, [the_plan], lambda before, now: plan(desired, now),
                                       lambda: jobs_by_key(list_jobs(client, mailbox=desired.mailbox)), concurrency=1)
         after = current.get(desired.key) or {}
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": ACTION_WORDS[the_plan.action], "syncjob": after}
-    if the_plan.address in outcomes:
-        result["outcome"] = outcomes[the_plan.address]
-    if diff:
-        result["diff"] = diff_view(the_plan)
-    return result
+    return single_result(the_plan, "syncjob", after, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
 
 
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
