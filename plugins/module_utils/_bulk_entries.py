@@ -22,11 +22,11 @@ ACTION_WORDS = {"create": "created", "update": "updated", "delete": "deleted", "
 
 
 def single_result(
-    the_plan: t.Any, kind: str, after: t.Any, *, outcome: str | None, diff: dict[str, t.Any] | None, words: dict[str, str] = ACTION_WORDS
+    the_plan: t.Any, kind: str, after: t.Any, *, outcome: str | None, diff: dict[str, t.Any] | None, words: dict[str, str] | None = None
 ) -> dict[str, t.Any]:
-    """What a single-object run returns: changed, the action's word, the object under ``kind``, how an
-    undecided write was settled (``outcome``), and the diff when one was asked for."""
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": words[the_plan.action], kind: after}
+    """What a single-object run returns: changed, the action's word (``words``, default ACTION_WORDS), the object
+    under ``kind``, how an undecided write was settled (``outcome``), and the diff when one was asked for."""
+    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": (words or ACTION_WORDS)[the_plan.action], kind: after}
     if outcome:
         result["outcome"] = outcome
     if diff is not None:
