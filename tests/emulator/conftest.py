@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import random
 import signal
 import socket
 import ssl
@@ -28,8 +29,36 @@ RO_KEY = "F6E5D4-C3B2A1-0F1E2D-3C4B5A-697887"
 BAD_KEY = "DEAD00-BEEF00-DEAD00-BEEF00-DEAD00"
 
 
+# Ports handed out by bind(("127.0.0.1", 0)) come from the kernel's ephemeral range, the same range
+# every outgoing connection of the test run takes its local port from: between choosing such a port
+# and the emulator binding it, a client socket may take it (seen in CI as EADDRINUSE). Listening
+# ports are therefore chosen below the ephemeral range, and a start that still loses a port retries.
+_LISTEN_PORTS = range(20000, 32000)
+_taken: set[int] = set()
+
+
+def _ephemeral_floor() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A loopback port nothing listens on, outside the ephemeral range, not handed out before in this run."""
+    ceiling = min(_LISTEN_PORTS.stop, _ephemeral_floor())
+    for _attempt in range(200):
+        port = random.randrange(_LISTEN_PORTS.start, ceiling)
+        if port in _taken:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
+    with socket.socket() as sock:  # a machine whose low ports are all busy: the kernel's choice
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
@@ -135,6 +164,21 @@ def tls_dir(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def start_emulator(base: Path, tls: dict[str, str], **overrides: Any) -> Emulator:
+    """Start the emulator on free ports; a port taken by someone else meanwhile means new ports."""
+    for attempt in range(5):
+        try:
+            return _start_emulator(base, tls, **overrides)
+        except PortInUse:
+            if attempt == 4 or any(key in overrides for key in ("https_port", "http_port", "table_ports")):
+                raise
+    raise AssertionError("unreachable")
+
+
+class PortInUse(RuntimeError):
+    """The emulator could not listen on one of its ports."""
+
+
+def _start_emulator(base: Path, tls: dict[str, str], **overrides: Any) -> Emulator:
     base.mkdir(parents=True, exist_ok=True)
     tables = {"domains": free_port(), "mailboxes": free_port(), "aliases": free_port()}
     config: dict[str, Any] = {
@@ -166,7 +210,8 @@ def _wait_ready(process: subprocess.Popen[str], timeout: float = 15) -> None:
     if not line or line[0].strip() != "ready":
         process.kill()
         err = process.communicate(timeout=5)[1]
-        raise RuntimeError(f"emulator did not start: {line!r} {err}")
+        kind = PortInUse if "Address already in use" in err else RuntimeError
+        raise kind(f"emulator did not start: {line!r} {err}")
 
 
 @pytest.fixture
