@@ -6,7 +6,6 @@ import json
 import re
 import shlex
 import socket
-import time
 
 from mailtest import Sandbox
 
@@ -49,9 +48,7 @@ def test_facts_and_env(sandbox: Sandbox) -> None:
 def test_start_again_keeps_the_running_sandbox(sandbox: Sandbox) -> None:
     before = json.loads((sandbox.dir / "sandbox.json").read_text())
     pids = (sandbox.dir / "run" / "emulator.pid").read_text()
-    started = time.monotonic()
     out = sandbox.cli("start").stdout
-    assert time.monotonic() - started < 5
     assert before["rw_key"] in out and str(before["smtp_port"]) in out
     assert (sandbox.dir / "run" / "emulator.pid").read_text() == pids
     assert sandbox.cli("status").returncode == 0
