@@ -133,6 +133,12 @@ class Plan(t.NamedTuple):
     def changed(self) -> bool:
         return self.action != "none"
 
+    @property
+    def label(self) -> str:
+        """How messages name it: its name alone is ambiguous outside the task that set the mailbox."""
+        mailbox = (self.after or self.before or {}).get("mailbox")
+        return "app password %r of mailbox %s" % (self.address, mailbox) if mailbox else repr(self.address)
+
 
 def plan(desired: Desired, found: t.Sequence[dict[str, t.Any]]) -> Plan:
     """The writes from the app passwords of that name (normalised; none, one or duplicates) to ``desired``."""

@@ -16,7 +16,12 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim import Plan, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError, MailcowValidationError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
+    MailcowError,
+    MailcowNotFoundError,
+    MailcowUnknownOutcomeError,
+    MailcowValidationError,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import unicode_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import answer_lost, undecided
 
@@ -42,14 +47,22 @@ def get_key(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
     return normalize(domain, client.get("dkim", domain))
 
 
+def _reread(client: MailcowClient, domain: str, exc: MailcowError) -> dict[str, t.Any] | None:
+    """The key read again after the answer to a write was lost; a failing read leaves the write undecided."""
+    try:
+        return get_key(client, domain)
+    except MailcowError as again:
+        raise undecided(exc, "(re-reading failed: %s)" % again) from None
+
+
 def _delete(client: MailcowClient, plan: Plan) -> None:
     try:
         client.write("delete", "dkim", [plan.domain])
     except MailcowError as exc:
         if not answer_lost(exc):
             raise
-        if get_key(client, plan.domain) is not None:
-            raise undecided(exc, "") from None
+        if _reread(client, plan.domain, exc) is not None:
+            raise undecided(exc, "(re-reading shows the key still there; Mailcow may still be deleting it)") from None
 
 
 def _as_planned(plan: Plan, key: dict[str, t.Any] | None) -> bool:
@@ -78,6 +91,14 @@ def _refusal(client: MailcowClient, plan: Plan, exc: MailcowError) -> MailcowErr
     return MailcowValidationError(text, method=exc.method, path=exc.path, status=exc.status, msg_key=exc.msg_key, msg_args=exc.msg_args)
 
 
+def _reread_shows(key: dict[str, t.Any] | None) -> str:
+    """What a re-read after a lost add/dkim answer found, when it is not the planned key."""
+    if key is None:
+        # Key generation takes seconds for long keys: the add may still be running.
+        return "(re-reading shows no key yet; Mailcow may still be generating it)"
+    return "(re-reading shows a key with selector %s, %s bits, not the planned one)" % (key["selector"], key["length"])
+
+
 def _add(client: MailcowClient, plan: Plan) -> str | None:
     """add/dkim; "confirmed" when the answer was lost and a re-read shows the key as planned, "created_concurrently"
     when Mailcow refused because another run had just added the same key."""
@@ -89,8 +110,9 @@ def _add(client: MailcowClient, plan: Plan) -> str | None:
             if refusal is not None:
                 raise refusal from None
             return "created_concurrently"
-        if not _as_planned(plan, get_key(client, plan.domain)):
-            raise undecided(exc, "") from None
+        now = _reread(client, plan.domain, exc)
+        if not _as_planned(plan, now):
+            raise undecided(exc, _reread_shows(now)) from None
         return "confirmed"
     return None
 
@@ -105,8 +127,8 @@ def carry_out(client: MailcowClient, plan: Plan) -> tuple[dict[str, t.Any] | Non
         outcome = _add(client, plan)
     except MailcowError as exc:
         if plan.action == "rotate" and plan.before:
-            exc.message = "%s. The old key (selector %s) was deleted: domain %s has NO DKIM key now; re-run to add one" % (
-                exc, plan.before["selector"], _shown(plan.domain))
+            now = "may have NO DKIM key now; re-run to converge" if isinstance(exc, MailcowUnknownOutcomeError) else "has NO DKIM key now; re-run to add one"
+            exc.message = "%s. The old key (selector %s) was deleted: domain %s %s" % (exc, plan.before["selector"], _shown(plan.domain), now)
             exc.args = (exc.message,)
         raise
     return get_key(client, plan.domain), outcome

@@ -292,11 +292,16 @@ def name(plan: t.Any) -> str:
     return str(getattr(plan, "address", None) or plan.domain)
 
 
+def label(plan: t.Any) -> str:
+    """How messages name a plan's object: its ``label`` where the name alone is ambiguous, else its name."""
+    return str(getattr(plan, "label", None) or name(plan))
+
+
 def _decided(plan: t.Any, exc: MailcowError) -> MailcowError:
     what = "not created" if plan.action == "create" else "not deleted" if plan.action == "delete" else "not updated"
     # Decided now: an "exists" or other refusal keeps its class, an answer that was lost does not.
     cls = MailcowError if isinstance(exc, (MailcowUnknownOutcomeError, MailcowTransportError)) else type(exc)
     return cls(
-        "%s %s: %s; re-reading shows %s" % (name(plan), what, exc, "it still exists" if plan.action == "delete" else "no such object"),
+        "%s %s: %s; re-reading shows %s" % (label(plan), what, exc, "it still exists" if plan.action == "delete" else "no such object"),
         method=exc.method, path=exc.path, status=exc.status, msg_key=exc.msg_key, msg_args=exc.msg_args,
     )

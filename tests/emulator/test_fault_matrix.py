@@ -24,6 +24,13 @@ from conftest import RW_KEY, Emulator, free_port
 
 DOMAIN = "fm.example"
 PASSWORD = "Fault-Matrix-1"
+OWNER = "owner@" + DOMAIN
+OLD = "imap.old.example"
+
+
+def job(user: str) -> str:
+    """A sync job as the module names it: mailbox <- remote host:remote user."""
+    return "%s <- %s:%s" % (OWNER, OLD, user)
 
 
 @dataclass
@@ -33,12 +40,25 @@ class Module:
     name: str
     args: dict[str, t.Any]
     objects: list[str] = field(default_factory=list)  # what a successful run leaves (empty: a read-only module)
-    kind: str = ""  # mailbox | alias | domain: where to read the objects
+    kind: str = ""  # which objects (a key of STATE): where to read them, and the add path unless ``path`` says
     reads: int = 1  # requests of the first read (an empty reduced mailbox listing is confirmed with the full one)
+    after: int = 0  # requests reading the object back after successful writes
+    path: str = ""  # the add endpoint, when it is not the kind
+    label: str = ""  # how messages name the first object, when not by itself
+    mailbox: bool = False  # needs the mailbox OWNER
+    undecided: bool = False  # a lost add whose re-read shows nothing stays undecided (a DKIM key may still be being generated)
 
     @property
     def writes(self) -> int:
         return len(self.objects)
+
+    @property
+    def add_path(self) -> str:
+        return self.path or self.kind
+
+    @property
+    def first(self) -> str:
+        return self.label or self.objects[0]
 
 
 MODULES = {
@@ -53,7 +73,29 @@ MODULES = {
     "mailbox_info": Module("mailcow_mailbox_info", {"domain": DOMAIN}, reads=3),
     "alias_info": Module("mailcow_alias_info", {"domain": DOMAIN}, reads=2),
     "domain_info": Module("mailcow_domain_info", {"domain": DOMAIN}),
+    # The life-cycle objects: the domain (and the mailbox) are read first, some objects are read back after the write.
+    "dkim": Module("mailcow_dkim", {"domain": DOMAIN, "selector": "fm", "key_size": 1024}, [DOMAIN], "dkim", reads=2, after=1, undecided=True),
+    "alias_domain": Module("mailcow_alias_domain", {"alias_domain": "fm-alias.example", "target_domain": DOMAIN}, ["fm-alias.example"], "alias_domain",
+                           reads=3, path="alias-domain"),
+    "domain_admin": Module("mailcow_domain_admin", {"username": "fmadmin", "domains": [DOMAIN], "password": PASSWORD}, ["fmadmin"], "domain_admin",
+                           reads=2, path="domain-admin"),
+    "app_password": Module("mailcow_app_password", {"mailbox": OWNER, "name": "Phone", "password": PASSWORD, "protocols": ["imap_access"]}, ["Phone"],
+                           "app_password", reads=2, after=1, path="app-passwd", label="app password 'Phone' of mailbox " + OWNER, mailbox=True),
+    "app_password_bulk": Module("mailcow_app_password", {"mailbox": OWNER, "app_passwords": [
+        {"name": "dev%d" % n, "password": PASSWORD, "protocols": ["imap_access"]} for n in range(6)]}, ["dev%d" % n for n in range(6)], "app_password",
+        reads=2, path="app-passwd", label="app password 'dev0' of mailbox " + OWNER, mailbox=True),
+    "syncjob": Module("mailcow_syncjob", {"mailbox": OWNER, "remote_host": OLD, "remote_user": "u@old.example", "remote_password": PASSWORD},
+                      [job("u@old.example")], "syncjob", reads=2, after=1, mailbox=True),
+    "syncjob_bulk": Module("mailcow_syncjob", {"domain": DOMAIN, "concurrency": 1, "syncjobs": [
+        {"mailbox": OWNER, "remote_host": OLD, "remote_user": "u%d@old.example" % n, "remote_password": PASSWORD} for n in range(6)]},
+        [job("u%d@old.example" % n) for n in range(6)], "syncjob", reads=2, after=1, mailbox=True),
+    "alias_domain_info": Module("mailcow_alias_domain_info", {}),
+    "domain_admin_info": Module("mailcow_domain_admin_info", {}),
+    "app_password_info": Module("mailcow_app_password_info", {"mailbox": OWNER}, reads=2, mailbox=True),
+    "syncjob_info": Module("mailcow_syncjob_info", {"mailbox": OWNER}, mailbox=True),
+    "dns_records": Module("mailcow_dns_records", {"domain": DOMAIN, "mail_host": "mail.fm.example"}, reads=2),
 }
+SINGLE = ["mailbox", "alias", "domain", "dkim", "alias_domain", "domain_admin", "app_password", "syncjob"]
 WRITERS = [name for name, module in MODULES.items() if module.writes]
 READERS = [name for name, module in MODULES.items() if not module.writes]
 
@@ -77,21 +119,35 @@ def requests_seen(emulator: Emulator) -> int:
     return int(emulator.control("GET", "stats")["requests"])
 
 
+STATE: dict[str, tuple[str, t.Callable[[dict[str, t.Any]], t.Any]]] = {
+    "mailbox": ("mailbox/all/" + DOMAIN, lambda row: row["username"]),
+    # Each mailbox has a hidden alias to itself (address = goto): not one of the module's aliases.
+    "alias": ("alias/all/" + DOMAIN, lambda row: row["address"] if row["address"] != row["goto"] else None),
+    "domain": ("domain/all", lambda row: row["domain_name"]),
+    "dkim": ("dkim/" + DOMAIN, lambda row: DOMAIN if row.get("pubkey") else None),
+    "alias_domain": ("alias-domain/all", lambda row: row["alias_domain"]),
+    "domain_admin": ("domain-admin/all", lambda row: row["username"]),
+    "app_password": ("app-passwd/all/" + OWNER, lambda row: row["name"]),
+    "syncjob": ("syncjobs/all/no_log", lambda row: "%s <- %s:%s" % (row["user2"], row["host1"], row["user1"])),
+}
+
+
 def state(emulator: Emulator, module: Module) -> list[str]:
     """The module's objects as they are on the server, sorted; a duplicate would show twice."""
-    path = {"mailbox": "mailbox/all/" + DOMAIN, "alias": "alias/all/" + DOMAIN, "domain": "domain/all"}[module.kind]
+    path, name_of = STATE[module.kind]
     data = emulator.request("GET", "/api/v1/get/" + path).json()
     rows = data if isinstance(data, list) else [data] if data else []
-    # Each mailbox has a hidden alias to itself (address = goto): not one of the module's aliases.
-    names = [row.get("username") or row.get("address") or row.get("domain_name") for row in rows if module.kind != "alias" or row["address"] != row["goto"]]
-    return sorted(name for name in names if name in module.objects)
+    return sorted(name for name in map(name_of, rows) if name in module.objects)
 
 
 @pytest.fixture
-def server(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Emulator:
+def server(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Emulator:
     for name in ("MAILCOW_API_URL", "MAILCOW_API_KEY", "MAIL_API", "MAILCOW_CA_PATH", "MAILCOW_VERIFY_SSL", "MAILCOW_DOMAIN"):
         monkeypatch.delenv(name, raising=False)
     assert emulator.request("POST", "/api/v1/add/domain", {"domain": DOMAIN, "key_size": 0}).status == 200
+    if MODULES[request.node.callspec.params["name"]].mailbox:
+        owner = {"local_part": OWNER.split("@")[0], "domain": DOMAIN, "password": PASSWORD, "password2": PASSWORD}
+        assert emulator.request("POST", "/api/v1/add/mailbox", owner).json()[0]["type"] == "success"
     emulator.control("POST", "stats/reset")
     return emulator
 
@@ -104,13 +160,19 @@ def converge(server: Emulator, module: Module, *, changed: bool) -> None:
     assert state(server, module) == sorted(module.objects)
 
 
-def outcomes(result: dict[str, t.Any]) -> dict[str, str]:
+def outcomes(module: Module, result: dict[str, t.Any]) -> dict[str, str]:
     """``{object: outcome}`` of a single-form or bulk result."""
     if "outcome" in result:
-        name = (result.get("mailbox") or result.get("alias") or {}).get("address") or result.get("domain", {}).get("domain")
-        return {name: result["outcome"]}
-    entries = result.get("mailboxes") or result.get("aliases") or []
-    return {entry["address"]: entry["outcome"] for entry in entries if "outcome" in entry}
+        return {module.objects[0]: result["outcome"]}
+    entries = next((result[key] for key in ("mailboxes", "aliases", "app_passwords", "syncjobs") if key in result), [])
+    return {entry.get("address") or entry.get("name") or entry["job"]: entry["outcome"] for entry in entries if "outcome" in entry}
+
+
+def not_created(module: Module, cause: str) -> str:
+    """The message of a lost or empty add answer whose re-read shows nothing; ``cause`` a pattern of the answer."""
+    if module.undecided:
+        return r"^%s; its outcome is unknown \(re-reading shows no key yet; Mailcow may still be generating it\): the write may have been applied" % cause
+    return r"^%s not created: %s; re-reading shows no such object$" % (re.escape(module.first), cause)
 
 
 def expect_failure(server: Emulator, module: Module, pattern: str, **overrides: t.Any) -> dict[str, t.Any]:
@@ -151,7 +213,7 @@ def test_502_page_once_is_retried(server: Emulator, name: str) -> None:
     server.control("POST", "faults", {"kind": "html", "status": 502, "path": "/api/v1/get/"})
     status, result = run_module(server, module)
     assert (status, result["changed"]) == (0, bool(module.writes)), result
-    assert requests_seen(server) == module.reads + 1 + module.writes  # the read, its retry, the writes
+    assert requests_seen(server) == module.reads + 1 + module.writes + module.after  # the read, its retry, the writes, the read-back
     if module.writes:
         assert state(server, module) == sorted(module.objects)
         converge(server, module, changed=False)
@@ -183,9 +245,9 @@ def test_503_with_retry_after_is_waited_for(server: Emulator, name: str) -> None
 def test_reset_before_the_server_acted(server: Emulator, name: str) -> None:
     module = MODULES[name]
     server.control("POST", "faults", {"kind": "drop", "path": "/api/v1/add/"})
-    pattern = r"^%s not created: connection to Mailcow API at \S+ lost after sending POST /add/%s: .*; re-reading shows no such object$"
-    result = expect_failure(server, module, pattern % (re.escape(module.objects[0]), module.kind))
-    assert "may have been applied" not in result["msg"]
+    cause = r"connection to Mailcow API at \S+ lost after sending POST /add/%s: .*" % module.add_path
+    result = expect_failure(server, module, not_created(module, cause))
+    assert ("may have been applied" in result["msg"]) is module.undecided
     assert requests_seen(server) == module.reads + module.writes + 1  # the read, the writes, one re-read
     assert state(server, module) == sorted(module.objects[1:])
     converge(server, module, changed=True)
@@ -197,8 +259,8 @@ def test_reset_after_the_server_acted(server: Emulator, name: str) -> None:
     server.control("POST", "faults", {"kind": "drop", "process": True, "path": "/api/v1/add/"})
     status, result = run_module(server, module)
     assert (status, result["changed"]) == (0, True), result
-    assert outcomes(result) == {module.objects[0]: "confirmed"}
-    assert requests_seen(server) == module.reads + module.writes + 1
+    assert outcomes(module, result) == {module.objects[0]: "confirmed"}
+    assert requests_seen(server) == module.reads + module.writes + 1 + module.after
     assert state(server, module) == sorted(module.objects)
     converge(server, module, changed=False)
 
@@ -207,8 +269,7 @@ def test_reset_after_the_server_acted(server: Emulator, name: str) -> None:
 def test_empty_body(server: Emulator, name: str) -> None:
     module = MODULES[name]
     server.control("POST", "faults", {"kind": "empty", "path": "/api/v1/add/"})
-    expect_failure(server, module, r"^%s not created: Mailcow API answered POST /add/%s with an empty body .*; re-reading shows no such object$"
-                   % (re.escape(module.objects[0]), module.kind))
+    expect_failure(server, module, not_created(module, r"Mailcow API answered POST /add/%s with an empty body .*" % module.add_path))
     assert requests_seen(server) == module.reads + module.writes + 1
     assert state(server, module) == sorted(module.objects[1:])
     converge(server, module, changed=True)
@@ -218,21 +279,21 @@ def test_empty_body(server: Emulator, name: str) -> None:
 def test_slow_answer_beyond_timeout(server: Emulator, name: str) -> None:
     module = MODULES[name]
     server.control("POST", "faults", {"kind": "slow", "delay": 1.3, "path": "/api/v1/add/"})
+    shows = r"no key yet; Mailcow may still be generating it" if module.undecided else r"it not done yet; the server may still be carrying it out"
     expect_failure(server, module, r"no answer from Mailcow API at \S+ within 1 seconds after sending POST /add/%s; its outcome is unknown "
-                   r"\(re-reading shows it not done yet; the server may still be carrying it out\): the write may have been applied" % module.kind,
-                   timeout=1)
+                   r"\(re-reading shows %s\): the write may have been applied" % (module.add_path, shows), timeout=1)
     time.sleep(0.5)  # the server finishes the late write: it was applied (and only then counts it)
     assert requests_seen(server) == module.reads + module.writes + 1
     converge(server, module, changed=False)
 
 
-@pytest.mark.parametrize("name", ["mailbox_bulk", "alias_bulk"])
+@pytest.mark.parametrize("name", ["mailbox_bulk", "alias_bulk", "app_password_bulk", "syncjob_bulk"])
 def test_server_down_after_k_of_n_writes(server: Emulator, name: str) -> None:
     module = MODULES[name]
     done = 2
     server.control("POST", "faults", {"kind": "drop", "count": 0, "after": module.reads + done, "path": "/api/"})
     result = expect_failure(server, module, r"^3 failed \(3 outcome unknown, e\.g\. connection to Mailcow API at \S+ lost after sending POST /add/%s: .*"
-                            r"the server stopped answering.*may have been applied" % module.kind)
+                            r"the server stopped answering.*may have been applied" % module.add_path)
     not_attempted = module.writes - done - 3
     assert result["not_attempted"] == module.objects[done + 3:]
     if not_attempted:
@@ -245,13 +306,13 @@ def test_server_down_after_k_of_n_writes(server: Emulator, name: str) -> None:
     converge(server, module, changed=True)
 
 
-@pytest.mark.parametrize("name", ["mailbox", "alias", "domain"])
+@pytest.mark.parametrize("name", SINGLE)
 def test_server_down_before_the_write(server: Emulator, name: str) -> None:
     module = MODULES[name]
-    server.control("POST", "faults", {"kind": "drop", "count": 0, "after": 1, "path": "/api/"})
+    server.control("POST", "faults", {"kind": "drop", "count": 0, "after": module.reads, "path": "/api/"})
     expect_failure(server, module, r"lost after sending POST /add/%s: .*its outcome is unknown \(re-reading failed: connection to .* lost after sending GET "
-                   r".*\): the write may have been applied" % module.kind)
-    assert requests_seen(server) == 1 + 1 + 2  # the read, the write, the re-read and its retry
+                   r".*\): the write may have been applied" % module.add_path)
+    assert requests_seen(server) == module.reads + 1 + 2  # the reads, the write, the re-read and its retry
     server.control("POST", "faults/clear")
     assert state(server, module) == []
     converge(server, module, changed=True)
