@@ -10,13 +10,12 @@ import pytest
 
 
 def test_free_ports_are_distinct_and_below_the_ephemeral_range() -> None:
-    ports = [conftest.free_port() for _ in range(50)]
+    ports = [conftest.free_port() for _attempt in range(50)]
     assert len(set(ports)) == 50
     assert all(port < conftest._ephemeral_floor() for port in ports)
 
 
-def test_a_port_taken_between_choice_and_bind_means_new_ports(tmp_path: Path, tls_dir: dict[str, str],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_port_taken_between_choice_and_bind_means_new_ports(tmp_path: Path, tls_dir: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()

@@ -24,7 +24,8 @@ from conftest import RW_KEY, Emulator, free_port
 
 DOMAIN = "fm.example"
 PASSWORD = "Fault-Matrix-1"
-OWNER = "owner@" + DOMAIN
+OWNER_LOCAL = "owner"
+OWNER = OWNER_LOCAL + "@" + DOMAIN
 OLD = "imap.old.example"
 
 
@@ -146,7 +147,7 @@ def server(emulator: Emulator, monkeypatch: pytest.MonkeyPatch, request: pytest.
         monkeypatch.delenv(name, raising=False)
     assert emulator.request("POST", "/api/v1/add/domain", {"domain": DOMAIN, "key_size": 0}).status == 200
     if MODULES[request.node.callspec.params["name"]].mailbox:
-        owner = {"local_part": OWNER.split("@")[0], "domain": DOMAIN, "password": PASSWORD, "password2": PASSWORD}
+        owner = {"local_part": OWNER_LOCAL, "domain": DOMAIN, "password": PASSWORD, "password2": PASSWORD}
         assert emulator.request("POST", "/api/v1/add/mailbox", owner).json()[0]["type"] == "success"
     emulator.control("POST", "stats/reset")
     return emulator
