@@ -55,6 +55,41 @@ def test_users_file_follows_edits_and_delete(mail: Emulator) -> None:
     assert mail.users_file.read_text() == ""
 
 
+def _app_password(emulator: Emulator, name: str, password: str, protocols: list[str], active: int = 1) -> int:
+    body = {"username": "alice@mail.example", "app_name": name, "app_passwd": password, "app_passwd2": password,
+            "protocols": protocols, "active": active}
+    assert emulator.request("POST", "/api/v1/add/app-passwd", body).json()[-1]["type"] == "success"
+    rows = emulator.request("GET", "/api/v1/get/app-passwd/all/alice@mail.example").json()
+    return max(int(row["id"]) for row in rows if row["name"] == name)
+
+
+def _app_fields(emulator: Emulator) -> dict[str, tuple[str, str]]:
+    """``{app<id>: (services, hash)}`` from alice's extra fields."""
+    extra = _users(emulator)["alice@mail.example"][7].split()
+    return {key: tuple(value.split("|", 1)) for key, value in (token.split("=", 1) for token in extra)}  # type: ignore[misc]
+
+
+def test_users_file_carries_the_app_passwords_dovecot_checks(mail: Emulator) -> None:
+    phone = _app_password(mail, "phone", NEW, ["imap_access", "smtp_access", "dav_access"])
+    _app_password(mail, "calendar", "Kalender-Passw0rt!", ["dav_access", "eas_access"])  # SOGo only: no Dovecot login
+    _app_password(mail, "off", "Aus-Passw0rt!", ["imap_access"], active=0)
+    fields = _app_fields(mail)
+    assert list(fields) == ["app%d" % phone]
+    services, hashed = fields["app%d" % phone]
+    assert services == "imap,smtp" and verify_password(NEW, hashed) and not verify_password(OLD, hashed)
+    listing = mail.request("GET", "/api/v1/get/app-passwd/all/alice@mail.example").text
+    assert hashed not in listing and "{BLF-CRYPT}" in listing  # the API shows only the Mailcow-shaped hash
+    edit = {"items": [phone], "attr": {"username": "alice@mail.example", "protocols": ["pop3_access"], "app_passwd": OLD, "app_passwd2": OLD}}
+    assert mail.request("POST", "/api/v1/edit/app-passwd", edit).json()[-1]["type"] == "success"
+    services, hashed = _app_fields(mail)["app%d" % phone]
+    assert services == "pop3" and verify_password(OLD, hashed)
+    _edit(mail, "alice@mail.example", {"active": 2})
+    assert _users(mail)["alice@mail.example"][7] == "nologin=y"  # login disabled: no app password either
+    _edit(mail, "alice@mail.example", {"active": 1})
+    mail.request("POST", "/api/v1/delete/app-passwd", [phone])
+    assert _app_fields(mail) == {}
+
+
 def test_deleted_mailbox_maildir_goes_to_garbage(mail: Emulator) -> None:
     maildir = mail.dir / "mail" / "vmail" / "mail.example" / "alice"
     (maildir / "cur").mkdir(parents=True)

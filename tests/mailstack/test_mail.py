@@ -199,3 +199,45 @@ def test_mail_to_the_outside_world_is_refused(facts: Facts, tls: ssl.SSLContext,
         submit(facts, tls, sender, sender, [outside], message(sender, outside, "away"))
     code, text = refused.value.recipients[outside]
     assert code == 550 and b"does not relay mail to the outside world" in text
+
+
+def _app_password(api: Api, user: str, name: str, password: str, protocols: list[str], active: int = 1) -> int:
+    api.write("add/app-passwd", {"username": user, "app_name": name, "app_passwd": password, "app_passwd2": password,
+                                 "protocols": protocols, "active": active})
+    rows = api.call("get/app-passwd/all/" + user)
+    return max(int(row["id"]) for row in (rows if isinstance(rows, list) else [rows]) if row["name"] == name)
+
+
+def test_app_password_logs_in_where_its_protocols_allow(facts: Facts, tls: ssl.SSLContext, api: Api,
+                                                        new_address: NewAddress) -> None:
+    user = api.add_mailbox(new_address())
+    phone, imap_only = "Phone-App-Pass-1", "Imap-Only-Pass-2"
+    _app_password(api, user, "phone", phone, ["imap_access", "smtp_access"])
+    _app_password(api, user, "reader", imap_only, ["imap_access"])
+    imaps_login(facts, tls, user, phone).logout()
+    imaps_login(facts, tls, user, imap_only).logout()
+    imaps_login(facts, tls, user).logout()  # the mailbox's own password still works
+    submit(facts, tls, user, user, [user], message(user, user, "sent with an app password"), password=phone)
+    with smtplib.SMTP_SSL(facts["smtp_host"], facts["smtps_port"], context=tls, timeout=10) as smtp:
+        with pytest.raises(smtplib.SMTPAuthenticationError):
+            smtp.login(user, imap_only)  # no smtp_access
+    _login_fails(facts, tls, user, "Not-The-Password-3")
+
+
+def test_app_password_disabled_edited_or_deleted_stops_working(facts: Facts, tls: ssl.SSLContext, api: Api,
+                                                               new_address: NewAddress) -> None:
+    user = api.add_mailbox(new_address())
+    secret = "Laptop-App-Pass-1"
+    app_id = _app_password(api, user, "laptop", secret, ["imap_access"])
+    imaps_login(facts, tls, user, secret).logout()
+    api.write("edit/app-passwd", {"items": [app_id], "attr": {"username": user, "active": 0}})
+    _login_fails(facts, tls, user, secret)
+    api.write("edit/app-passwd", {"items": [app_id], "attr": {"username": user, "active": 1, "protocols": ["pop3_access"]}})
+    _login_fails(facts, tls, user, secret)  # no imap_access any more
+    api.write("edit/app-passwd", {"items": [app_id], "attr": {"username": user, "protocols": ["imap_access"]}})
+    imaps_login(facts, tls, user, secret).logout()
+    api.write("delete/app-passwd", [app_id])
+    _login_fails(facts, tls, user, secret)
+    inactive = "Inactive-App-Pass-2"
+    _app_password(api, user, "inactive", inactive, ["imap_access"], active=0)
+    _login_fails(facts, tls, user, inactive)

@@ -18,6 +18,7 @@ from . import php, phpjson, validate
 from .context import Call
 from .model import now_sql
 from .passwords import check as password_check
+from .passwords import hash_password as dovecot_hash
 
 PROTOCOLS = ("imap_access", "smtp_access", "dav_access", "eas_access", "pop3_access", "sieve_access")
 # bcrypt's own base64 alphabet, for hashes that look like the recorded {BLF-CRYPT}$2y$10$...
@@ -37,6 +38,10 @@ class AppPasswd:
     active: int
     created: str = field(default_factory=now_sql)
     modified: str | None = None
+    # What the sandbox's Dovecot checks a login against ({SSHA512}, as for mailboxes). A real
+    # Mailcow's Dovecot verifies the stored {BLF-CRYPT} hash itself; the emulator's stored value
+    # only looks like one, so the verifiable hash travels beside it and is never shown by the API.
+    verifier: str = field(default="", repr=False)
 
 
 def hash_password(password: str) -> str:
@@ -115,7 +120,8 @@ def add(call: Call, data: Any) -> bool:
     store = call.store
     row = AppPasswd(id=store.next_app_passwd_id, name=name, mailbox=mailbox.username, domain=mailbox.domain,
                     password=hash_password(php.strval(php.array_get(data, "app_passwd"))),
-                    access=_access(php.array_get(data, "protocols")), active=php.intval(php.array_get(data, "active")))
+                    access=_access(php.array_get(data, "protocols")), active=php.intval(php.array_get(data, "active")),
+                    verifier=dovecot_hash(php.strval(php.array_get(data, "app_passwd"))))
     store.app_passwds[row.id] = row
     store.next_app_passwd_id += 1
     call.mail_changed = True
@@ -156,6 +162,7 @@ def _edit_one(call: Call, data: dict[str, Any], row: AppPasswd, username: str) -
             return False
         if row.mailbox.lower() == username.lower():
             row.password = hash_password(php.strval(password))
+            row.verifier = dovecot_hash(php.strval(password))
             changed = True
     owner = call.store.mailbox(username)
     if owner is None:

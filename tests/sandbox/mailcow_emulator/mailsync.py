@@ -6,6 +6,10 @@ receive mail:  user:{SSHA512}hash:uid:gid::<vmail>/<domain>/<local>::[extra fiel
 Dovecot splits the 8th field on spaces with no escaping, so a value cannot hold a space: a
 login-disabled mailbox (active 2) gets `nologin=y` alone. Without a `reason=` Dovecot answers
 the plain "Authentication failed." that a real Mailcow gives such a user.
+
+Each active app password of the mailbox adds `app<id>=<services>|<hash>` (services: the Dovecot
+service names it may log in to, comma-separated: imap, pop3, smtp, sieve), which the sandbox's
+auth.lua accepts as a password for those services only, as Mailcow's Dovecot does.
 """
 from __future__ import annotations
 
@@ -17,6 +21,21 @@ import time
 from pathlib import Path
 
 from .model import Store
+
+
+# Mailcow's access flags that Dovecot checks, by the service name Dovecot gives a login (Postfix's
+# SASL logins come as "smtp"); DAV and EAS logins go to SOGo, not Dovecot.
+_SERVICES = {"imap_access": "imap", "pop3_access": "pop3", "smtp_access": "smtp", "sieve_access": "sieve"}
+
+
+def _app_passwords(store: Store) -> dict[str, list[str]]:
+    """The extra fields of each mailbox's active app passwords, by lower-cased mailbox."""
+    fields: dict[str, list[str]] = {}
+    for row in sorted(store.app_passwds.values(), key=lambda row: row.id):
+        services = [service for flag, service in _SERVICES.items() if row.access.get(flag)]
+        if row.active == 1 and services and row.verifier:
+            fields.setdefault(row.mailbox.lower(), []).append("app%d=%s|%s" % (row.id, ",".join(services), row.verifier))
+    return fields
 
 
 class MailSync:
@@ -34,12 +53,13 @@ class MailSync:
         out = []
         vmail = str(self.vmail_dir) if self.vmail_dir else None  # plain strings: pathlib is slow here
         with store.lock:
+            apps = _app_passwords(store)
             for mailbox in store.all_mailboxes():
                 domain = store.domain(mailbox.domain)
                 if domain is None or domain.active != 1 or mailbox.active not in (1, 2):
                     continue  # inactive mailbox or domain: the user does not exist for Dovecot
                 home = f"{vmail}/{mailbox.domain}/{mailbox.local_part}" if vmail else ""
-                extra = "nologin=y" if mailbox.active == 2 else ""
+                extra = "nologin=y" if mailbox.active == 2 else " ".join(apps.get(mailbox.username.lower(), ()))
                 out.append(f"{mailbox.username}:{mailbox.password}:{self.uid}:{self.gid}::{home}::{extra}")
         return out
 
