@@ -35,8 +35,9 @@ options:
     choices: [tls, starttls]
   password:
     description:
-      - Password of the mailbox login (or a Mailcow app password).
-      - The same login is used for SMTP and IMAP.
+      - Password of the mailbox login, or one of its app passwords (M(glassdome.mailcow.mailcow_app_password)).
+      - The same login is used for SMTP and IMAP. An app password logs in only where its O(glassdome.mailcow.mailcow_app_password#module:protocols)
+        allow it - V(imap_access) for IMAP and V(smtp_access) for sending - and Mailcow refuses it elsewhere as a wrong password.
     type: str
     required: true
   validate_certs:
