@@ -98,8 +98,10 @@ options:
         without regard to case.
       - The form of each entry is checked before any write. Mailcow refuses a domain or an address that is not its own
         (for example V(@gmail.com)) only while saving the others; the task then fails naming the entry.
-      - Do not list an alias that already lets this mailbox send as it (C(sender_allowed)) - Mailcow does not store it,
-        so the task would report a change on every run. The mailbox's own address is refused for the same reason.
+      - An alias whose goto includes this mailbox and whose C(sender_allowed) is set already lets the mailbox send as it,
+        and Mailcow does not store a grant for it. Such an entry is left out of the comparison with a warning (one alias
+        read for each entry the mailbox's stored grants lack), so the task stays idempotent. The mailbox's own address is
+        refused for the same reason.
       - Comparing it needs Mailcow's full mailbox listing (see O(rate_limit)).
     type: list
     elements: str

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import typing as t
 
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_normalized as get_alias
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
@@ -37,12 +38,15 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     purge_tags = params.get("purge_tags", True)
     full = needs_full([desired])
     before = get_normalized(client, desired.address, full=full)
-    templates = read_templates(client, [desired], {before["address"]: before} if before else {})
+    existing = {before["address"]: before} if before else {}
+    templates = read_templates(client, [desired], existing)
+    (desired,), warnings = drop_alias_grants(client, [desired], existing)
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
-    return single_result(the_plan, "mailbox", the_plan.after or {}, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
+    result = single_result(the_plan, "mailbox", the_plan.after or {}, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
+    return dict(result, warnings=warnings) if warnings else result
 
 
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -56,6 +60,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     existing = {mb["address"]: mb for mb in (normalize(raw) for raw in list_mailboxes(client, domain, full=full))}
     purge_tags = params.get("purge_tags", True)
     templates = read_templates(client, desireds, existing)
+    desireds, warnings = drop_alias_grants(client, desireds, existing)
     plans = plan_entries(desireds, existing, lambda d, before: plan(d, before, purge_tags=purge_tags, templates=templates), kind="mailboxes")
     if params.get("purge"):
         named = {d.address for d in desireds}
@@ -66,8 +71,9 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.address: d for d in desireds}, purge_tags, templates)
         outcomes = carry_out(client, plans, replan, domain=domain, concurrency=params.get("concurrency", 4), full=full)
-    return bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode, outcomes=outcomes,
-                       before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
+    result = bulk_result(plans, kind="mailboxes", diff=diff, check_mode=check_mode, outcomes=outcomes,
+                         before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
+    return dict(result, warnings=warnings) if warnings else result
 
 
 def _replanner(by_address: dict[str, t.Any], purge_tags: bool, templates: dict[str, Template]) -> t.Callable[[Plan, t.Any], Plan]:
@@ -79,6 +85,41 @@ def _replanner(by_address: dict[str, t.Any], purge_tags: bool, templates: dict[s
         return plan(by_address[before.address], now, purge_tags=purge_tags, templates=templates)
 
     return replan
+
+
+def drop_alias_grants(client: MailcowClient, desireds: list[Desired], existing: dict[str, t.Any]) -> tuple[list[Desired], list[str]]:
+    """Leave out of ``sender_acl`` the addresses an alias already lets the mailbox send as, with warnings.
+
+    Mailcow skips such an entry on save (an alias whose goto includes the mailbox and whose
+    sender_allowed is set: the mailbox may send as it anyway), so it never reads back and the task
+    would report a change on every run. Only entries the stored grants lack are looked up, one alias
+    read each: nothing is read when the grants match.
+    """
+    found: dict[str, t.Any] = {}
+    out, warnings = [], []
+    for desired in desireds:
+        acl = desired.attrs.get("sender_acl")
+        before = existing.get(desired.address)
+        if not acl or before is None or desired.state != "present":
+            out.append(desired)
+            continue
+        stored = set(before.get("sender_acl") or [])
+        fixed = []
+        for entry in acl:
+            if entry in stored or entry == "*" or entry.startswith("@"):
+                continue
+            if entry not in found:
+                found[entry] = get_alias(client, entry)
+            alias = found[entry]
+            if alias and alias["sender_allowed"] and desired.address.lower() in (goto.lower() for goto in alias["goto"]):
+                fixed.append(entry)
+        if fixed:
+            warnings.append("sender_acl of mailbox %s: it may already send as %s through the alias of that address (sender_allowed), which Mailcow "
+                            "does not store as a grant; left out of the comparison. Remove it from sender_acl to silence this warning"
+                            % (desired.address, ", ".join(fixed)))
+            desired = desired._replace(attrs=dict(desired.attrs, sender_acl=[entry for entry in acl if entry not in fixed]))
+        out.append(desired)
+    return out, warnings
 
 
 def needs_full(desireds: t.Sequence[Desired]) -> bool:

@@ -23,7 +23,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils import basic
+from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
 EMULATOR_FIXTURES = Path(__file__).resolve().parents[2] / "emulator" / "conftest.py"
@@ -84,7 +86,12 @@ RunModule = t.Callable[..., t.Dict[str, t.Any]]
 
 @pytest.fixture
 def run_module(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunModule:
-    """run_module(name, args, check_mode=False, diff=False, env=None) -> the module's JSON result plus rc."""
+    """run_module(name, args, check_mode=False, diff=False, env=None) -> the module's JSON result plus rc.
+
+    Warnings land in the result as on a target host (once anything controller-side is imported, as
+    pytest's collection loader does, they would go to the controller's display instead), as strings.
+    """
+    monkeypatch.setattr(ansible_internal, "is_controller", False)
     for name in ("MAILCOW_API_URL", "MAILCOW_API_KEY", "MAIL_API", "MAILCOW_VERIFY_SSL", "MAILCOW_CA_PATH",
                  "MAILCOW_SMTP_HOST", "MAILCOW_SMTP_PORT", "MAILCOW_IMAP_HOST", "MAILCOW_IMAP_PORT"):
         monkeypatch.delenv(name, raising=False)
@@ -94,12 +101,15 @@ def run_module(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPat
         for key, value in (env or {}).items():
             monkeypatch.setenv(key, value)
         module = load_module(name)
+        monkeypatch.setattr(ansible_warnings, "_global_warnings", {})
         capsys.readouterr()
         with patch_module_args(dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)):
             with pytest.raises(SystemExit) as exited:
                 module.main()
         out = capsys.readouterr().out
         result: dict[str, t.Any] = json.loads(out)
+        if "warnings" in result:
+            result["warnings"] = [w["event"]["msg"] if isinstance(w, dict) else w for w in result["warnings"]]
         result["rc"] = exited.value.code
         return result
 

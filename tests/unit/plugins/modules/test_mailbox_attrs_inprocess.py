@@ -86,3 +86,19 @@ def test_a_grant_mailcow_refuses_fails_naming_it_and_an_unknown_template_writes_
     assert unknown["rc"] == 1 and "template 'Staf' is not a mailbox template of this Mailcow (it has: Default, Staff)" in unknown["msg"]
     assert [m["username"] for m in get(emulated, "mailbox/all/" + DOMAIN)] == ["alice@" + DOMAIN]
     assert PASSWORD not in json.dumps(unknown)
+
+
+def test_a_grant_an_alias_already_gives_stays_unchanged_with_a_warning(run_module: RunModule, emulated: Mailcow) -> None:
+    setup(run_module, emulated)
+    run_bulk(run_module, emulated, [{"local_part": name, "password": PASSWORD} for name in ("alice", "bob")])
+    alias = run_module("mailcow_alias", dict(emulated.conn(), address="sales@" + DOMAIN, goto=["alice@" + DOMAIN, "bob@" + DOMAIN], sender_allowed=True))
+    assert alias["changed"], alias
+    entries = [{"local_part": "alice", "sender_acl": ["sales@" + DOMAIN, DOMAIN]}]
+    first = run_bulk(run_module, emulated, entries)
+    assert first["changed"] and first["summary"]["updated"] == 1, first
+    assert get(emulated, "mailbox/alice@" + DOMAIN)["sender_acl"] == ["@" + DOMAIN]  # Mailcow keeps no grant the alias gives
+    again = run_bulk(run_module, emulated, entries)
+    assert not again["changed"], again
+    assert any("it may already send as sales@%s through the alias" % DOMAIN in warning for warning in again["warnings"])
+    single = run_module("mailcow_mailbox", dict(emulated.conn(), address="alice@" + DOMAIN, sender_acl=["sales@" + DOMAIN, DOMAIN]))
+    assert not single["changed"] and single["warnings"], single
