@@ -15,7 +15,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password import Plan, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError, MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError, MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
 
@@ -85,3 +85,30 @@ def carry_out(client: MailcowClient, mailbox: str, plans: t.Sequence[Plan], repl
         raise missing_mailbox_error(mailbox)  # deleted since it was read
     writes.raise_failures()
     return outcomes
+
+
+def settle_duplicates(client: MailcowClient, mailbox: str, created: t.Sequence[str]) -> tuple[dict[str, list[dict[str, t.Any]]], dict[str, str]]:
+    """After adding the ``created`` names: the listing by name (one request), each name held once.
+
+    Mailcow accepts a second app password of the same name, so two runs adding the same name at
+    once both succeed. A created name the listing holds more than once was added by another run
+    meanwhile: every one but the oldest (lowest id) is deleted, one request each; an id another run
+    deleted first (``app_passwd_id_invalid``) is gone already. Returns the listing and ``{name: warning}`` of the names settled.
+    """
+    grouped = by_name(list_app_passwords(client, mailbox))
+    settled: dict[str, str] = {}
+    for name in created:
+        rows = grouped.get(name, [])
+        if len(rows) < 2:
+            continue
+        for extra in rows[1:]:
+            try:
+                client.write("delete", "app-passwd", [extra["id"]])
+            except MailcowError as exc:
+                if exc.msg_key != "app_passwd_id_invalid":
+                    raise
+        grouped[name] = rows[:1]
+        deleted = ", ".join(str(extra["id"]) for extra in rows[1:])
+        text = "another run added app password %r of mailbox %s at the same time (Mailcow accepts duplicate names): kept the oldest (id %s), deleted id %s"
+        settled[name] = text % (name, mailbox, rows[0]["id"], deleted)
+    return grouped, settled

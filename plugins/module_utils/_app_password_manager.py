@@ -23,7 +23,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password im
     diff_view,
     plan,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_api import by_name, carry_out, check_mailbox, list_app_passwords, read
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_api import by_name, carry_out, check_mailbox, read, settle_duplicates
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
@@ -71,9 +71,13 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, mailbox, [the_plan], _replanner({desired.name: desired}))
         if the_plan.action == "create":
-            # Mailcow's add answers no id: the listing has it (the newest of that name).
-            same = by_name(list_app_passwords(client, mailbox)).get(desired.name) or [after]
-            after = dict(after, id=same[-1].get("id"), created=same[-1].get("created"))
+            # Mailcow's add answers no id: the listing has it.
+            now, settled = settle_duplicates(client, mailbox, [desired.name])
+            same = now.get(desired.name) or [after]
+            after = dict(after, id=same[0].get("id"), created=same[0].get("created"))
+            if settled:
+                outcomes[the_plan.address] = "created_concurrently"
+                warnings += settled.values()
     result = single_result(the_plan, "app_password", after, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
     result["warnings"] = warnings
     return result
@@ -101,6 +105,11 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         outcomes = carry_out(client, mailbox, plans, _replanner({d.name: d for d in desireds}))
+        created = [p.address for p in plans if p.action == "create"]
+        if created:
+            settled = settle_duplicates(client, mailbox, created)[1]
+            outcomes.update((name, "created_concurrently") for name in settled)
+            warnings += settled.values()
     result = bulk_result(plans, kind=KIND, diff=diff, check_mode=check_mode, outcomes=outcomes,
                          before_view=lambda p: compared_view(p.before), after_view=lambda p: diff_view(p)["after"])
     result[KIND] = [dict({"name": item.pop("address")}, **item) for item in result[KIND]]

@@ -140,6 +140,10 @@ options:
 notes:
   - Mailcow needs the mailbox in every edit, and edits store the name again; the module always sends both, so an edit
     neither moves the app password nor escapes its name once more.
+  - Mailcow accepts two app passwords of the same name, so two runs adding the same name at once (two pipelines) would
+    leave it twice. After adding, the module reads the mailbox's app passwords once more and deletes every app password
+    of a name it created but the oldest, with a warning and RV(outcome) V(created_concurrently); the one kept has the
+    password of the run that added it first.
 seealso:
   - module: glassdome.mailcow.mailcow_app_password_info
   - module: glassdome.mailcow.mailcow_mailbox
@@ -226,8 +230,10 @@ msg:
 outcome:
   description:
     - Only when a write's answer was lost or ambiguous and re-reading the mailbox's app passwords once decided it
-      (V(created_concurrently), V(confirmed) or V(retried), as in M(glassdome.mailcow.mailcow_mailbox)).
-  returned: when re-reading decided a write
+      (V(created_concurrently), V(confirmed) or V(retried), as in M(glassdome.mailcow.mailcow_mailbox)), or when
+      another run added the same name at the same time (V(created_concurrently)). In the bulk form, each entry of
+      RV(app_passwords) carries its own.
+  returned: when re-reading decided a write, or another run added the same name at once
   type: str
   sample: confirmed
 """

@@ -3,14 +3,20 @@
 functions.app_passwd.inc.php and functions.mailbox.inc.php do it (docs/mailcow-api.md#app-passwords)."""
 from __future__ import annotations
 
+import threading
+import typing as t
 from typing import Any
 
 import pytest
 
-from conftest import Emulator
+from conftest import RW_KEY, Emulator
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_manager import manage_many, manage_one
 
 PW = "Geheim-123"
-LISTING = "/api/v1/get/app-passwd/all/alice@ap.example"
+MAILBOX = "alice@ap.example"
+LISTING = "/api/v1/get/app-passwd/all/" + MAILBOX
 
 
 @pytest.fixture
@@ -67,3 +73,71 @@ def test_delete_stops_at_the_first_unknown_id(api: Emulator) -> None:
     reply = api.request("POST", "/api/v1/delete/app-passwd", [first, 999999, second]).json()
     assert [(e["type"], e["msg"]) for e in reply] == [("success", ["app_passwd_removed", str(first)]), ("danger", "app_passwd_id_invalid")]
     assert [row["id"] for row in _listing(api)] == [second]
+
+
+# -- two runs adding the same app password at once, through the collection's code -------------------
+# Mailcow accepts a second app password of the same name, so two runs that both read "no such name"
+# both add one. The runs settle it themselves: each reads the listing after its add and keeps only
+# the oldest of a name it created.
+
+
+def _client(emulator: Emulator) -> MailcowClient:
+    return MailcowClient("https://127.0.0.1:%d" % emulator.https_port, RW_KEY, ca_path=emulator.ca)
+
+
+def _names(emulator: Emulator) -> list[str]:
+    return sorted(row["name"] for row in _listing(emulator))
+
+
+def _race(emulator: Emulator, task: t.Callable[[MailcowClient], dict[str, t.Any]]) -> list[dict[str, t.Any]]:
+    """Two runs of ``task`` at once, whose first two adds are carried out late (the emulator sleeps before acting):
+    the other run reads the listing meanwhile, so neither sees the other's add."""
+    emulator.control("POST", "faults", {"kind": "slow", "delay": 1.5, "count": 2, "path": "/api/v1/add/app-passwd"})
+    results: list[t.Any] = [None, None]
+    barrier = threading.Barrier(2)
+
+    def run(index: int) -> None:
+        client = _client(emulator)
+        barrier.wait()
+        try:
+            results[index] = task(client)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    emulator.control("POST", "faults/clear")
+    assert all(isinstance(result, dict) for result in results), results
+    return results
+
+
+def one(client: MailcowClient) -> dict[str, t.Any]:
+    params = {"mailbox": MAILBOX, "name": "Phone", "password": PW, "protocols": ["imap_access"], "active": None, "state": "present",
+              "update_password": "on_create"}
+    return manage_one(client, params, check_mode=False, diff=False)
+
+
+def bulk(client: MailcowClient) -> dict[str, t.Any]:
+    entries = [{"name": name, "password": PW, "protocols": ["imap_access"], "state": "present", "update_password": "on_create"}
+               for name in ("Phone", "Laptop")]
+    params = {"mailbox": MAILBOX, "app_passwords": entries, "purge": False, "purge_allow_empty": False, "purge_max_share": 50}
+    return manage_many(client, params, check_mode=False, diff=False)
+
+
+@pytest.mark.parametrize("task", [one, bulk], ids=["single", "bulk"])
+def test_two_runs_adding_the_same_name_leave_it_once(api: Emulator, task: t.Callable[[MailcowClient], dict[str, t.Any]]) -> None:
+    results = _race(api, task)
+    assert all(result["changed"] for result in results)
+    wanted = ["Phone"] if task is one else ["Laptop", "Phone"]
+    assert _names(api) == wanted  # each name once: the newer duplicate was deleted
+    settled = [warning for result in results for warning in result["warnings"]]
+    assert settled and all("at the same time (Mailcow accepts duplicate names): kept the oldest" in warning for warning in settled)
+    outcomes = [result.get("outcome") for result in results] if task is one else [
+        entry.get("outcome") for result in results for entry in result["app_passwords"]]
+    assert "created_concurrently" in outcomes
+    assert PW not in repr(results)
+    again = task(_client(api))
+    assert not again["changed"] and not again["warnings"]

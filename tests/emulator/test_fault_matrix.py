@@ -84,7 +84,7 @@ MODULES = {
                            "app_password", reads=2, after=1, path="app-passwd", label="app password 'Phone' of mailbox " + OWNER, mailbox=True),
     "app_password_bulk": Module("mailcow_app_password", {"mailbox": OWNER, "app_passwords": [
         {"name": "dev%d" % n, "password": PASSWORD, "protocols": ["imap_access"]} for n in range(6)]}, ["dev%d" % n for n in range(6)], "app_password",
-        reads=2, path="app-passwd", label="app password 'dev0' of mailbox " + OWNER, mailbox=True),
+        reads=2, after=1, path="app-passwd", label="app password 'dev0' of mailbox " + OWNER, mailbox=True),
     "syncjob": Module("mailcow_syncjob", {"mailbox": OWNER, "remote_host": OLD, "remote_user": "u@old.example", "remote_password": PASSWORD},
                       [job("u@old.example")], "syncjob", reads=2, after=1, mailbox=True),
     "syncjob_bulk": Module("mailcow_syncjob", {"domain": DOMAIN, "concurrency": 1, "syncjobs": [
