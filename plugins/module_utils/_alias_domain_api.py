@@ -62,7 +62,8 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
     writes = Writes()
     items = [plan.domain]
     if plan.action == "create":
-        writes.attempt(items, client.write, "add", "alias-domain", plan.add_body)
+        # A second add of the same alias domain (two runs at once) is refused as alias_domain_invalid: re-read, not failed.
+        writes.attempt(items, client.write, "add", "alias-domain", plan.add_body, exists_unknown=True)
     elif plan.action == "update":
         writes.attempt(items, client.write, "edit", "alias-domain", {"items": items, "attr": plan.edit_attr})
     elif plan.action == "delete":

@@ -58,6 +58,15 @@ def group(plans: t.Sequence[t.Any], field: str, *, item: t.Callable[[t.Any], t.A
 GATEWAY_STATUSES = frozenset((502, 503, 504))
 
 
+# Refusals Mailcow gives alike to an object that already exists and to an invalid one (add/alias-domain
+# answers alias_domain_invalid for both): on an add whose own checks passed, as undecided as "exists".
+MAYBE_EXISTS_KEYS = frozenset(("alias_domain_invalid",))
+
+
+def _exists(exc: MailcowError) -> bool:
+    return isinstance(exc, MailcowExistsError) or exc.msg_key in MAYBE_EXISTS_KEYS
+
+
 def answer_lost(exc: MailcowError) -> bool:
     """The write may have been carried out: empty body, the connection broke after sending, or the
     proxy gave up waiting for PHP (504)."""
@@ -101,8 +110,9 @@ class Writes:
     def attempt(self, items: list[str], call: t.Callable[..., t.Any], *args: t.Any, exists_unknown: bool = False) -> bool:
         """Run one write unless the server looks dead; record its outcome. True when it succeeded.
 
-        ``exists_unknown``: an add answered "exists" is undecided (someone may have added the same
-        object at once) rather than a failure.
+        ``exists_unknown``: an add answered "exists" (or a refusal Mailcow gives alike to an existing
+        object, MAYBE_EXISTS_KEYS) is undecided (someone may have added the same object at once)
+        rather than a failure.
         """
         if self.stopped:
             with self._lock:
@@ -126,7 +136,7 @@ class Writes:
                 self.proxy_streak += int(exc.status in GATEWAY_STATUSES)
             else:
                 self.streak = self.proxy_streak = 0
-            if answer_lost(exc) or (exists_unknown and isinstance(exc, MailcowExistsError)):
+            if answer_lost(exc) or (exists_unknown and _exists(exc)):
                 self.unknown.append((items, exc))
             else:
                 self.failures.append((items, exc))
@@ -270,7 +280,7 @@ def resolve(writes: Writes, plans: dict[str, t.Any], resolver: Resolver) -> dict
             before = plans[item]
             again = resolver.replan(before, current.get(item))
             if again.action == "none":
-                race = before.action == "create" and isinstance(exc, (MailcowExistsError, MailcowUnknownOutcomeError))
+                race = before.action == "create" and (_exists(exc) or isinstance(exc, MailcowUnknownOutcomeError))
                 outcomes[item] = "created_concurrently" if race else "confirmed"
                 writes.done.append(item)
             elif again.action == "update" and before.action != "delete":

@@ -65,7 +65,10 @@ options:
   rotate:
     description:
       - When the domain's key has another selector or size than O(selector) and O(key_size), replace it with a new key.
-      - Without it such a task fails and names the existing key, so that a published key is never lost by surprise.
+      - Without it such a task fails and names the existing key, so that a published key is never lost by surprise. Before
+        failing, a real run reads the key again, once a second for up to 5 seconds, in case another run is replacing it at
+        this moment (two pipelines, one of which just created the domain and rotates Mailcow's own key); when the key
+        becomes the wanted one the task succeeds unchanged, with RV(outcome) V(created_concurrently).
       - The old key is deleted before the new one is added (Mailcow cannot overwrite a key); mail sent in between is
         unsigned, and mail signed with the old key fails DKIM checks once the old TXT record is gone. Publish the new
         record (RV(dkim.txt_record)) at once; use a new selector so that both records can be published side by side.
@@ -195,8 +198,9 @@ action:
 outcome:
   description:
     - V(confirmed) when the answer to the add was lost and reading the key again showed it was added;
-      V(created_concurrently) when Mailcow refused the add because another run had just added the same key.
-  returned: when a re-read decided a write
+      V(created_concurrently) when Mailcow refused the add because another run had just added the same key, or when a
+      differing key became the wanted one while it was read again (see O(rotate)).
+  returned: when a re-read decided a write, or another run replaced the key meanwhile
   type: str
   sample: confirmed
 """

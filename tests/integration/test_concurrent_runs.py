@@ -59,6 +59,21 @@ def _start(runner: Runner, playbook: Path, result: Path) -> subprocess.Popen:
     return subprocess.Popen(argv, env=runner.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, stdin=subprocess.DEVNULL)
 
 
+def _run_two_at_once(runner: Runner, facts: dict, playbook: Path, results: list[Path]) -> list[str]:
+    """Two runs of the playbook at once, each add held 20 ms so that their adds overlap; both must succeed. Their outputs."""
+    control(facts, "workers", {"workers": 8})
+    control(facts, "faults", {"kind": "slow", "delay": 0.02, "count": 0, "path": "/api/v1/add/"})
+    try:
+        runs = [_start(runner, playbook, result) for result in results]
+        outputs = [run.communicate(timeout=600)[0] for run in runs]
+    finally:
+        control(facts, "faults/clear", {})
+        control(facts, "workers", {"workers": 2})
+    for run, output in zip(runs, outputs):
+        assert run.returncode == 0, output[-6000:]
+    return outputs
+
+
 def _plain_creates(result: dict, kind: str) -> set:
     """Objects this run created itself (not decided by re-reading after the other run's add)."""
     return {item["address"] for item in result[kind].get(kind, []) if item["action"] == "created" and "outcome" not in item}
@@ -68,17 +83,8 @@ def test_two_concurrent_role_runs_then_a_third_changes_nothing(runner: Runner, f
     domain = "race%s.example" % uuid.uuid4().hex[:8]
     playbook = _playbook(tmp_path, domain)
     results = [tmp_path / "first.json", tmp_path / "second.json"]
-    control(facts, "workers", {"workers": 8})
-    control(facts, "faults", {"kind": "slow", "delay": 0.02, "count": 0, "path": "/api/v1/add/"})
+    _run_two_at_once(runner, facts, playbook, results)
     try:
-        runs = [_start(runner, playbook, result) for result in results]
-        outputs = [run.communicate(timeout=600)[0] for run in runs]
-    finally:
-        control(facts, "faults/clear", {})
-        control(facts, "workers", {"workers": 2})
-    try:
-        for run, output in zip(runs, outputs):
-            assert run.returncode == 0, output[-6000:]
         first, second = (json.loads(result.read_text()) for result in results)
         for kind, count in (("mailboxes", MAILBOXES), ("aliases", ALIASES)):
             # Each object created exactly once: by one run plainly, the other reports it decided by re-reading.
@@ -108,3 +114,57 @@ def _assert_server_state(runner: Runner, facts: dict, domain: str) -> None:
     assert sorted((m["name"], m["quota"]) for m in mailboxes) == sorted(("User %d" % n, 10 * 1024 * 1024) for n in range(MAILBOXES))
     aliases = [a for a in _get(runner, facts, "alias/all/" + domain) if a["address"] != a["goto"]]
     assert sorted((a["address"], a["goto"]) for a in aliases) == [("list%02d@%s" % (n, domain), "user%03d@%s" % (n, domain)) for n in range(ALIASES)]
+
+
+LIFECYCLE_PLAYBOOK = """
+- name: Provision one domain and its whole life cycle with the mailboxes role
+  hosts: localhost
+  gather_facts: false
+  vars:
+    mailcow_domain: {domain}
+    mailcow_domain_settings: {{max_mailboxes: 50, default_quota: 10, max_quota: 100, total_quota: 10000}}
+    mailcow_mailboxes: {mailboxes}
+    mailcow_aliases: [{{local_part: team, goto: ["user00@{domain}", "user01@{domain}"]}}]
+    mailcow_dkim: {{selector: race2026, key_size: 2048}}
+    mailcow_alias_domains: [{{alias_domain: "alias-{domain}"}}]
+    mailcow_domain_admins: [{{username: "{admin}", password: "Admin-Pass-2026", acl: [syncjobs, quarantine]}}]
+    mailcow_app_passwords: {app_passwords}
+    mailcow_syncjobs: {syncjobs}
+  roles:
+    - glassdome.mailcow.mailboxes
+"""
+
+
+def test_two_concurrent_role_runs_of_the_whole_life_cycle_then_a_third_changes_nothing(runner: Runner, facts: dict, tmp_path: Path) -> None:
+    token = uuid.uuid4().hex[:8]
+    domain, admin = "racelc%s.example" % token, "racer%s" % token
+    names = ["user%02d" % n for n in range(8)]
+    playbook = tmp_path / "lifecycle.yml"
+    playbook.write_text(LIFECYCLE_PLAYBOOK.format(
+        domain=domain, admin=admin,
+        mailboxes=json.dumps([{"local_part": name, "password": "Pw-%s-%s" % (token, name)} for name in names]),
+        app_passwords=json.dumps({name: [{"name": "Phone", "password": "Phone-%s" % token, "protocols": ["imap_access"]},
+                                         {"name": "Laptop", "password": "Laptop-%s" % token, "protocols": ["imap_access", "smtp_access"]}]
+                                  for name in names[:4]}),
+        syncjobs=json.dumps([{"mailbox": name, "remote_host": "imap.old.example", "remote_user": "%s@old.example" % name,
+                              "remote_password": "Old-%s" % token} for name in names[:4]])))
+    outputs = _run_two_at_once(runner, facts, playbook, [tmp_path / ("unused%d.json" % n) for n in range(2)])
+    try:
+        for output in outputs:
+            assert "Phone-%s" % token not in output and "Old-%s" % token not in output
+        third = runner.playbook(playbook, check=True)
+        assert "changed=0" in third.stdout.split("PLAY RECAP")[-1], third.stdout[-4000:]
+        # Everything exactly once.
+        assert sorted(m["username"] for m in _get(runner, facts, "mailbox/all/" + domain)) == ["%s@%s" % (name, domain) for name in names]
+        dkim = _get(runner, facts, "dkim/" + domain)
+        assert [(key["dkim_selector"], key["length"]) for key in dkim] == [("race2026", "2048")]
+        assert [a["alias_domain"] for a in _get(runner, facts, "alias-domain/all")].count("alias-" + domain) == 1
+        assert [a["username"] for a in _get(runner, facts, "domain-admin/all")].count(admin) == 1
+        for name in names[:4]:
+            assert sorted(p["name"] for p in _get(runner, facts, "app-passwd/all/%s@%s" % (name, domain))) == ["Laptop", "Phone"]
+        jobs = [(job["user2"], job["user1"]) for job in _get(runner, facts, "syncjobs/all/no_log") if job["user2"].endswith("@" + domain)]
+        assert sorted(jobs) == [("%s@%s" % (name, domain), "%s@old.example" % name) for name in names[:4]]
+    finally:
+        runner.adhoc("glassdome.mailcow.mailcow_domain_admin", "username=%s state=absent" % admin)
+        runner.adhoc("glassdome.mailcow.mailcow_alias_domain", "alias_domain=alias-%s state=absent" % domain)
+        runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s state=absent force=true" % domain)

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain_manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
+    MailcowError,
     MailcowExistsError,
     MailcowForbiddenError,
     MailcowNotFoundError,
@@ -114,6 +115,26 @@ def test_empty_body_is_decided_by_one_read(mailcow) -> None:
     mailcow.expect("GET", GET, reply=RAW)
     # An empty body to an add is how Mailcow answers the loser of two runs adding it at once.
     assert run(mailcow, target_domain="lc.example")["outcome"] == "created_concurrently"
+
+
+def test_a_duplicate_refusal_to_a_planned_add_is_decided_by_one_read(mailcow) -> None:
+    # Mailcow answers a second add of the same alias domain (another run added it meanwhile) as it answers an invalid name.
+    expect_create_reads(mailcow)
+    mailcow.expect("POST", "/api/v1/add/alias-domain", {"alias_domain": "alias-lc.example", "target_domain": "lc.example", "active": 1},
+                   reply=recorded("add_alias_domain_duplicate"))
+    mailcow.expect("GET", GET, reply=RAW)
+    result = run(mailcow, target_domain="lc.example")
+    assert result["changed"] and result["outcome"] == "created_concurrently"
+
+
+def test_the_same_refusal_with_nothing_there_fails_saying_so(mailcow) -> None:
+    expect_create_reads(mailcow)
+    mailcow.expect("POST", "/api/v1/add/alias-domain", {"alias_domain": "alias-lc.example", "target_domain": "lc.example", "active": 1},
+                   reply=recorded("add_alias_domain_duplicate"))
+    mailcow.expect("GET", GET, reply={})
+    with pytest.raises(MailcowError, match="^alias-lc.example not created: Mailcow refused POST /add/alias-domain: alias domain alias-lc.example is "
+                       "invalid or already exists; re-reading shows no such object$"):
+        run(mailcow, target_domain="lc.example")
 
 
 @pytest.mark.parametrize("params,message", [
