@@ -28,13 +28,30 @@ def sandbox() -> Iterator[Sandbox]:
         pytest.skip("Postfix/Dovecot missing and no apt-get to install them")
     # A short path: Dovecot's unix sockets live under it.
     root = Path(tempfile.mkdtemp(prefix="mcsbx-", dir="/tmp"))
-    box = Sandbox(root, free_port_base())
     try:
-        box.cli("start")
+        box = _started(root)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    try:
         yield box
     finally:
         box.cli("stop", check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _started(root: Path) -> Sandbox:
+    """A started sandbox; a port taken by another process between the check and the start means the next base."""
+    tried: list[int] = []
+    while True:
+        tried.append(free_port_base(skip=tuple(tried)))
+        box = Sandbox(root, tried[-1])
+        started = box.cli("start", check=False)
+        if started.returncode == 0:
+            return box
+        box.cli("stop", check=False)
+        if "in use" not in started.stdout + started.stderr or len(tried) == 3:
+            raise AssertionError(f"sandbox.py start exited {started.returncode}:\n{started.stdout}\n{started.stderr}")
 
 
 @pytest.fixture(scope="module")
