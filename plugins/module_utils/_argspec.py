@@ -284,6 +284,7 @@ def domain_admin_argspec() -> dict[str, dict[str, t.Any]]:
         "active": {"type": "bool"},
         "acl": {"type": "list", "elements": "str", "choices": list(ACL_NAMES)},
         "update_acl": {"type": "str", "choices": ["on_create", "always"], "default": "on_create"},
+        "rename_from": {"type": "str"},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
     }
 

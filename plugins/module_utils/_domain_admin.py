@@ -72,6 +72,7 @@ class Desired(t.NamedTuple):
     update_password: str
     acl: list[str] | None
     update_acl: str
+    rename_from: str | None = None
 
 
 def desired_from_params(params: dict[str, t.Any], *, where: str = "", default_domains: t.Sequence[str] | None = None) -> Desired:
@@ -96,8 +97,17 @@ def desired_from_params(params: dict[str, t.Any], *, where: str = "", default_do
         if unknown:
             raise MailcowOptionError("%sacl: unknown permission(s) %s; known: %s" % (prefix, ", ".join(unknown), ", ".join(ACL_NAMES)))
         acl = sorted(set(acl), key=ACL_NAMES.index)
-    return Desired(username, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create",
-                   acl, params.get("update_acl") or "on_create")
+    state = params.get("state") or "present"
+    rename_from = params.get("rename_from")
+    if rename_from is not None:
+        rename_from = check_username(rename_from, prefix + "rename_from")
+        if rename_from == username:
+            raise MailcowOptionError("%srename_from must differ from username %s (it names the administrator to rename)" % (prefix, username))
+        if state != "present":
+            raise MailcowOptionError("%srename_from only makes sense with state=present: to remove %s, give username: %s and state=absent"
+                                     % (prefix, rename_from, rename_from))
+    return Desired(username, state, attrs, password, params.get("update_password") or "on_create", acl, params.get("update_acl") or "on_create",
+                   rename_from)
 
 
 class Plan(t.NamedTuple):
@@ -111,6 +121,7 @@ class Plan(t.NamedTuple):
     edit_attr: dict[str, t.Any] | None = None
     password_attr: dict[str, t.Any] | None = None  # sent alone first, so a refused password changes nothing
     acl: list[str] | None = None  # the whole ACL to write after the add or edit
+    rename_from: str | None = None  # the name the edits address (the edit renames it to ``domain``)
 
     @property
     def changed(self) -> bool:
@@ -154,6 +165,19 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     acl = desired.acl if desired.update_acl == "always" else None
     action = "update" if (edit_attr or password_attr or acl is not None) else "none"
     return Plan(desired.username, action, before, dict(before, **differs), edit_attr=edit_attr, password_attr=password_attr, acl=acl)
+
+
+def plan_rename(desired: Desired, old: dict[str, t.Any]) -> Plan:
+    """Rename ``old`` to the desired name in the edit that also changes what differs (Mailcow's ``username_new``).
+
+    The administrator keeps its password, 2FA and ACL (Mailcow moves them with the name); the
+    password (update_password=always) goes first, under the old name, as for any edit.
+    """
+    update = _plan_update(desired, old)
+    kept = {name: 1 for name in ATTRIBUTE_FLAGS if old.get(name)}
+    edit_attr = dict(update.edit_attr or kept, username_new=desired.username)
+    return update._replace(domain=desired.username, action="update", after=dict(update.after or old, username=desired.username),
+                           edit_attr=edit_attr, rename_from=old["username"])
 
 
 def diff_view(plan_: Plan) -> dict[str, t.Any]:

@@ -66,9 +66,11 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
     elif plan.action == "delete":
         writes.attempt(items, client.write, "delete", "domain-admin", items)
     elif plan.action == "update":
-        ok = not plan.password_attr or writes.attempt(items, client.write, "edit", "domain-admin", {"items": items, "attr": plan.password_attr})
+        # A rename's edits address the old name; the ACL, written after them, the new one.
+        target = [plan.rename_from or plan.domain]
+        ok = not plan.password_attr or writes.attempt(items, client.write, "edit", "domain-admin", {"items": target, "attr": plan.password_attr})
         if ok and plan.edit_attr:
-            ok = writes.attempt(items, client.write, "edit", "domain-admin", {"items": items, "attr": plan.edit_attr})
+            ok = writes.attempt(items, client.write, "edit", "domain-admin", {"items": target, "attr": plan.edit_attr})
         if ok and plan.acl is not None:
             write_acl(client, writes, plan)
     return writes

@@ -83,6 +83,16 @@ options:
     type: str
     choices: [on_create, always]
     default: on_create
+  rename_from:
+    description:
+      - The current name of an administrator to rename to O(username). It keeps its password, two-factor authentication and
+        ACL; whatever else differs from the options given changes in the same edit.
+      - When O(username) does not exist and O(rename_from) does, the task renames it (RV(action) V(renamed), RV(renamed_from)).
+        When O(username) exists and O(rename_from) does not, it was renamed already and the task goes on as without
+        O(rename_from); when neither exists, O(username) is created (O(password) and O(domains) needed). When both exist the
+        task fails before any write, naming both.
+      - Only with O(state=present).
+    type: str
   state:
     description:
       - V(present) creates the administrator or changes it to match; V(absent) deletes it.
@@ -111,6 +121,13 @@ EXAMPLES = r"""
     username: example-admin
     acl: [quarantine]
     update_acl: always
+
+- name: Rename example-admin to ops-example; idempotent once done
+  glassdome.mailcow.mailcow_domain_admin:
+    api_url: https://mail.example.org
+    api_key: "{{ vault_mailcow_api_key }}"
+    username: ops-example
+    rename_from: example-admin
 
 - name: Remove the administrator
   glassdome.mailcow.mailcow_domain_admin:
@@ -156,10 +173,15 @@ domain_admin:
       type: str
       sample: "2026-11-25 20:41:14"
 action:
-  description: What was done (or would be done in check mode).
+  description: What was done (or would be done in check mode); V(renamed) when O(rename_from) was renamed.
   returned: success
   type: str
   sample: created
+renamed_from:
+  description: With O(rename_from), the name the administrator had before this task renamed it (or would in check mode).
+  returned: when the task renamed the administrator
+  type: str
+  sample: example-admin
 acl_written:
   description: Whether O(acl) was written (or would be in check mode).
   returned: success

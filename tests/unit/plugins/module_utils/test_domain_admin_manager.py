@@ -177,6 +177,9 @@ def test_read_only_key(mailcow) -> None:
     ({"password": "   "}, "password must not be empty or only white space"),
     ({"password": "a\nb"}, "password must not contain control characters"),
     ({"acl": ["syncjobs", "root"]}, "acl: unknown permission.s. root; known: syncjobs"),
+    ({"rename_from": "old admin"}, r"rename_from 'old admin' is not valid"),
+    ({"rename_from": "LCadmin"}, "rename_from must differ from username lcadmin"),
+    ({"rename_from": "oldadmin", "state": "absent"}, "rename_from only makes sense with state=present: to remove oldadmin, give username: oldadmin"),
 ])
 def test_bad_input_fails_before_any_request(mailcow, params, message) -> None:
     with pytest.raises(MailcowOptionError, match=message):
@@ -192,3 +195,52 @@ def test_create_needs_domains_and_password(mailcow, params, message) -> None:
     mailcow.expect("GET", GET, reply={})
     with pytest.raises(MailcowOptionError, match=message):
         run(mailcow, **params)
+
+
+# -- rename_from ---------------------------------------------------------------------------------
+GET_OLD = "/api/v1/get/domain-admin/oldadmin"
+OLD = dict(RAW, username="oldadmin", attributes={"force_tfa": "0", "force_pw_update": "1"})
+
+
+def test_rename_is_one_edit_of_the_old_name_then_unchanged(mailcow) -> None:
+    for check_mode in (True, False):
+        mailcow.expect("GET", GET, reply={}).expect("GET", GET_OLD, reply=OLD)
+        if not check_mode:
+            # The force flag Mailcow would reset goes along; nothing else differs.
+            mailcow.expect("POST", "/api/v1/edit/domain-admin", {"items": ["oldadmin"], "attr": {"force_pw_update": 1, "username_new": "lcadmin"}},
+                           reply=MODIFIED)
+        result = run(mailcow, check_mode=check_mode, rename_from="OldAdmin")
+        assert result["changed"] and result["action"] == "renamed" and result["renamed_from"] == "oldadmin"
+        assert result["diff"]["before"]["username"] == "oldadmin" and result["diff"]["after"]["username"] == "lcadmin"
+        assert result["domain_admin"]["domains"] == ["lc.example", "lc2.example"]
+    mailcow.expect("GET", GET, reply=RAW).expect("GET", GET_OLD, reply={})
+    again = run(mailcow, rename_from="oldadmin")
+    assert not again["changed"] and again["action"] == "unchanged" and "renamed_from" not in again
+
+
+def test_rename_with_changes_checks_the_domains_and_sends_the_password_first_under_the_old_name(mailcow) -> None:
+    mailcow.expect("GET", GET, reply={}).expect("GET", GET_OLD, reply=OLD)
+    mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
+    password_attr = {"password": PASSWORD, "password2": PASSWORD, "force_pw_update": 1}
+    mailcow.expect("POST", "/api/v1/edit/domain-admin", {"items": ["oldadmin"], "attr": password_attr}, reply=PASSWORD_SET)
+    rename_attr = {"domains": ["lc.example"], "force_pw_update": 1, "username_new": "lcadmin"}
+    mailcow.expect("POST", "/api/v1/edit/domain-admin", {"items": ["oldadmin"], "attr": rename_attr}, reply=MODIFIED)
+    mailcow.expect("POST", "/api/v1/edit/da-acl", {"items": ["lcadmin"], "attr": {"da_acl": ["quarantine"]}}, reply=ACL_SAVED)
+    result = run(mailcow, rename_from="oldadmin", domains=["lc.example"], password=PASSWORD, update_password="always", acl=["quarantine"],
+                 update_acl="always")
+    assert result["action"] == "renamed" and result["domain_admin"]["username"] == "lcadmin" and PASSWORD not in json.dumps(result)
+
+
+def test_rename_when_both_names_exist_fails_before_any_write(mailcow) -> None:
+    mailcow.expect("GET", GET, reply=RAW).expect("GET", GET_OLD, reply=OLD)
+    with pytest.raises(MailcowExistsError, match="domain administrators oldadmin and lcadmin both exist, so oldadmin cannot be renamed to lcadmin"):
+        run(mailcow, rename_from="oldadmin")
+    assert [method for method, *_rest in mailcow.seen] == ["GET", "GET"]
+
+
+def test_rename_from_nobody_creates_the_new_name(mailcow) -> None:
+    mailcow.expect("GET", GET, reply={}).expect("GET", GET_OLD, reply={})
+    mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
+    mailcow.expect("POST", "/api/v1/add/domain-admin", ADD_BODY, reply=ADDED)
+    result = run(mailcow, rename_from="oldadmin", domains=["lc.example", "lc2.example"], password=PASSWORD)
+    assert result["action"] == "created" and "renamed_from" not in result

@@ -68,6 +68,23 @@ def test_domain_admin_check_mode_create_ok_info_and_no_secret(run_module: RunMod
         assert PASSWORD not in json.dumps(result) and RW_KEY not in json.dumps(result)
 
 
+def test_domain_admin_renamed_keeps_its_domains_then_ok_and_both_names_refused(run_module: RunModule, emulated: Mailcow) -> None:
+    add_domain(run_module, emulated)
+    created = run_module("mailcow_domain_admin", dict(emulated.conn(), username="old-admin", password=PASSWORD, domains=[DOMAIN]))
+    assert created["changed"], created
+    args = dict(emulated.conn(), username="new-admin", rename_from="old-admin", active=False)
+    planned = run_module("mailcow_domain_admin", args, check_mode=True, diff=True)
+    assert planned["action"] == "renamed" and [a["username"] for a in get(emulated, "domain-admin/all")] == ["old-admin"]
+    renamed = run_module("mailcow_domain_admin", args, diff=True)
+    assert renamed["changed"] and renamed["renamed_from"] == "old-admin" and renamed["diff"] == planned["diff"]
+    admins = get(emulated, "domain-admin/all")
+    assert [(a["username"], a["selected_domains"], a["active"]) for a in admins] == [("new-admin", [DOMAIN], 0)]
+    assert not run_module("mailcow_domain_admin", args)["changed"]
+    run_module("mailcow_domain_admin", dict(emulated.conn(), username="old-admin", password=PASSWORD, domains=[DOMAIN]))
+    both = run_module("mailcow_domain_admin", args)
+    assert both["rc"] == 1 and "both exist" in both["msg"]
+
+
 def test_domain_admin_missing_domain_leaves_no_ghost(run_module: RunModule, emulated: Mailcow) -> None:
     """Mailcow would answer domain_invalid + domain_admin_added and keep a half-created admin: nothing is sent."""
     add_domain(run_module, emulated)
