@@ -63,7 +63,7 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
     writes = Writes()
     deletes = [p for p in plans if p.action == "delete"]
     if deletes:
-        writes.attempt([p.address for p in deletes], client.write, "delete", "alias", [_item(p) for p in deletes])
+        writes.attempt([p.address for p in deletes], client.write, "delete", "alias", [_item(p) for p in deletes], gone_unknown=True)
     updates = [p for p in plans if p.action == "update"]
     names = {_item(p): p.address for p in updates}
     for attr, items in group(updates, "edit_attr", item=_item):

@@ -67,7 +67,7 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
     elif plan.action == "update":
         writes.attempt(items, client.write, "edit", "alias-domain", {"items": items, "attr": plan.edit_attr})
     elif plan.action == "delete":
-        writes.attempt(items, client.write, "delete", "alias-domain", items)
+        writes.attempt(items, client.write, "delete", "alias-domain", items, gone_unknown=True)
     return writes
 
 

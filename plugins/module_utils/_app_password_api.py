@@ -61,7 +61,7 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan]) -> Writes:
     writes = Writes()
     deletes = [p for p in plans if p.action == "delete"]
     if deletes:
-        writes.attempt([p.address for p in deletes], client.write, "delete", "app-passwd", [i for p in deletes for i in p.ids])
+        writes.attempt([p.address for p in deletes], client.write, "delete", "app-passwd", [i for p in deletes for i in p.ids], gone_unknown=True)
     for p in plans:
         if p.action == "update":
             writes.attempt([p.address], client.write, "edit", "app-passwd", {"items": list(p.ids), "attr": p.edit_attr})

@@ -114,7 +114,7 @@ def bulk_result(
     """``changed``, per-object results for what changes, ``summary`` counts, ``msg`` in words, and one diff per changed object.
 
     ``outcomes``: writes whose answer was lost or ambiguous and that re-reading decided
-    (``created_concurrently``, ``confirmed``, ``retried``), shown as each object's ``outcome``.
+    (``created_concurrently``, ``deleted_concurrently``, ``confirmed``, ``retried``), shown as each object's ``outcome``.
     """
     changed_plans = [p for p in plans if p.changed]
     summary = {word: 0 for word in ACTION_WORDS.values()}

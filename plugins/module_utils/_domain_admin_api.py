@@ -64,7 +64,7 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
         if writes.attempt(items, client.write, "add", "domain-admin", plan.add_body, exists_unknown=True) and plan.acl is not None:
             write_acl(client, writes, plan)
     elif plan.action == "delete":
-        writes.attempt(items, client.write, "delete", "domain-admin", items)
+        writes.attempt(items, client.write, "delete", "domain-admin", items, gone_unknown=True)
     elif plan.action == "update":
         # A rename's edits address the old name; the ACL, written after them, the new one.
         target = [plan.rename_from or plan.domain]

@@ -94,7 +94,7 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
     writes = Writes()
     deletes = [p.address for p in plans if p.action == "delete"]
     if deletes:
-        writes.attempt(deletes, client.write, "delete", "mailbox", deletes)
+        writes.attempt(deletes, client.write, "delete", "mailbox", deletes, gone_unknown=True)
     updates = [p for p in plans if p.action == "update"]
     for attr, items in group(updates, "edit_attr"):
         writes.attempt(items, client.write, "edit", "mailbox", {"items": items, "attr": attr})

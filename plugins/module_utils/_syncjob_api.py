@@ -74,7 +74,7 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
     writes = Writes()
     deletes = [p for p in plans if p.action == "delete"]
     if deletes:
-        writes.attempt([p.address for p in deletes], _write, client, "delete", [p.id for p in deletes])
+        writes.attempt([p.address for p in deletes], _write, client, "delete", [p.id for p in deletes], gone_unknown=True)
     updates = [p for p in plans if p.action == "update"]
     names = {p.id: p.address for p in updates}
     for attr, items in group(updates, "edit_attr", item=lambda p: p.id):

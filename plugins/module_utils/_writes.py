@@ -63,8 +63,19 @@ GATEWAY_STATUSES = frozenset((502, 503, 504))
 MAYBE_EXISTS_KEYS = frozenset(("alias_domain_invalid",))
 
 
+# Mailcow's refusals to delete an object that is not there (recorded: delete/mailbox, alias,
+# alias-domain and syncjob answer access_denied, delete/domain-admin username_invalid,
+# delete/app-passwd app_passwd_id_invalid). A delete planned from a read may meet one because
+# another run deleted the object meanwhile: undecided until re-read.
+GONE_KEYS = frozenset(("access_denied", "username_invalid", "app_passwd_id_invalid"))
+
+
 def _exists(exc: MailcowError) -> bool:
     return isinstance(exc, MailcowExistsError) or exc.msg_key in MAYBE_EXISTS_KEYS
+
+
+def _gone(exc: MailcowError) -> bool:
+    return exc.msg_key in GONE_KEYS
 
 
 def answer_lost(exc: MailcowError) -> bool:
@@ -107,12 +118,13 @@ class Writes:
         """The server looks dead: start no new write."""
         return self.streak >= STOP_AFTER
 
-    def attempt(self, items: list[str], call: t.Callable[..., t.Any], *args: t.Any, exists_unknown: bool = False) -> bool:
+    def attempt(self, items: list[str], call: t.Callable[..., t.Any], *args: t.Any, exists_unknown: bool = False, gone_unknown: bool = False) -> bool:
         """Run one write unless the server looks dead; record its outcome. True when it succeeded.
 
         ``exists_unknown``: an add answered "exists" (or a refusal Mailcow gives alike to an existing
         object, MAYBE_EXISTS_KEYS) is undecided (someone may have added the same object at once)
-        rather than a failure.
+        rather than a failure. ``gone_unknown``: a delete refused as "not there" (GONE_KEYS) is
+        undecided too (another run may have deleted the objects meanwhile).
         """
         if self.stopped:
             with self._lock:
@@ -122,21 +134,21 @@ class Writes:
         try:
             call(*args)
         except MailcowError as exc:
-            self._record(items, exc, exists_unknown)
+            self._record(items, exc, exists_unknown, gone_unknown)
             return False
         with self._lock:
             self.streak = self.proxy_streak = 0
             self.done.extend(items)
         return True
 
-    def _record(self, items: list[str], exc: MailcowError, exists_unknown: bool) -> None:
+    def _record(self, items: list[str], exc: MailcowError, exists_unknown: bool, gone_unknown: bool = False) -> None:
         with self._lock:
             if _connection_failure(exc):
                 self.streak += 1
                 self.proxy_streak += int(exc.status in GATEWAY_STATUSES)
             else:
                 self.streak = self.proxy_streak = 0
-            if answer_lost(exc) or (exists_unknown and _exists(exc)):
+            if answer_lost(exc) or (exists_unknown and _exists(exc)) or (gone_unknown and _gone(exc)):
                 self.unknown.append((items, exc))
             else:
                 self.failures.append((items, exc))
@@ -280,8 +292,7 @@ def resolve(writes: Writes, plans: dict[str, t.Any], resolver: Resolver) -> dict
             before = plans[item]
             again = resolver.replan(before, current.get(item))
             if again.action == "none":
-                race = before.action == "create" and (_exists(exc) or isinstance(exc, MailcowUnknownOutcomeError))
-                outcomes[item] = "created_concurrently" if race else "confirmed"
+                outcomes[item] = _settled_by(before.action, exc)
                 writes.done.append(item)
             elif again.action == "update" and before.action != "delete":
                 retries[item] = again
@@ -295,6 +306,15 @@ def resolve(writes: Writes, plans: dict[str, t.Any], resolver: Resolver) -> dict
         writes.merge(second)
         outcomes.update((item, "retried") for item, again in retries.items() if name(again) in second.done)
     return outcomes
+
+
+def _settled_by(action: str, exc: MailcowError) -> str:
+    """The outcome of a write a re-read shows done: done by another run at once, or done by this one."""
+    if action == "create" and (_exists(exc) or isinstance(exc, MailcowUnknownOutcomeError)):
+        return "created_concurrently"
+    if action == "delete" and _gone(exc):
+        return "deleted_concurrently"
+    return "confirmed"
 
 
 def name(plan: t.Any) -> str:

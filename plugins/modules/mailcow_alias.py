@@ -329,7 +329,8 @@ outcome:
       body, or "already exists" on an add, which is how Mailcow answers two runs adding the same object at once) and
       re-reading the alias once decided it.
     - V(created_concurrently) the add was answered "exists" or with an empty body and the alias now exists as wanted;
-      V(confirmed) the write turns out to have been carried out; V(retried) it differed and was written once more.
+      V(deleted_concurrently) the delete was refused as "not there" (another run deleted it at the same time) and the
+      alias is gone; V(confirmed) the write turns out to have been carried out; V(retried) it differed and was written once more.
   returned: when re-reading decided a write
   type: str
   sample: created_concurrently

@@ -121,10 +121,11 @@ action:
   sample: created
 outcome:
   description:
-    - Only when the write's answer was lost or empty and re-reading the alias domain once decided it.
-    - V(created_concurrently) the add was answered with an empty body (how Mailcow answers the loser of two runs adding
-      it at once) and the alias domain now exists as wanted; V(confirmed) the write turns out to have been carried out;
-      V(retried) it differed and was written once more.
+    - Only when the write's answer was lost, empty or ambiguous and re-reading the alias domain once decided it.
+    - V(created_concurrently) the add was answered with an empty body or C(alias_domain_invalid) (how Mailcow answers the
+      loser of two runs adding it at once) and the alias domain now exists as wanted; V(deleted_concurrently) the delete
+      was refused as "not there" (another run deleted it at the same time) and it is gone; V(confirmed) the write turns
+      out to have been carried out; V(retried) it differed and was written once more.
   returned: when re-reading decided a write
   type: str
   sample: created_concurrently

@@ -230,8 +230,8 @@ msg:
 outcome:
   description:
     - Only when a write's answer was lost or ambiguous and re-reading the mailbox's app passwords once decided it
-      (V(created_concurrently), V(confirmed) or V(retried), as in M(glassdome.mailcow.mailcow_mailbox)), or when
-      another run added the same name at the same time (V(created_concurrently)). In the bulk form, each entry of
+      (V(created_concurrently), V(deleted_concurrently), V(confirmed) or V(retried), as in M(glassdome.mailcow.mailcow_mailbox)),
+      or when another run added the same name at the same time (V(created_concurrently)). In the bulk form, each entry of
       RV(app_passwords) carries its own.
   returned: when re-reading decided a write, or another run added the same name at once
   type: str

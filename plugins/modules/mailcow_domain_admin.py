@@ -192,8 +192,9 @@ outcome:
     - Only when a write's answer was lost or ambiguous (empty body, connection lost, or "exists" on an add) and re-reading
       the administrator once decided it.
     - V(created_concurrently) the add was answered "exists" or with an empty body (two runs adding it at once, or a
-      half-created administrator of that name) and the administrator now exists as wanted; V(confirmed) the write turns
-      out to have been carried out; V(retried) it differed and was written once more.
+      half-created administrator of that name) and the administrator now exists as wanted; V(deleted_concurrently) the
+      delete was refused as "not there" (another run deleted it at the same time) and it is gone; V(confirmed) the write
+      turns out to have been carried out; V(retried) it differed and was written once more.
   returned: when re-reading decided a write
   type: str
   sample: created_concurrently

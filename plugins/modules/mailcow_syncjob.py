@@ -429,7 +429,8 @@ msg:
 outcome:
   description:
     - Only when a write's answer was lost or ambiguous (no answer, an empty body, or "already exists" on an add) and
-      re-reading the jobs decided it; V(created_concurrently), V(confirmed) or V(retried).
+      re-reading the jobs decided it; V(created_concurrently), V(deleted_concurrently) (a delete refused because another
+      run deleted the job at the same time), V(confirmed) or V(retried).
   returned: when re-reading decided a write
   type: str
   sample: confirmed

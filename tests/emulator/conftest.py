@@ -258,3 +258,37 @@ def wait_for(predicate: Any, timeout: float = 5.0) -> bool:
             return True
         time.sleep(0.02)
     return False
+
+
+def client_of(emulator: Emulator) -> Any:
+    """The collection's own API client, connected to the emulator with the read-write key.
+
+    Imported here, not at the top: this file is loaded before the collection loader is set up."""
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient  # pylint: disable=import-outside-toplevel
+
+    return MailcowClient("https://127.0.0.1:%d" % emulator.https_port, RW_KEY, ca_path=emulator.ca)
+
+
+def run_at_once(emulator: Emulator, task: Any, fault: dict[str, Any], runs: int = 2) -> list[Any]:
+    """``runs`` runs of ``task(client)`` (the collection's code, each with its own client) released together, with
+    ``fault`` injected meanwhile so that their writes overlap; every run must return a result (not raise)."""
+    emulator.control("POST", "faults", fault)
+    results: list[Any] = [None] * runs
+    barrier = threading.Barrier(runs)
+
+    def run(index: int) -> None:
+        client = client_of(emulator)
+        barrier.wait()
+        try:
+            results[index] = task(client)
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            results[index] = exc
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    emulator.control("POST", "faults/clear")
+    assert all(isinstance(result, dict) for result in results), results
+    return results

@@ -3,13 +3,12 @@
 functions.app_passwd.inc.php and functions.mailbox.inc.php do it (docs/mailcow-api.md#app-passwords)."""
 from __future__ import annotations
 
-import threading
 import typing as t
 from typing import Any
 
 import pytest
 
-from conftest import RW_KEY, Emulator
+from conftest import Emulator, client_of, run_at_once
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_manager import manage_many, manage_one
@@ -81,10 +80,6 @@ def test_delete_stops_at_the_first_unknown_id(api: Emulator) -> None:
 # the oldest of a name it created.
 
 
-def _client(emulator: Emulator) -> MailcowClient:
-    return MailcowClient("https://127.0.0.1:%d" % emulator.https_port, RW_KEY, ca_path=emulator.ca)
-
-
 def _names(emulator: Emulator) -> list[str]:
     return sorted(row["name"] for row in _listing(emulator))
 
@@ -92,26 +87,7 @@ def _names(emulator: Emulator) -> list[str]:
 def _race(emulator: Emulator, task: t.Callable[[MailcowClient], dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     """Two runs of ``task`` at once, whose first two adds are carried out late (the emulator sleeps before acting):
     the other run reads the listing meanwhile, so neither sees the other's add."""
-    emulator.control("POST", "faults", {"kind": "slow", "delay": 1.5, "count": 2, "path": "/api/v1/add/app-passwd"})
-    results: list[t.Any] = [None, None]
-    barrier = threading.Barrier(2)
-
-    def run(index: int) -> None:
-        client = _client(emulator)
-        barrier.wait()
-        try:
-            results[index] = task(client)
-        except Exception as exc:  # pylint: disable=broad-exception-caught
-            results[index] = exc
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    emulator.control("POST", "faults/clear")
-    assert all(isinstance(result, dict) for result in results), results
-    return results
+    return run_at_once(emulator, task, {"kind": "slow", "delay": 1.5, "count": 2, "path": "/api/v1/add/app-passwd"})
 
 
 def one(client: MailcowClient) -> dict[str, t.Any]:
@@ -139,5 +115,5 @@ def test_two_runs_adding_the_same_name_leave_it_once(api: Emulator, task: t.Call
         entry.get("outcome") for result in results for entry in result["app_passwords"]]
     assert "created_concurrently" in outcomes
     assert PW not in repr(results)
-    again = task(_client(api))
+    again = task(client_of(api))
     assert not again["changed"] and not again["warnings"]

@@ -85,10 +85,20 @@ def test_absent_twice(mailcow) -> None:
     assert not run(mailcow, address="info@example.org", state="absent")["changed"]
 
 
-def test_delete_of_vanished_alias_is_an_error(mailcow) -> None:
+def test_delete_of_an_alias_another_run_deleted_meanwhile_is_decided_by_one_read(mailcow) -> None:
+    # Mailcow refuses deleting what is not there with access_denied: two runs deleting it at once.
     mailcow.expect("GET", GET, reply=RAW)
     mailcow.expect("POST", "/api/v1/delete/alias", ["189"], reply=GONE)
-    with pytest.raises(MailcowError, match="access denied, or the object does not exist"):
+    mailcow.expect("GET", GET, reply={})
+    result = run(mailcow, address="info@example.org", state="absent")
+    assert result["changed"] and result["outcome"] == "deleted_concurrently"
+
+
+def test_delete_refused_while_the_alias_is_still_there_is_an_error(mailcow) -> None:
+    mailcow.expect("GET", GET, reply=RAW)
+    mailcow.expect("POST", "/api/v1/delete/alias", ["189"], reply=GONE)
+    mailcow.expect("GET", GET, reply=RAW)
+    with pytest.raises(MailcowError, match="^info@example.org not deleted: .*access denied, or the object does not exist; re-reading shows it still exists$"):
         run(mailcow, address="info@example.org", state="absent")
 
 
