@@ -4,8 +4,9 @@ mailboxes role with the same 200 mailboxes and 20 aliases both succeed, every ob
 exactly once, the server ends exactly as declared, and a third run changes nothing.
 
 A real Mailcow answers the loser of two identical adds with HTTP 200 and an empty body (or
-object_exists when the other add has finished); the emulator does the same. Each add is held
-20 ms by an injected delay so that the two runs' adds overlap, as they do on a real server.
+object_exists when the other add has finished), and refuses to delete what another run deleted
+first; the emulator does the same. Each write is held 20 ms by an injected delay so that the two
+runs' writes overlap, as they do on a real server.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import subprocess
 import urllib.request
 import uuid
 from pathlib import Path
+
+import pytest
 
 from conftest import Runner
 from test_errors import control
@@ -60,9 +63,9 @@ def _start(runner: Runner, playbook: Path, result: Path) -> subprocess.Popen:
 
 
 def _run_two_at_once(runner: Runner, facts: dict, playbook: Path, results: list[Path]) -> list[str]:
-    """Two runs of the playbook at once, each add held 20 ms so that their adds overlap; both must succeed. Their outputs."""
+    """Two runs of the playbook at once, each write held 20 ms so that their writes overlap; both must succeed. Their outputs."""
     control(facts, "workers", {"workers": 8})
-    control(facts, "faults", {"kind": "slow", "delay": 0.02, "count": 0, "path": "/api/v1/add/"})
+    control(facts, "faults", {"kind": "slow", "delay": 0.02, "count": 0, "path": "/api/v1/", "method": "POST"})
     try:
         runs = [_start(runner, playbook, result) for result in results]
         outputs = [run.communicate(timeout=600)[0] for run in runs]
@@ -99,6 +102,29 @@ def test_two_concurrent_role_runs_then_a_third_changes_nothing(runner: Runner, f
         runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s state=absent force=true" % domain)
 
 
+def _post(runner: Runner, facts: dict, path: str, body: object) -> None:
+    """One write to Mailcow's API, out of band (no module involved); it must succeed."""
+    context = ssl.create_default_context(cafile=facts["ca_path"])
+    request = urllib.request.Request(facts["api_url"] + "/api/v1/" + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"X-API-Key": runner.env["MAILCOW_API_KEY"], "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, context=context, timeout=30) as answer:
+        replies = json.loads(answer.read())
+    assert all(reply.get("type") == "success" for reply in (replies if isinstance(replies, list) else [replies])), replies
+
+
+def _leftovers_to_purge(runner: Runner, facts: dict, domain: str, token: str) -> None:
+    """The domain as an earlier inventory left it: a mailbox, an alias, an app password and a sync job the plays no longer list."""
+    _post(runner, facts, "add/domain", {"domain": domain, "mailboxes": 50, "defquota": 10, "maxquota": 100, "quota": 10000, "key_size": 0})
+    for local in ("user00", "gone00"):
+        _post(runner, facts, "add/mailbox", {"local_part": local, "domain": domain, "password": "Pw-%s-%s" % (token, local),
+                                             "password2": "Pw-%s-%s" % (token, local)})
+    _post(runner, facts, "add/alias", {"address": "gone@" + domain, "goto": "user00@" + domain, "active": 1})
+    _post(runner, facts, "add/app-passwd", {"username": "user00@" + domain, "app_name": "Retired", "app_passwd": "Ret-%s" % token,
+                                            "app_passwd2": "Ret-%s" % token, "protocols": ["imap_access"], "active": 1})
+    _post(runner, facts, "add/syncjob", {"username": "user00@" + domain, "host1": "imap.old.example", "port1": 993, "user1": "retired@old.example",
+                                         "password1": "Old-%s" % token, "enc1": "SSL", "exclude": "", "mins_interval": 20, "active": 1})
+
+
 def _get(runner: Runner, facts: dict, path: str) -> list:
     """One GET of Mailcow's API, out of band (no module involved)."""
     context = ssl.create_default_context(cafile=facts["ca_path"])
@@ -129,13 +155,22 @@ LIFECYCLE_PLAYBOOK = """
     mailcow_alias_domains: [{{alias_domain: "alias-{domain}"}}]
     mailcow_domain_admins: [{{username: "{admin}", password: "Admin-Pass-2026", acl: [syncjobs, quarantine]}}]
     mailcow_app_passwords: {app_passwords}
-    mailcow_syncjobs: {syncjobs}
+    mailcow_syncjobs: {syncjobs}{purge}
   roles:
     - glassdome.mailcow.mailboxes
 """
+PURGE_VARS = """
+    mailcow_mailboxes_purge: true
+    mailcow_mailboxes_purge_max_share: 100
+    mailcow_app_passwords_purge: true
+    mailcow_syncjobs_purge: true"""
 
 
-def test_two_concurrent_role_runs_of_the_whole_life_cycle_then_a_third_changes_nothing(runner: Runner, facts: dict, tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["new_domain", "purge_leftovers"])
+def test_two_concurrent_role_runs_of_the_whole_life_cycle_then_a_third_changes_nothing(runner: Runner, facts: dict, tmp_path: Path,
+                                                                                       start: str) -> None:
+    """new_domain: both runs find no domain (one creates it and rotates Mailcow's own DKIM key while the other reads);
+    purge_leftovers: the domain exists with objects the plays no longer list, and both runs purge them at once."""
     token = uuid.uuid4().hex[:8]
     domain, admin = "racelc%s.example" % token, "racer%s" % token
     names = ["user%02d" % n for n in range(8)]
@@ -147,17 +182,21 @@ def test_two_concurrent_role_runs_of_the_whole_life_cycle_then_a_third_changes_n
                                          {"name": "Laptop", "password": "Laptop-%s" % token, "protocols": ["imap_access", "smtp_access"]}]
                                   for name in names[:4]}),
         syncjobs=json.dumps([{"mailbox": name, "remote_host": "imap.old.example", "remote_user": "%s@old.example" % name,
-                              "remote_password": "Old-%s" % token} for name in names[:4]])))
+                              "remote_password": "Old-%s" % token} for name in names[:4]]),
+        purge=PURGE_VARS if start == "purge_leftovers" else ""))
+    if start == "purge_leftovers":
+        _leftovers_to_purge(runner, facts, domain, token)
     outputs = _run_two_at_once(runner, facts, playbook, [tmp_path / ("unused%d.json" % n) for n in range(2)])
     try:
         for output in outputs:
             assert "Phone-%s" % token not in output and "Old-%s" % token not in output
         third = runner.playbook(playbook, check=True)
         assert "changed=0" in third.stdout.split("PLAY RECAP")[-1], third.stdout[-4000:]
-        # Everything exactly once.
+        # Everything exactly once, and what the plays do not list purged (by whichever run got there first).
         assert sorted(m["username"] for m in _get(runner, facts, "mailbox/all/" + domain)) == ["%s@%s" % (name, domain) for name in names]
         dkim = _get(runner, facts, "dkim/" + domain)
         assert [(key["dkim_selector"], key["length"]) for key in dkim] == [("race2026", "2048")]
+        assert sorted(a["address"] for a in _get(runner, facts, "alias/all/" + domain) if a["address"] != a["goto"]) == ["team@" + domain]
         assert [a["alias_domain"] for a in _get(runner, facts, "alias-domain/all")].count("alias-" + domain) == 1
         assert [a["username"] for a in _get(runner, facts, "domain-admin/all")].count(admin) == 1
         for name in names[:4]:
