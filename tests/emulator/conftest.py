@@ -47,7 +47,7 @@ def _ephemeral_floor() -> int:
 def free_port() -> int:
     """A loopback port nothing listens on, outside the ephemeral range, not handed out before in this run."""
     ceiling = min(_LISTEN_PORTS.stop, _ephemeral_floor())
-    for _attempt in range(200):
+    for _attempt in range(200 if ceiling > _LISTEN_PORTS.start else 0):
         port = random.randrange(_LISTEN_PORTS.start, ceiling)
         if port in _taken:
             continue
