@@ -92,6 +92,18 @@ def check_local_part(local_part: t.Any, *, option: str = "local part") -> str:
     return text
 
 
+def check_creatable(address: str, kind: str) -> None:
+    """Refuse to create a mailbox or alias whose local part holds a '/', before anything is written.
+
+    Mailcow accepts one, but its API route is split on '/', so no request could ever name the new
+    object by its address again: the next run could not read it back, and changing it is refused.
+    """
+    local = address.rpartition("@")[0]
+    if "/" in local:
+        raise MailcowOptionError("%s %s cannot be created: its local part contains '/', which Mailcow's API splits its routes on, so no "
+                                 "later request could name it. Nothing was written; choose a local part without '/'" % (kind, address))
+
+
 def split_address(
     address: str | None, local_part: str | None, domain: str | None, *, where: str = "", catch_all: bool = False
 ) -> tuple[str, str]:
