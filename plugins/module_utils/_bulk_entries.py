@@ -192,7 +192,7 @@ class BulkModule(AnsibleModule):
         # AnsibleModule sets params in __init__ without a type mypy can see. Its log line scrubs each option of every
         # no_log value, sorting all of them once per option: masked here in one pass instead, as the result is.
         params: dict[str, t.Any] = self.params  # type: ignore[has-type]
-        every = self.no_log_values
+        every: set[str] = self.no_log_values  # type: ignore[has-type]
         self.params = Masker(every).value(counted_entries(params, "logged"))
         self.no_log_values = self._top_level_secrets() & every
         try:
@@ -204,10 +204,10 @@ class BulkModule(AnsibleModule):
     def _return_formatted(self, kwargs: dict[str, t.Any]) -> None:
         # The one step exit_json and fail_json (also a failed argument check in __init__) share,
         # after fail_json has added its traceback and before ansible-core masks and prints.
-        params: dict[str, t.Any] = self.params  # type: ignore[has-type]
+        params: dict[str, t.Any] = self.params
         kwargs.setdefault("invocation", {"module_args": counted_entries(params, "echoed")})
-        masked = Masker(self.no_log_values).value(kwargs)
-        every = self.no_log_values
+        every: set[str] = self.no_log_values
+        masked = Masker(every).value(kwargs)
         self.no_log_values = self._top_level_secrets() & every
         try:
             super()._return_formatted(masked)
@@ -216,7 +216,7 @@ class BulkModule(AnsibleModule):
 
     def _top_level_secrets(self) -> set[str]:
         """Every form of the values of the top-level no_log options and of api_url's userinfo."""
-        params: dict[str, t.Any] = self.params  # type: ignore[has-type]
+        params: dict[str, t.Any] = self.params
         values = [str(params[name]) for name, spec in self.argument_spec.items() if spec.get("no_log") and params.get(name) not in (None, "")]
         values += userinfo_parts(params.get("api_url"))
         forms = {form for value in values for form in secret_forms(value)}

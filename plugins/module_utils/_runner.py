@@ -73,7 +73,7 @@ class Masker:
     def text(self, value: str) -> str:
         if value in self.secrets:
             return WHOLE_VALUE_MASK
-        spans = []
+        spans: list[tuple[int, int]] = []
         for length in self.lengths:
             if length > len(value):
                 break
@@ -81,7 +81,8 @@ class Masker:
             spans.extend((start, start + length) for start in range(len(value) - length + 1) if value[start:start + length] in group)
         if not spans:
             return value
-        out, done = [], 0
+        out: list[str] = []
+        done = 0
         for start, end in sorted(spans):
             if start > done or not out:
                 out.append(value[done:start] + PART_MASK)

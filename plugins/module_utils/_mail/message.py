@@ -149,7 +149,6 @@ def read_attachment(path: str) -> Attachment:
     return Attachment(os.path.basename(path), content_type, data)
 
 
-
 def check_custom_headers(headers: dict[str, t.Any] | None) -> dict[str, str]:
     """Custom headers as strings; names the module sets itself are refused."""
     checked: dict[str, str] = {}
