@@ -64,6 +64,8 @@ class App:
     def _dispatch(self, req: Request) -> tuple[Response, str]:
         if req.path == "/_sandbox" or req.path.startswith("/_sandbox/"):
             return control.handle(self, req), "control"
+        if is_api_path(req.path):
+            self.stats.arrived(time.time())
         if self.fail2ban.is_banned(req.client_ip):
             # Banned on every port, as by a firewall rule: the connection is reset.
             if is_api_path(req.path):
