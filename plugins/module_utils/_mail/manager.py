@@ -81,9 +81,18 @@ def outgoing_from_params(params: dict[str, t.Any]) -> OutgoingMessage:
     return spec
 
 
+def check_login(username: t.Any) -> None:
+    """The login name, before connecting: a mailbox address never holds a control character, and one would end an IMAP line early."""
+    found = CONTROL_RE.search(str(username or ""))
+    if found:
+        raise MailcowOptionError("username %r must not contain control characters (line breaks, tabs, NUL ...): found %r at position %d"
+                                 % (username, found.group(), found.start()))
+
+
 def send_mail(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]:
     spec = outgoing_from_params(params)
     login = params.get("username") or spec.sender.addr_spec
+    check_login(login)
     smtp = endpoint_of("smtp", params, login)
     result: dict[str, t.Any] = {"changed": True, "message_id": spec.message_id, "recipients": spec.recipients, "accepted": [],
                                 "refused": {}, "sent": False, "saved_to_sent": False, "found_in_sent": False}
@@ -183,6 +192,7 @@ def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.A
     check_numbers(params)
     filters = filters_from_params(params, now=datetime.datetime.now(datetime.timezone.utc))
     limit, folder = params.get("limit") or 0, check_folder(params.get("folder") or "INBOX")
+    check_login(params["username"])
     mark = bool(params.get("mark_seen"))
     with imap_session(params, params["username"]) as imap:
         imap.login(params["username"], params["password"])

@@ -137,3 +137,11 @@ def test_an_ordinary_folder_name_connects(listener: Listener) -> None:
     with pytest.raises(MailcowError):
         message_info(info_params(listener.port, folder="Archive/2026 Entwürfe & more"), check_mode=True)
     assert listener.connections == 1
+
+
+@pytest.mark.parametrize("value", ["bob@example.org\r\nA1 LOGOUT", "bob\x00@example.org", "bob@example.org\u2028"])
+def test_a_control_character_in_the_login_name_is_refused_before_connecting(listener: Listener, value: str) -> None:
+    params = info_params(listener.port, username=value)
+    refused_before_connecting(listener, lambda: message_info(params, check_mode=True), r"^username .*must not contain control characters")
+    params = send_params(listener.port, username=value)
+    refused_before_connecting(listener, lambda: send_mail(params, check_mode=False), r"^username .*must not contain control characters")
