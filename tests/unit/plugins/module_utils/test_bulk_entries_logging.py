@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import typing as t
 
+from ansible.module_utils import _internal as ansible_internal
+from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
@@ -98,3 +100,21 @@ def test_a_failed_argument_check_is_masked_and_counted_too(capsys: t.Any) -> Non
     result = json.loads(capsys.readouterr().out)
     assert result["failed"] and "quota" in result["msg"]
     assert result["invocation"]["module_args"]["mailboxes"] == "(10 entries, not echoed)" and "Entry-Secret" not in json.dumps(result)
+
+
+def test_warnings_are_masked_too(capsys: t.Any, monkeypatch: t.Any) -> None:
+    monkeypatch.setattr(ansible_internal, "is_controller", False)  # as in a module: warnings go into the result
+    monkeypatch.setattr(module_warnings, "_global_warnings", {})
+    entries = [{"local_part": "user%d" % n, "password": "Entry-Secret-%d" % n} for n in range(20)]
+    args = {"api_url": "https://mail.example.org", "api_key": "K-Key-1", "domain": "example.org", "mailboxes": entries}
+    with patch_module_args(args):
+        module = LoggedModule(argument_spec=single_or_bulk_argspec(mailbox_attr_argspec(), "mailboxes"), supports_check_mode=True,
+                              **single_or_bulk_constraints("mailboxes"))
+        module.warn("mailbox user3 is named after Entry-Secret-3 and K-Key-1")
+        capsys.readouterr()
+        try:
+            module.exit_json(changed=False)
+        except SystemExit:
+            pass
+    out = capsys.readouterr().out
+    assert "named after ******** and ********" in out and "Entry-Secret" not in out and "K-Key-1" not in out
