@@ -11,6 +11,7 @@ Every check raises MailcowOptionError naming the option, before anything is sent
 
 from __future__ import annotations
 
+import functools
 import re
 import typing as t
 
@@ -66,14 +67,20 @@ def api_value(value: t.Any) -> t.Any:
 
 def ascii_domain(value: t.Any, *, option: str = "domain") -> str:
     """Lower-case ASCII (punycode) form of a domain name, as Mailcow stores and compares it."""
-    text = str(value or "").strip().rstrip(".").lower()
-    try:
-        ascii_name = text.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise MailcowOptionError("%s %r is not a valid domain name" % (option, value)) from None
-    if not DOMAIN_RE.match(ascii_name):
+    ascii_name = _ascii_name(str(value or ""))
+    if ascii_name is None:
         raise MailcowOptionError("%s %r is not a valid domain name" % (option, value))
     return ascii_name
+
+
+@functools.lru_cache(maxsize=256)
+def _ascii_name(text: str) -> str | None:
+    """ascii_domain's conversion, None for a name that is not valid; remembered, as a bulk list names one domain thousands of times."""
+    try:
+        ascii_name = text.strip().rstrip(".").lower().encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return ascii_name if DOMAIN_RE.match(ascii_name) else None
 
 
 def unicode_domain(ascii_name: str) -> str:
