@@ -3,19 +3,24 @@
 
 An entry's password is a no_log value, and ansible-core masks every no_log value in every string a
 module returns, one value after the other: strings x values, which grows with the square of the
-entries (before the collection masked its results itself: 5,000 entries 5 s, 50,000 about 8 minutes).
-This part runs bulk_check.yml (the whole list in one call, check mode, against an empty domain) at
-5,000 and 50,000 entries, in the task's worker (the default on a controller set up as README says)
-and as a module process, and measures for each run the time from starting ansible-playbook to the
-emulator's first API request, the whole run's wall time, the peak RSS of its process tree and its CPU.
+entries (before the collection masked its results itself: 5,000 entries 5.3 s, 10,000 15.3 s, 50,000
+not done after 15 minutes). This part runs bulk_check.yml (the whole list in one call, check mode,
+against an empty domain) at 5,000 and 50,000 entries, in the task's worker (the default on a
+controller set up as README says) and as a module process, and measures for each run the time from
+starting ansible-playbook to the emulator's first API request, the CPU time the run had used by then,
+the whole run's wall and CPU time, and the peak RSS of its process tree.
 
-Baseline, in the same run: bulk_ansible_only.yml, ansible-core alone with the same inventory and the
-same list templated into a task's arguments (set_fact), so the collection's own share is the
-difference. Targets (issue 17): 5,000 entries reach the first request within 2 s and 50,000 within
-30 s, the whole check-mode run of 50,000 takes under 60 s; and, against the same run's figures, the
-50,000 run costs at most 15 times the 5,000 run (linear growth is 10 times plus less start-up; the
-quadratic masking was about 100 times) and needs at most 2.5 times the peak RSS of ansible-core alone
-with the same list.
+Baseline, in the same run: bulk_ansible_only.yml, ansible-core alone with the same inventory, carrying
+the same list to one API request with ansible.builtin.uri. Loading an inventory variable of 50,000
+entries alone costs ansible-core about 10 s of CPU, 5,000 about 1.5 s: the baseline says how much of
+each figure is not the collection's.
+
+Targets. Absolute, the issue's (wall time, as a user waits): 5,000 entries reach the first request
+within 2 s and 50,000 within 30 s; the whole check-mode run of 50,000 takes under 60 s. Relative, against
+the same run's baselines, in CPU time (which other jobs on a busy machine do not inflate, as they do
+wall time): the CPU to the first request at most 1.5 times ansible-core's with the same list; the 50,000
+run at most 15 times the CPU of the 5,000 run (linear growth is 10 times; the quadratic masking was
+about 100 times); a peak RSS at most 2.5 times ansible-core's with the same list.
 
 BENCH_BULK_N=5000,50000 (default) sets the sizes; the targets name the two default sizes.
 """
@@ -39,8 +44,10 @@ SMALL, LARGE = 5000, 50000
 FIRST_REQUEST_LIMITS = {SMALL: 2.0, LARGE: 30.0}
 TOTAL_LIMIT = 60.0
 GROWTH_LIMIT = 15.0
+FIRST_CPU_FACTOR_LIMIT = 1.5
 RSS_FACTOR_LIMIT = 2.5
-RUNS = (("in process", "bulk_check.yml", True), ("module process", "bulk_check.yml", False), ("ansible-core alone", "bulk_ansible_only.yml", True))
+ALONE = "ansible-core alone"
+RUNS = (("in process", "bulk_check.yml", True), ("module process", "bulk_check.yml", False), (ALONE, "bulk_ansible_only.yml", True))
 
 
 def sizes() -> list[int]:
@@ -121,28 +128,39 @@ def _fmt(value: float | None, unit: str = " s") -> str:
     return "n/a" if value is None else "%.2f%s" % (value, unit)
 
 
+def _ratio(top: float | None, bottom: float | None) -> float | None:
+    return top / bottom if top is not None and bottom else None
+
+
 def targets(records: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]:
     results = []
     for label in ("in process", "module process"):
         for n, limit in sorted(FIRST_REQUEST_LIMITS.items()):
-            rec = find(records, label, n)
-            if rec is not None:
-                first = rec["first_request_s"]
-                results.append({"target": "bulk N=%d check mode, %s: first request within %.0f s" % (n, label, limit),
-                                "passed": ok(rec) and first is not None and first <= limit,
-                                "detail": "first request after %s (%s of CPU)" % (_fmt(first), _fmt(rec["first_request_cpu_s"]))})
-        small, large, alone = find(records, label, SMALL), find(records, label, LARGE), find(records, "ansible-core alone", LARGE)
+            rec, alone = find(records, label, n), find(records, ALONE, n)
+            if rec is None:
+                continue
+            first = rec["first_request_s"]
+            results.append({"target": "bulk N=%d check mode, %s: first request within %.0f s" % (n, label, limit),
+                            "passed": ok(rec) and first is not None and first <= limit,
+                            "detail": "first request after %s (%s of CPU)" % (_fmt(first), _fmt(rec["first_request_cpu_s"]))})
+            if alone is not None:
+                factor = _ratio(rec["first_request_cpu_s"], alone["first_request_cpu_s"]) if ok(rec) and ok(alone) else None
+                results.append({"target": "bulk N=%d %s: CPU to the first request <= %.1fx ansible-core alone with the same list" % (
+                    n, label, FIRST_CPU_FACTOR_LIMIT), "passed": factor is not None and factor <= FIRST_CPU_FACTOR_LIMIT,
+                    "detail": "%s / %s = %s" % (_fmt(rec["first_request_cpu_s"]), _fmt(alone["first_request_cpu_s"]), _fmt(factor, "x"))})
+        small, large, alone = find(records, label, SMALL), find(records, label, LARGE), find(records, ALONE, LARGE)
         if large is not None:
             results.append({"target": "bulk N=%d check mode, %s: whole run under %.0f s" % (LARGE, label, TOTAL_LIMIT),
                             "passed": ok(large) and large["wall_s"] < TOTAL_LIMIT,
                             "detail": "wall %s (%s of CPU)" % (_fmt(large["wall_s"]), _fmt(large["cpu_s"]))})
         if small is not None and large is not None:
-            growth = large["wall_s"] / small["wall_s"] if ok(small) and ok(large) and small["wall_s"] else None
-            results.append({"target": "bulk %s: N=%d run <= %.0fx the N=%d run (linear, not quadratic)" % (label, LARGE, GROWTH_LIMIT, SMALL),
-                            "passed": growth is not None and growth <= GROWTH_LIMIT,
-                            "detail": "%s / %s = %s" % (_fmt(large["wall_s"]), _fmt(small["wall_s"]), _fmt(growth, "x"))})
+            growth = _ratio(large["cpu_s"], small["cpu_s"]) if ok(small) and ok(large) else None
+            results.append({"target": "bulk %s: N=%d run <= %.0fx the CPU of the N=%d run (linear, not quadratic)" % (
+                label, LARGE, GROWTH_LIMIT, SMALL), "passed": growth is not None and growth <= GROWTH_LIMIT,
+                "detail": "%s / %s = %s (wall %s / %s)" % (_fmt(large["cpu_s"]), _fmt(small["cpu_s"]), _fmt(growth, "x"),
+                                                           _fmt(large["wall_s"]), _fmt(small["wall_s"]))})
         if large is not None and alone is not None:
-            factor = large["peak_rss_mib"] / alone["peak_rss_mib"] if ok(large) and ok(alone) and alone["peak_rss_mib"] else None
+            factor = _ratio(large["peak_rss_mib"], alone["peak_rss_mib"]) if ok(large) and ok(alone) else None
             results.append({"target": "bulk N=%d %s: peak RSS <= %.1fx ansible-core alone with the same list" % (LARGE, label, RSS_FACTOR_LIMIT),
                             "passed": factor is not None and factor <= RSS_FACTOR_LIMIT,
                             "detail": "%s MiB / %s MiB = %s" % (large["peak_rss_mib"], alone["peak_rss_mib"], _fmt(factor, "x"))})
@@ -154,7 +172,7 @@ def problems(records: list[dict[str, t.Any]]) -> list[str]:
     for rec in records:
         if not ok(rec):
             found.append("bulk N=%d %s failed (rc=%s: %s); log %s" % (rec["n"], rec["run"], rec["rc"], rec["first_failure"], rec["log"]))
-        elif rec["run"] != "ansible-core alone" and rec["changed"] != rec["n"]:
+        elif rec["run"] != ALONE and rec["changed"] != rec["n"]:
             found.append("bulk N=%d %s would change %s mailboxes, expected %d" % (rec["n"], rec["run"], rec["changed"], rec["n"]))
     return found
 
@@ -170,9 +188,9 @@ def section(records: list[dict[str, t.Any]]) -> dict[str, t.Any]:
         lines.append("| %s | %d | %s | %s | %s | %.1f | %s | %s | %s |" % (
             rec["run"], rec["n"], _fmt(rec["first_request_s"], ""), _fmt(rec["first_request_cpu_s"], ""),
             _fmt(rec["wall_s"], "") + ("" if ok(rec) else " (failed)"),
-            rec["peak_rss_mib"], _fmt(rec["cpu_s"], ""), rec["requests"], rec["changed"] if rec["run"] != "ansible-core alone" else "-"))
+            rec["peak_rss_mib"], _fmt(rec["cpu_s"], ""), rec["requests"], rec["changed"] if rec["run"] != ALONE else "-"))
     lines += ["", "First request: from starting ansible-playbook to the emulator's first API request; its CPU: the CPU time the "
               "process tree had used by then (user + system, sampled every 0.1 s), which a busy machine does not inflate as it does "
-              "wall time. \"ansible-core alone\" is the same inventory and list in a set_fact task (tests/bench/bulk_ansible_only.yml): "
-              "the part of each figure that is not the collection's."]
+              "wall time. \"ansible-core alone\" carries the same list from the same inventory to one API request with "
+              "ansible.builtin.uri (tests/bench/bulk_ansible_only.yml): the part of each figure that is not the collection's."]
     return {"title": "bulk", "data": records, "markdown": "\n".join(lines), "targets": targets(records), "problems": problems(records)}
