@@ -14,7 +14,7 @@ import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import Plan, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, carried_in_path, path_problem
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import domain_exists
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, explain_missing_domain, group, resolve
@@ -35,12 +35,14 @@ def list_aliases(client: MailcowClient, domain: str | None = None) -> list[dict[
 def get_alias(client: MailcowClient, address: str) -> dict[str, t.Any] | None:
     """One raw alias object by address (any case), or None when absent. One request, two at most."""
     key = address.lower()
-    if not UNSAFE_IN_PATH & set(key):
+    if carried_in_path(key):
         found = [raw for raw in as_list(client.get("alias", address)) if _address(raw) == key]
         # Mailcow looks up "id = x OR address = x", so "5abc@d" can answer with alias id 5 (docs/mailcow-api.md#aliases):
         # only then is the domain listing needed.
         if found or not key[:1].isdigit():
             return found[0] if found else None
+    else:
+        client.warn("alias %s: %s, so it was read from its domain's listing" % (key, path_problem(key)))
     return next((raw for raw in list_aliases(client, key.rpartition("@")[2]) if _address(raw) == key), None)
 
 

@@ -13,19 +13,19 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, path_problem
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password import Plan, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError, MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError, MailcowPathError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
 
 
 def check_mailbox(mailbox: str, option: str = "mailbox") -> str:
     """Refuse, before any request, a mailbox whose address cannot travel in the listing's URL path."""
-    unsafe = sorted(UNSAFE_IN_PATH & set(mailbox))
-    if unsafe:
-        raise MailcowOptionError("%s %s: Mailcow's API cannot read the app passwords of an address containing %s (its URL "
-                                 "rewrite turns them into other characters)" % (option, mailbox, " or ".join(unsafe)))
+    problem = path_problem(mailbox)
+    if problem:
+        raise MailcowPathError("%s %r: Mailcow's API lists app passwords only by the mailbox's address in the URL, and %s: "
+                                 "manage this mailbox's app passwords in Mailcow's UI, or rename the mailbox" % (option, mailbox, problem))
     return mailbox
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, api_path
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowError,
@@ -38,7 +38,7 @@ def require_domain(client: MailcowClient, domain: str) -> bool:
     raw = client.get("domain", domain)
     if not isinstance(raw, dict) or not raw:
         raise MailcowNotFoundError("domain %s does not exist on this Mailcow: check its spelling, or create it with mailcow_domain first"
-                                   % _shown(domain), method="GET", path="/get/domain/%s" % domain, status=200)
+                                   % _shown(domain), method="GET", path=api_path("get", "domain", domain), status=200)
     return str(raw.get("domain_name", "")).lower() != domain
 
 

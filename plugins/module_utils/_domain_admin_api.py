@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, carried_in_path, path_problem
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowExistsError, MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
@@ -25,8 +25,16 @@ def list_domain_admins(client: MailcowClient) -> list[dict[str, t.Any]]:
 
 
 def get_domain_admin(client: MailcowClient, username: str) -> dict[str, t.Any] | None:
-    """One raw administrator by (lower-case) name, or None when absent. One request."""
-    found = [raw for raw in as_list(client.get("domain-admin", username)) if str(raw.get("username", "")).lower() == username]
+    """One raw administrator by (lower-case) name, or None when absent. One request.
+
+    A name no API path can carry (``..``) is found in the listing of all administrators, with a warning.
+    """
+    if carried_in_path(username):
+        raws = as_list(client.get("domain-admin", username))
+    else:
+        client.warn("domain administrator %r: %s, so it was read from the listing of all administrators" % (username, path_problem(username)))
+        raws = list_domain_admins(client)
+    found = [raw for raw in raws if str(raw.get("username", "")).lower() == username]
     return found[0] if found else None
 
 

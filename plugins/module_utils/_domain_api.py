@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, quote_segment
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import list_mailboxes
@@ -83,7 +83,7 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
         if plan.rl_attr:
             writes.attempt(items, client.write, "edit", "rl-domain", {"items": items, "attr": plan.rl_attr})
         if plan.tags_remove:
-            writes.attempt(items, client.write, "delete", "domain/tag/%s" % quote_segment(plan.domain), list(plan.tags_remove))
+            writes.attempt(items, client.write, "delete", "domain", list(plan.tags_remove), "tag", plan.domain)
     return writes
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list, quote_segment
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, carried_in_path, path_problem
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError, MailcowPathError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import Plan, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, explain_missing_domain, group, resolve
 
@@ -55,11 +55,14 @@ def _reduced_listing(client: MailcowClient, where: list[str]) -> list[dict[str, 
 def get_mailbox(client: MailcowClient, address: str, *, full: bool = False) -> dict[str, t.Any] | None:
     """One raw mailbox object, or None when absent. One request.
 
-    Read by address, the object is always Mailcow's full one. An address Mailcow cannot take in
-    a path (``+``, ``&``...) is found in its domain's listing instead: reduced unless ``full``.
+    Read by address, the object is always Mailcow's full one. An address no API path can carry
+    (a ``/`` in its local part) is found in its domain's listing instead, with a warning: reduced
+    unless ``full``.
     """
     address = address.lower()
-    if UNSAFE_IN_PATH & set(address):
+    if not carried_in_path(address):
+        client.warn("mailbox %s: %s, so it was read from its domain's listing; it can be read and deleted, but "
+                    "not have tags removed" % (address, path_problem(address)))
         candidates = list_mailboxes(client, address.partition("@")[2], full=full)
     else:
         candidates = as_list(client.get("mailbox", address))
@@ -85,6 +88,19 @@ def domain_exists(client: MailcowClient, domain: str) -> bool:
     return isinstance(raw, dict) and bool(raw)
 
 
+def refuse_pathless_writes(plans: t.Sequence[Plan]) -> None:
+    """Refuse, before any write and in check mode alike, a tag removal for a mailbox no API path can carry.
+
+    Mailcow removes a mailbox's tags only by ``delete/mailbox/tag/<address>``; every other write names
+    the mailbox in the body.
+    """
+    blocked = [p for p in plans if p.tags_remove and not carried_in_path(p.address)]
+    if blocked:
+        raise MailcowPathError("tags of mailbox %s cannot be removed: Mailcow's API removes tags only by the mailbox's address in the URL, "
+                               "and %s. Nothing was written; remove them in Mailcow's UI, or keep them (list them in tags, or set "
+                               "purge_tags: false)" % (", ".join(p.address for p in blocked), path_problem(blocked[0].address)))
+
+
 def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> Writes:
     """Carry out many plans: deletes in one request, equal edits in one request, adds in parallel.
 
@@ -104,7 +120,7 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
         writes.attempt(items, client.write, "edit", "rl-mbox", {"items": items, "attr": attr})
     for p in updates:
         if p.tags_remove:
-            writes.attempt([p.address], client.write, "delete", "mailbox/tag/%s" % quote_segment(p.address), p.tags_remove)
+            writes.attempt([p.address], client.write, "delete", "mailbox", p.tags_remove, "tag", p.address)
     creates = [p for p in plans if p.action == "create"]
     jobs = [([p.address], functools.partial(client.write, "add", "mailbox", p.add_body)) for p in creates]
     writes.attempt_parallel(jobs, concurrency=concurrency, exists_unknown=True)

@@ -29,7 +29,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import 
     plan,
     templates_by_name,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import carry_out, get_normalized, list_mailboxes, list_templates
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import carry_out, get_normalized, list_mailboxes, list_templates, refuse_pathless_writes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 
@@ -42,6 +42,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     templates = read_templates(client, [desired], existing)
     (desired,), warnings = drop_alias_grants(client, [desired], existing)
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
+    refuse_pathless_writes([the_plan])
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
@@ -67,6 +68,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         purged = [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind="mailboxes", domain=domain)
         plans += purged
+    refuse_pathless_writes(plans)
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.address: d for d in desireds}, purge_tags, templates)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import UNSAFE_IN_PATH, MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, carried_in_path, path_problem
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError, MailcowValidationError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob import Plan, key_of, mismatches, normalize
@@ -26,12 +26,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import R
 def list_jobs(client: MailcowClient, *, mailbox: str | None = None, domain: str | None = None, with_log: bool = False) -> list[dict[str, t.Any]]:
     """Raw jobs of one mailbox, of one domain's mailboxes, or all. One request.
 
-    A mailbox Mailcow cannot take in a path (``+``, ``&``...) is read through the full listing.
+    A mailbox no API path can carry (a ``/`` in its local part) is read through the full listing, with a warning.
     """
     extra = [] if with_log else ["no_log"]
-    if mailbox is not None and not UNSAFE_IN_PATH & set(mailbox):
+    if mailbox is not None and carried_in_path(mailbox):
         raws = as_list(client.get("syncjobs", mailbox, *extra))
     else:
+        if mailbox is not None:
+            client.warn("mailbox %s: %s, so its sync jobs were read from the listing of all sync jobs" % (mailbox, path_problem(mailbox)))
         raws = as_list(client.get("syncjobs", "all", *extra))
     if mailbox is not None:
         return [raw for raw in raws if str(raw.get("user2", "")).lower() == mailbox.lower()]

@@ -124,11 +124,17 @@ def test_add_answered_without_alias_added_is_an_error(mailcow) -> None:
         run(mailcow, address="info@example.org", goto=["alice@example.org"])
 
 
-def test_plus_address_is_read_through_the_domain_listing(mailcow) -> None:
-    # A '+' in a path segment reaches Mailcow's PHP as a space.
+def test_plus_address_is_read_by_its_path_encoded_twice(mailcow) -> None:
+    # Mailcow decodes a path twice (nginx, then PHP's query parser): '+' encoded twice reaches it as '+'.
     plus = dict(RAW, id=7, address="a+b@example.org")
-    mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING + [plus])
+    mailcow.expect("GET", "/api/v1/get/alias/a%252Bb@example.org", reply=plus)
     assert run(mailcow, check_mode=True, address="a+b@example.org", goto=["alice@example.org"])["action"] == "unchanged"
+
+
+def test_slash_address_is_read_through_the_domain_listing(mailcow) -> None:
+    plus = dict(RAW, id=7, address="a/b@example.org")
+    mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING + [plus])
+    assert run(mailcow, check_mode=True, address="a/b@example.org", goto=["alice@example.org"])["action"] == "unchanged"
 
 
 def test_digit_address_answered_by_id_falls_back_to_listing(mailcow) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError, MailcowPathError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
 from ..scripted_mailcow import transcript
 
@@ -60,11 +60,32 @@ def test_absent_twice(mailcow) -> None:
     assert not run(mailcow, address="alice@example.org", state="absent")["changed"]
 
 
-def test_plus_address_is_read_through_the_domain_listing(mailcow) -> None:
-    # A '+' in a path segment reaches Mailcow's PHP as a space; read the domain instead.
+def test_plus_address_is_read_by_its_path_encoded_twice(mailcow) -> None:
+    # Mailcow decodes a path twice (nginx, then PHP's query parser): '+' encoded twice reaches it as '+'.
     plus = dict(RAW, username="a+b@example.org", local_part="a+b")
-    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=[RAW, plus])
+    mailcow.expect("GET", "/api/v1/get/mailbox/a%252Bb@example.org", reply=plus)
     assert run(mailcow, check_mode=True, address="a+b@example.org")["action"] == "unchanged"
+
+
+def test_slash_address_is_read_through_the_domain_listing_with_a_warning(mailcow) -> None:
+    slash = dict(RAW, username="a/b@example.org", local_part="a/b")
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=[RAW, slash])
+    client = MailcowClient(mailcow.url, "K")
+    result = manage_one(client, params(address="a/b@example.org"), check_mode=True, diff=True)
+    assert result["action"] == "unchanged"
+    assert client.warnings == ["mailbox a/b@example.org: it contains '/', on which Mailcow splits the API route, so it was read from its "
+                               "domain's listing; it can be read and deleted, but not have tags removed"]
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_tag_removal_of_a_slash_address_is_refused_before_any_write(mailcow, check_mode: bool) -> None:
+    slash = dict(RAW, username="x&query=delete/mailbox&@example.org", local_part="x&query=delete/mailbox&",
+                 attributes=dict(RAW["attributes"]), tags=["v@other.example"])
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=[slash])
+    with pytest.raises(MailcowPathError, match="tags of mailbox x&query=delete/mailbox&@example.org cannot be removed") as caught:
+        run(mailcow, check_mode=check_mode, address="x&query=delete/mailbox&@example.org", tags=[])
+    assert "Nothing was written" in str(caught.value)
+    assert [s[0] for s in mailcow.seen] == ["GET"]
 
 
 def test_bad_option_fails_before_any_request(mailcow) -> None:

@@ -87,12 +87,12 @@ def test_other_errors_do_not_fall_back(mailcow) -> None:
     assert len(mailcow.seen) == 1
 
 
-def test_plus_address_is_found_in_the_listing_of_the_kind_asked(mailcow) -> None:
-    plus = dict(REDUCED[0], username="a+b@lc.example", local_part="a+b")
-    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/lc.example", reply=[plus])
-    assert get_mailbox(client(mailcow), "a+b@lc.example") == plus
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/lc.example", reply=[dict(FULL[0], username="a+b@lc.example")])
-    assert get_mailbox(client(mailcow), "a+b@lc.example", full=True)["rl_scope"] == "domain"
+def test_slash_address_is_found_in_the_listing_of_the_kind_asked(mailcow) -> None:
+    slash = dict(REDUCED[0], username="a/b@lc.example", local_part="a/b")
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/lc.example", reply=[slash])
+    assert get_mailbox(client(mailcow), "a/b@lc.example") == slash
+    mailcow.expect("GET", "/api/v1/get/mailbox/all/lc.example", reply=[dict(FULL[0], username="a/b@lc.example")])
+    assert get_mailbox(client(mailcow), "a/b@lc.example", full=True)["rl_scope"] == "domain"
 
 
 def test_bulk_mailbox_module_reads_the_reduced_listing(mailcow) -> None:
