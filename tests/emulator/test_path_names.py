@@ -19,7 +19,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api impor
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_api import get_domain_admin
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowPathError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_api import list_jobs
 
 PW = "Geheim-123"
@@ -79,6 +79,19 @@ def test_the_attack_is_refused_and_the_other_mailbox_stays(api: Emulator, check_
     assert "Nothing was written" in str(caught.value)
     assert {"v@other.example", address} <= _usernames(api)
     assert _tags(api, address) == ["v@other.example"]
+
+
+def test_the_attack_is_refused_in_the_bulk_form_before_any_write(api: Emulator) -> None:
+    """The role's path: a domain's list of mailboxes with the crafted one's tags emptied, next to a change that would be written."""
+    _add_mailbox(api, "x&query=delete/mailbox&", tags=["v@other.example"])
+    _add_mailbox(api, "bob")
+    entries = [{"local_part": "x&query=delete/mailbox&", "tags": [], "state": "present", "update_password": "on_create", "purge_tags": True},
+               {"local_part": "bob", "quota": 20, "state": "present", "update_password": "on_create", "purge_tags": True}]
+    params = {"domain": DOMAIN, "mailboxes": entries, "purge": False, "purge_tags": True, "concurrency": 2}
+    with pytest.raises(MailcowPathError, match="tags of mailbox x&query=delete/mailbox&@sec.example cannot be removed"):
+        manage_many(client_of(api), params, check_mode=False, diff=False)
+    assert "v@other.example" in _usernames(api)
+    assert "POST" not in api.log_file.read_text(encoding="utf-8").split("add/mailbox")[-1]
 
 
 @pytest.mark.parametrize("local", CARRIED)
