@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient, url_userinfo
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowTLSError, MailcowTransportError
 
 Task = t.Callable[[MailcowClient, t.Dict[str, t.Any]], t.Dict[str, t.Any]]

@@ -14,13 +14,13 @@ import pytest
 
 from conftest import Emulator, client_of
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_api import list_app_passwords
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_alias
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_api import get_domain_admin
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.api import list_app_passwords
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.api import get_alias
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.api import get_domain_admin
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowPathError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
-from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_api import list_jobs
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api import list_jobs
 
 PW = "Geheim-123"
 DOMAIN = "sec.example"
@@ -144,7 +144,7 @@ def test_names_no_path_carries_are_read_from_their_listing_with_a_warning(api: E
 
 
 def manage_app_passwords(client: Any, address: str) -> Any:
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_api import check_mailbox  # pylint: disable=import-outside-toplevel
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.api import check_mailbox  # pylint: disable=import-outside-toplevel
 
     return list_app_passwords(client, check_mailbox(address))
 

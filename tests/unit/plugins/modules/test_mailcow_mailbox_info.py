@@ -15,9 +15,9 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import FULL_ONLY, compared_view, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import FULL_ONLY, compared_view, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many
 from ansible_collections.glassdome.mailcow.plugins.modules.mailcow_mailbox_info import find
 
 LISTING = Path(__file__).resolve().parents[3] / "fixtures" / "mailcow-api" / "transcripts-listing.jsonl"
