@@ -17,7 +17,13 @@ from urllib.parse import quote, quote_plus
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient, url_userinfo
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    MailcowClient,
+    cleartext_warning,
+    url_userinfo,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowTLSError, MailcowTransportError
 
@@ -48,10 +54,10 @@ def mask_secrets(module: AnsibleModule, params: dict[str, t.Any]) -> None:
 
 
 def message(exc: MailcowError) -> str:
-    """The error's text; a failure without any HTTP answer also names the options that decide where and how long."""
+    """The error's text; a failure without any HTTP answer also names the option that decides where (and how long, after a timeout)."""
     text = str(exc)
     if isinstance(exc, MailcowTransportError) and not isinstance(exc, MailcowTLSError) and exc.status is None and "api_url" not in text:
-        text += ". Check api_url (MAILCOW_API_URL), and timeout for a slow server"
+        text += ". Check api_url (MAILCOW_API_URL)" + (", or raise timeout for a slow server" if exc.timed_out else "")
     return text
 
 
@@ -62,7 +68,11 @@ def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any
     params = module.params if params is None else params
     mask_secrets(module, params)
     try:
-        result = task(api_client(params), params)
+        client = api_client(params)
+        warning = cleartext_warning(params["api_url"])
+        if warning:
+            module.warn(warning)
+        result = task(client, params)
     except MailcowError as exc:
         module.fail_json(msg=message(exc), **exc.to_result())
     except Exception as exc:  # pylint: disable=broad-exception-caught
