@@ -94,13 +94,21 @@ class DeadlineReader(io.RawIOBase):
         budget.received += count or 0
         if budget.limit is not None and budget.received > budget.limit:
             budget.exceeded = "size"
-            raise StepTooLarge("answer larger than %d bytes" % budget.limit)
+            raise StepTooLarge(size_text(budget.limit))
         return count
 
     def close(self) -> None:
         if not self.closed:
             self.raw.close()
         super().close()
+
+
+def size_text(size: int) -> str:
+    """``128 MiB``, ``1536 KiB``, ``700 bytes``."""
+    for unit, name in ((1024 * 1024, "MiB"), (1024, "KiB")):
+        if size >= unit and size % unit == 0:
+            return "%d %s" % (size // unit, name)
+    return "%d bytes" % size
 
 
 def bounded_file(sock: t.Any, made: t.Any, budget: Budget) -> io.BufferedReader:

@@ -291,6 +291,12 @@ class MailcowClient:
                     method=method, path=path, not_sent=True,
                 ) from None
             except requests.exceptions.Timeout:
+                if budget.exceeded != "time":
+                    # The socket timeout of connecting ran out during the TLS handshake: nothing was sent.
+                    raise MailcowTransportError(
+                        "could not connect to Mailcow API at %s within %s seconds: no TLS handshake (%s %s was not sent)"
+                        % (self.base_url, timeout[0], method, path), method=method, path=path, not_sent=True,
+                    ) from None
                 raise self._timed_out(method, path, budget, None) from None
             except requests.exceptions.ConnectionError as exc:
                 if budget.exceeded == "time":
@@ -438,7 +444,7 @@ def _tls_hint(base_url: str, exc: BaseException) -> str:
     text = repr(exc)
     if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
         return "Is the port an HTTPS port? The server did not answer TLS: if it serves plain HTTP, use http:// in api_url (MAILCOW_API_URL)"
-    if "Hostname mismatch" in text or "doesn't match" in text:
+    if any(word in text for word in ("Hostname mismatch", "IP address mismatch", "doesn't match")):
         return ("Use the host name the certificate names in api_url (MAILCOW_API_URL), or point ca_path (MAILCOW_CA_PATH) at a CA "
                 "whose certificate for this name the server presents")
     return ("Point ca_path (MAILCOW_CA_PATH) at the CA that signed the server certificate, or set validate_certs=false "

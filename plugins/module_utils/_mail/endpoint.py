@@ -128,8 +128,8 @@ def connection_error(exc: BaseException, endpoint: Endpoint, *, timeout: float, 
     elif isinstance(exc, ssl.SSLError):
         cls, text = MailcowTLSError, "TLS handshake with the %s failed: %s. %s" % (where, exc.reason or exc, tls_hint(endpoint))
     elif isinstance(exc, StepTooLarge):
-        text = "the %s sent more than %d MiB during %s without finishing its answer: is %s a mail server?" % (
-            where, STEP_LIMIT[endpoint.kind] // (1024 * 1024), step, endpoint.address)
+        text = "the %s sent more than %s during %s without finishing its answer: is %s a mail server?" % (
+            where, exc.args[0] if exc.args else "its limit", step, endpoint.address)
     elif isinstance(exc, (socket.timeout, TimeoutError)):
         text = "the %s did not answer within %s seconds (option timeout) during %s. %s" % (where, timeout, step, tls_hint(endpoint))
     elif isinstance(exc, socket.gaierror):
@@ -143,7 +143,7 @@ def connection_error(exc: BaseException, endpoint: Endpoint, *, timeout: float, 
 
 # The most one step (a command and its answer) may bring: an SMTP reply is a few lines; an IMAP FETCH may carry a
 # whole message, and Mailcow refuses messages over 100 MiB by default.
-STEP_LIMIT = {"smtp": 1024 * 1024, "imap": 256 * 1024 * 1024}
+STEP_LIMIT = {"smtp": 1024 * 1024, "imap": 128 * 1024 * 1024}
 
 
 class BoundedSteps:

@@ -102,11 +102,11 @@ class BoundedIMAP4SSL(_Steps, imaplib.IMAP4_SSL):
 class ImapSession(Session):
     """A connection, a login and at most one selected folder. Use as a context manager."""
 
-    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
+    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float, step_limit: int = STEP_LIMIT["imap"]) -> None:
         self.endpoint = endpoint
         self.context = context
         self.timeout = timeout
-        self.budget = Budget(timeout, STEP_LIMIT["imap"])
+        self.budget = Budget(timeout, step_limit)
         self.conn: imaplib.IMAP4 | None = None
         self.username: str | None = None
         self.folder: str | None = None

@@ -25,7 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowValidationError,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import STEP_LIMIT, BoundedSteps, Endpoint, Session, connection_error
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget, StepTooLarge
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget, StepTooLarge, size_text
 
 # A 4xx reply (RFC 5321 4.2.1) is a temporary refusal: the same message may be accepted later.
 TRY_LATER = ". A 4xx reply is temporary: the server asks to try again later (greylisting, rate limits, a lookup that failed)"
@@ -76,11 +76,11 @@ def _reply(code: int, text: bytes | str) -> str:
 class SmtpSession(Session):
     """One authenticated submission connection. Use as a context manager; it always says QUIT."""
 
-    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
+    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float, step_limit: int = STEP_LIMIT["smtp"]) -> None:
         self.endpoint = endpoint
         self.context = context
         self.timeout = timeout
-        self.budget = Budget(timeout, STEP_LIMIT["smtp"])
+        self.budget = Budget(timeout, step_limit)
         self.conn: smtplib.SMTP | None = None
 
     def _where(self, step: str) -> dict[str, t.Any]:
@@ -184,7 +184,7 @@ class SmtpSession(Session):
         """The error of a step that ran out of time or past its byte budget (smtplib reports both as a disconnect); else None."""
         step = self.budget.step or "greeting"
         if self.budget.exceeded == "size":
-            return connection_error(StepTooLarge(), self.endpoint, timeout=self.timeout, step=step)
+            return connection_error(StepTooLarge(size_text(self.budget.limit or 0)), self.endpoint, timeout=self.timeout, step=step)
         if self.budget.exceeded == "time" or "timed out" in str(exc):
             # smtplib reports a read timeout as a disconnect ("Connection unexpectedly closed: timed out").
             return connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step=step)
