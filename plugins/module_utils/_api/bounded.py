@@ -54,23 +54,23 @@ class BoundedResponse(http.client.HTTPResponse):
             self.fp = bounded_file(sock, self.fp, budget)
 
 
-class _HTTPConnection(HTTPConnection):  # type: ignore[misc,valid-type]
+class _HTTPConnection(HTTPConnection):
     response_class = BoundedResponse
 
 
-class _HTTPSConnection(HTTPSConnection):  # type: ignore[misc,valid-type]
+class _HTTPSConnection(HTTPSConnection):
     response_class = BoundedResponse
 
 
-class _HTTPPool(HTTPConnectionPool):  # type: ignore[misc,valid-type]
+class _HTTPPool(HTTPConnectionPool):
     ConnectionCls = _HTTPConnection
 
 
-class _HTTPSPool(HTTPSConnectionPool):  # type: ignore[misc,valid-type]
+class _HTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
-class BoundedAdapter(HTTPAdapter):  # type: ignore[misc,valid-type]
+class BoundedAdapter(HTTPAdapter):
     """requests' HTTPAdapter with connections that read through BoundedResponse."""
 
     def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:

@@ -239,7 +239,8 @@ class MailcowClient:
         attempt = 0
         started = time.monotonic()
         while True:
-            response, failed = None, None
+            response: Answer | None = None
+            failed: MailcowTransportError | None = None
             try:
                 response = self._send(method, path, body, params)
             except MailcowTransportError as exc:
@@ -251,8 +252,8 @@ class MailcowClient:
             attempt += 1
             delay = self._delay(attempt, response)
             if time.monotonic() - started + delay > self.retry_window:
-                if failed is not None:
-                    raise failed
+                if failed is not None or response is None:
+                    raise t.cast(MailcowTransportError, failed)
                 return self._parse(method, path, response)
             time.sleep(delay)
 

@@ -73,11 +73,11 @@ class _Steps(BoundedSteps):
     """Each IMAP step (the greeting, a command and everything up to its tagged answer) within ``timeout`` seconds,
     however slowly the server sends and however many untagged lines it sends meanwhile."""
 
-    def open(self, host: str = "", port: int = imaplib.IMAP4_PORT, timeout: float | None = None) -> None:
+    def open(self, host: t.Any = "", port: t.Any = None, timeout: t.Any = None) -> None:
         self.budget.start("greeting")
         super().open(host, port, timeout)  # type: ignore[misc]
 
-    def send(self, data: bytes) -> None:
+    def send(self, data: t.Any) -> None:
         words = data.split(b" ", 3)
         tag = getattr(self, "tagpre", None)
         step = ""

@@ -108,6 +108,10 @@ class RawServer:
             return list(self.outcomes)
 
     def close(self) -> None:
+        try:
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way; close() alone leaves it listening
+        except OSError:
+            pass
         self.sock.close()
 
 
