@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The first hour: `make demo` in a fresh clone with a clean HOME, then a NEW shell that sources only
+the line the demo printed runs an ad-hoc info call and ansible-doc.
+
+What is reused, to keep this fast: the clone's .venv is a symlink to this checkout's .venv (the
+Makefile's stamp, keyed on the requirement files and the interpreter, then finds it up to date, so
+no pip runs). Everything else is the clone's own: `make demo` runs `make setup` (Debian package
+check, collection build and install into the clone's .build/installed), starts the clone's sandbox
+(.sandbox, on free ports chosen like the other mail-stack tests) and runs playbooks/demo.yml.
+The clone is `git clone` of this repository plus the work tree's uncommitted changes, so the test
+checks the files as they are.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from mailtest import REPO, free_port_base
+
+SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _clone(dest: Path) -> None:
+    """git clone of this repository, then the work tree's uncommitted state laid over it."""
+    subprocess.run(["git", "clone", "-q", str(REPO), str(dest)], check=True, capture_output=True)
+    listed = subprocess.run(["git", "-C", str(REPO), "ls-files", "-co", "--exclude-standard", "-z"],
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = REPO / name
+        if source.is_file() and not source.is_symlink():
+            (dest / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, dest / name)
+    deleted = subprocess.run(["git", "-C", str(REPO), "ls-files", "-d", "-z"],
+                             check=True, capture_output=True).stdout.decode().split("\0")
+    for name in filter(None, deleted):
+        (dest / name).unlink(missing_ok=True)
+    (dest / ".venv").symlink_to((REPO / ".venv").resolve(), target_is_directory=True)
+
+
+@pytest.fixture(scope="module")
+def first_hour() -> Iterator[dict[str, object]]:
+    if os.geteuid() != 0:
+        pytest.skip("make demo runs Debian's Postfix and Dovecot as root")
+    if not (REPO / ".venv" / "bin" / "ansible").exists():
+        pytest.skip("this checkout has no .venv to reuse: run `make setup` first")
+    # A short path (Dovecot's unix sockets live under the clone's .sandbox), traversable by the mail user.
+    root = Path(tempfile.mkdtemp(prefix="mcfh-", dir="/tmp"))
+    root.chmod(0o755)
+    clone, home = root / "c", root / "home"
+    home.mkdir()
+    base = free_port_base()
+    make_env = {"PATH": SYSTEM_PATH, "HOME": str(home), "LANG": "C.UTF-8", "MAILCOW_SANDBOX_PORT_BASE": str(base),
+                "MAILCOW_SANDBOX_API_PORT": str(base + 8443), "MAILCOW_SANDBOX_API_HTTP_PORT": str(base + 8080)}
+    try:
+        _clone(clone)
+        demo = subprocess.run(["make", "demo"], cwd=clone, env=make_env, capture_output=True, text=True,
+                              stdin=subprocess.DEVNULL, timeout=900, check=False)
+        yield {"root": root, "clone": clone, "home": home, "demo": demo}
+    finally:
+        if clone.exists():
+            subprocess.run(["make", "sandbox-stop"], cwd=clone, env=make_env, capture_output=True,
+                           stdin=subprocess.DEVNULL, timeout=120, check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _printed_line(demo: subprocess.CompletedProcess[str]) -> str:
+    assert demo.returncode == 0, "make demo failed:\n%s\n%s" % (demo.stdout[-8000:], demo.stderr[-4000:])
+    lines = re.findall(r"^    (\. \S+/env\.sh)$", demo.stdout, re.MULTILINE)
+    assert len(lines) == 1, "make demo must print one line to source:\n" + demo.stdout[-3000:]
+    return lines[0]
+
+
+def _new_shell(first_hour: dict[str, object], command: str) -> subprocess.CompletedProcess[str]:
+    """bash with an empty environment (HOME and a system PATH only), the printed line sourced, then command."""
+    line = _printed_line(first_hour["demo"])  # type: ignore[arg-type]
+    proc = subprocess.run(["env", "-i", "HOME=%s" % first_hour["home"], "PATH=%s" % SYSTEM_PATH, "bash", "--noprofile", "--norc", "-c",
+                           "%s && %s" % (line, command)], cwd=str(first_hour["home"]), capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc
+
+
+def test_demo_prints_the_line_and_leaves_home_clean(first_hour: dict[str, object]) -> None:
+    line = _printed_line(first_hour["demo"])  # type: ignore[arg-type]
+    assert line == ". %s/.sandbox/env.sh" % first_hour["clone"]
+    home = first_hour["home"]
+    assert isinstance(home, Path)
+    assert not (home / ".ansible" / "collections").exists(), "the collection is used from the clone's .build/installed"
+    # Without the line, a new shell has neither ansible nor the collection.
+    bare = subprocess.run(["env", "-i", "HOME=%s" % home, "PATH=%s" % SYSTEM_PATH, "bash", "--noprofile", "--norc", "-c",
+                           "command -v ansible-doc"], capture_output=True, text=True, check=False)
+    assert bare.returncode != 0 or not bare.stdout.startswith(str(first_hour["clone"])), bare.stdout
+
+
+def test_new_shell_adhoc_info_call(first_hour: dict[str, object]) -> None:
+    proc = _new_shell(first_hour, "ansible localhost -m glassdome.mailcow.mailcow_mailbox_info -a domain=demo.example")
+    head, _sep, body = proc.stdout.partition("=>")
+    assert head.strip() == "localhost | SUCCESS", proc.stdout
+    result = json.loads(body)
+    addresses = [mailbox["address"] for mailbox in result["mailboxes"]]
+    assert {"alice@demo.example", "bob@demo.example"} <= set(addresses), addresses
+
+
+def test_new_shell_ansible_doc(first_hour: dict[str, object]) -> None:
+    proc = _new_shell(first_hour, "ansible-doc glassdome.mailcow.mailcow_mailbox && command -v ansible ansible-playbook")
+    assert "MODULE glassdome.mailcow.mailcow_mailbox" in proc.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
+    installed = "%s/.build/installed/ansible_collections/glassdome/mailcow/plugins/modules/mailcow_mailbox.py" % first_hour["clone"]
+    assert installed in proc.stdout, "ansible-doc reads the clone's installed copy:\n" + proc.stdout[:500]
+    tools = proc.stdout.strip().splitlines()[-2:]
+    assert tools == ["%s/.venv/bin/ansible" % first_hour["clone"], "%s/.venv/bin/ansible-playbook" % first_hour["clone"]], tools
