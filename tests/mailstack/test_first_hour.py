@@ -41,6 +41,8 @@ def _clone(dest: Path) -> None:
                              check=True, capture_output=True).stdout.decode().split("\0")
     for name in filter(None, deleted):
         (dest / name).unlink(missing_ok=True)
+    if (dest / ".venv").is_symlink():
+        (dest / ".venv").unlink()
     (dest / ".venv").symlink_to((REPO / ".venv").resolve(), target_is_directory=True)
 
 
@@ -106,6 +108,10 @@ def test_new_shell_adhoc_info_call(first_hour: dict[str, object]) -> None:
     result = json.loads(body)
     addresses = [mailbox["address"] for mailbox in result["mailboxes"]]
     assert {"alice@demo.example", "bob@demo.example"} <= set(addresses), addresses
+    # The demo mailed bob, and alice kept a Sent copy: the sandbox reports what their maildirs hold, as
+    # Dovecot's quota does on a real Mailcow (quota_used is in MiB, so a short mail still rounds to 0.0).
+    counts = {mailbox["address"]: mailbox["messages"] for mailbox in result["mailboxes"]}
+    assert counts["bob@demo.example"] >= 1 and counts["alice@demo.example"] >= 1, counts
 
 
 def test_new_shell_ansible_doc(first_hour: dict[str, object]) -> None:
