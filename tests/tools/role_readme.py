@@ -23,7 +23,7 @@ import yaml  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[2]
 ROLE = ROOT / "roles" / "mailboxes"
 SPECS = ROLE / "meta" / "argument_specs.yml"
-# A list or mapping variable has no default in the spec, so that null (left empty in YAML) passes ansible-core's
+# A list or mapping variable has no default in meta/argument_specs.yml, so that null (left empty in YAML) passes ansible-core's
 # validation and means empty: its default is the one of defaults/main.yml.
 ROLE_DEFAULTS = ROLE / "defaults" / "main.yml"
 README = ROLE / "README.md"
