@@ -8,7 +8,8 @@ no pip runs). Everything else is the clone's own: `make demo` runs `make setup` 
 check, collection build and install into the clone's .build/installed), starts the clone's sandbox
 (.sandbox, on free ports chosen like the other mail-stack tests) and runs playbooks/demo.yml.
 The clone is `git clone` of this repository plus the work tree's uncommitted changes, so the test
-checks the files as they are.
+checks the files as they are. The commands and the first playbook are taken from README's quick start
+(the text before its first `##`), so that what README tells a newcomer is what is tested.
 """
 from __future__ import annotations
 
@@ -25,6 +26,17 @@ import pytest
 from mailtest import REPO, free_port_base
 
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+
+def _quick_start() -> tuple[list[str], str]:
+    """README's quick start: its `ansible...` command lines, and its first playbook (the YAML block)."""
+    text = (REPO / "README.md").read_text(encoding="utf-8").split("\n## ", 1)[0]
+    blocks = re.findall(r"^```(\w+)\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    commands = [line.split("  #")[0].strip() for kind, body in blocks if kind == "sh" for line in body.splitlines()
+                if line.startswith(("ansible ", "ansible-doc ", "ansible-playbook "))]
+    playbooks = [body for kind, body in blocks if kind == "yaml"]
+    assert commands and len(playbooks) == 1, "README's quick start has ansible commands and one playbook"
+    return commands, playbooks[0]
 
 
 def _clone(dest: Path) -> None:
@@ -102,7 +114,9 @@ def test_demo_prints_the_line_and_leaves_home_clean(first_hour: dict[str, object
 
 
 def test_new_shell_adhoc_info_call(first_hour: dict[str, object]) -> None:
-    proc = _new_shell(first_hour, "ansible localhost -m glassdome.mailcow.mailcow_mailbox_info -a domain=demo.example")
+    adhoc = [command for command in _quick_start()[0] if command.startswith("ansible ")]
+    assert adhoc == ["ansible localhost -m glassdome.mailcow.mailcow_mailbox_info -a domain=demo.example"], adhoc
+    proc = _new_shell(first_hour, adhoc[0])
     head, _sep, body = proc.stdout.partition("=>")
     assert head.strip() == "localhost | SUCCESS", proc.stdout
     result = json.loads(body)
@@ -115,9 +129,23 @@ def test_new_shell_adhoc_info_call(first_hour: dict[str, object]) -> None:
 
 
 def test_new_shell_ansible_doc(first_hour: dict[str, object]) -> None:
-    proc = _new_shell(first_hour, "ansible-doc glassdome.mailcow.mailcow_mailbox && command -v ansible ansible-playbook")
+    doc = [command for command in _quick_start()[0] if command.startswith("ansible-doc ")]
+    assert doc == ["ansible-doc glassdome.mailcow.mailcow_mailbox"], doc
+    proc = _new_shell(first_hour, doc[0] + " && command -v ansible ansible-playbook")
     assert "MODULE glassdome.mailcow.mailcow_mailbox" in proc.stdout.replace("\x1b[1m", "").replace("\x1b[0m", "")
     installed = "%s/.build/installed/ansible_collections/glassdome/mailcow/plugins/modules/mailcow_mailbox.py" % first_hour["clone"]
     assert installed in proc.stdout, "ansible-doc reads the clone's installed copy:\n" + proc.stdout[:500]
     tools = proc.stdout.strip().splitlines()[-2:]
     assert tools == ["%s/.venv/bin/ansible" % first_hour["clone"], "%s/.venv/bin/ansible-playbook" % first_hour["clone"]], tools
+
+
+def test_new_shell_first_playbook(first_hour: dict[str, object]) -> None:
+    """README's first playbook: --check --diff predicts the change, a run makes it, a second run changes nothing."""
+    home = first_hour["home"]
+    assert isinstance(home, Path)
+    (home / "first.yml").write_text(_quick_start()[1])
+    recaps = []
+    for flags in ("--check --diff", "", ""):
+        proc = _new_shell(first_hour, "ansible-playbook first.yml %s" % flags)
+        recaps.append(re.findall(r"^localhost +: ok=\d+ +changed=(\d+) +unreachable=0 +failed=0", proc.stdout, re.MULTILINE))
+    assert recaps == [["1"], ["1"], ["0"]], recaps
