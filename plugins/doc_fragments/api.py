@@ -8,7 +8,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # Connection options of every module that talks to Mailcow's REST API.
-    # Keep in step with plugins/module_utils/_argspec.py:api_argspec().
+    # Keep in step with plugins/module_utils/_api/argspec.py:api_argspec().
     DOCUMENTATION = r"""
 options:
   api_url:

@@ -18,7 +18,7 @@ from urllib.parse import quote, quote_plus
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient, url_userinfo
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_client
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowTLSError, MailcowTransportError
 
 Task = t.Callable[[MailcowClient, t.Dict[str, t.Any]], t.Dict[str, t.Any]]
@@ -61,13 +61,20 @@ def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     params = module.params if params is None else params
     mask_secrets(module, params)
+    client = None
     try:
-        result = task(api_client(params), params)
+        client = api_client(params)
+        result = task(client, params)
     except MailcowError as exc:
+        _warn_all(module, client.warnings if client is not None else [])
         module.fail_json(msg=message(exc), **exc.to_result())
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # A bug, not a Mailcow answer: fail_json masks the secrets its text might carry (a traceback would not be).
         module.fail_json(msg="unexpected error: %s: %s" % (type(exc).__name__, exc), exception=traceback.format_exc())
-    for warning in result.pop("warnings", None) or []:
-        module.warn(warning)
+    _warn_all(module, list(client.warnings) + list(result.pop("warnings", None) or []))
     module.exit_json(**result)
+
+
+def _warn_all(module: AnsibleModule, warnings: t.Iterable[str]) -> None:
+    for warning in warnings:
+        module.warn(warning)

@@ -296,7 +296,7 @@ messages:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import imap_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.argspec import imap_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import message_info
 

@@ -228,7 +228,7 @@ sent_folder:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import imap_argspec, smtp_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.argspec import imap_argspec, smtp_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.manager import send_mail
 

@@ -25,6 +25,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowIPNotAllowedError,
     MailcowNotFoundError,
     MailcowOptionError,
+    MailcowPathError,
     MailcowTLSError,
     MailcowTransportError,
     MailcowUnknownOutcomeError,
@@ -95,10 +96,6 @@ def check_api_key(api_key: str) -> str:
     return api_key
 
 
-# Characters that do not survive Mailcow's path-to-query-string rewrite (a '+' becomes a space).
-UNSAFE_IN_PATH = set("+&#%?")
-
-
 def as_list(data: t.Any) -> list[dict[str, t.Any]]:
     """Mailcow answers ``{}`` for an empty list and an object for a single hit."""
     if isinstance(data, list):
@@ -108,9 +105,52 @@ def as_list(data: t.Any) -> list[dict[str, t.Any]]:
     return []
 
 
-def quote_segment(segment: str) -> str:
-    """Quote one path segment; '@' stays readable as Mailcow's own UI sends it."""
-    return quote(str(segment), safe="@")
+# Mailcow's route travels in the URL path, which is decoded twice before json_api.php splits it on
+# '/': once by Mailcow's nginx (its URI, then `json_api.php?query=$1`), once by PHP's query-string
+# parser ('+' becomes a space, '&' starts another parameter, the last `query=` wins). So every
+# segment is percent-encoded twice, and what cannot survive the split is never sent
+# (docs/mailcow-api.md#names-in-url-paths).
+DOT_SEGMENTS = frozenset((".", ".."))
+# Line breaks and other control characters, ASCII and Unicode: no Mailcow name holds one.
+CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def path_problem(name: t.Any) -> str:
+    """Why ``name`` cannot be carried as one segment of an API path; empty when it can."""
+    text = str(name)
+    if not text:
+        return "it is empty"
+    if "/" in text:
+        return "it contains '/', on which Mailcow splits the API route"
+    if text in DOT_SEGMENTS:
+        return "'%s' is a path step that the web server resolves before Mailcow sees it" % text
+    if CONTROL_RE.search(text):
+        return "it contains a line break or another control character"
+    return ""
+
+
+def carried_in_path(name: t.Any) -> bool:
+    """Whether ``name`` reaches Mailcow intact as a path segment (see path_segment)."""
+    return not path_problem(name)
+
+
+def path_segment(name: t.Any, category: str = "") -> str:
+    """One path segment, percent-encoded for both decodings; '@' stays readable as Mailcow's UI sends it.
+
+    Raises MailcowPathError, before any request, for a name no path can carry.
+    """
+    text = str(name)
+    problem = path_problem(text)
+    if problem:
+        raise MailcowPathError("%s %r cannot be addressed in a Mailcow API URL: %s. Nothing was sent"
+                               % ((category or "name").replace("-", " "), text, problem))
+    return quote(quote(text, safe="@"), safe="@")
+
+
+def api_path(*segments: t.Any) -> str:
+    """``/<action>/<category>[/<object>...]``: the one way a request path is built."""
+    category = str(segments[1]) if len(segments) > 1 else ""
+    return "/" + "/".join(path_segment(segment, category) for segment in segments)
 
 
 class Entry(t.NamedTuple):
@@ -144,6 +184,8 @@ class MailcowClient:
         api_key = check_api_key(api_key)
         self.timeout = timeout
         self.retries = retries
+        # What a read had to do differently (e.g. a name found by listing); the runner shows each once as a warning.
+        self.warnings: list[str] = []
         self.backoff = backoff
         self._session = requests.Session()
         # Mailcow's MCSESSID cookie carries the authentication; replaying it would bypass the key.
@@ -158,16 +200,19 @@ class MailcowClient:
     def close(self) -> None:
         self._session.close()
 
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
     # -- public verbs ---------------------------------------------------------------------------
 
     def get(self, *segments: str, params: dict[str, str] | None = None) -> t.Any:
         """GET /get/<segments>; returns parsed JSON with Mailcow's ``{}``-for-empty left to the caller."""
-        path = "/get/" + "/".join(quote_segment(s) for s in segments)
-        return self._call("GET", path, params=params)
+        return self._call("GET", api_path("get", *segments), params=params)
 
-    def write(self, action: str, category: str, body: t.Any) -> list[Entry]:
-        """POST /<action>/<category>; returns the success entries, raises on any danger entry."""
-        path = "/%s/%s" % (action, category)
+    def write(self, action: str, category: str, body: t.Any, *segments: str) -> list[Entry]:
+        """POST /<action>/<category>[/<segments>]; returns the success entries, raises on any danger entry."""
+        path = api_path(action, category, *segments)
         answer = self._call("POST", path, body=body)
         return self._entries("POST", path, answer)
 

@@ -14,12 +14,12 @@ from .mailsync import MailSync
 from .races import InFlight, object_key
 from .model import Store
 from .reqlog import RequestLog
-from .router import MailcowApi, is_api_path, parse_route
+from .router import MailcowApi, is_api_path, is_bad_request, parse_route
 from .stats import Stats, route_pattern
 from .wire import Request, Response
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
-            504: "Gateway Time-out", 404: "Not Found"}
+            504: "Gateway Time-out", 404: "Not Found", 400: "Bad Request"}
 
 
 class App:
@@ -65,6 +65,8 @@ class App:
     def _dispatch(self, req: Request) -> tuple[Response, str]:
         if req.path == "/_sandbox" or req.path.startswith("/_sandbox/"):
             return control.handle(self, req), "control"
+        if is_bad_request(req.path):
+            return Response.text(400, _nginx_page(400), "text/html"), ""
         if self.fail2ban.is_banned(req.client_ip):
             # Banned on every port, as by a firewall rule: the connection is reset.
             if is_api_path(req.path):

@@ -44,14 +44,32 @@ class Route:
         return [self.action, self.category, self.obj, self.extra]
 
 
-def normalized_uri(path: str) -> str:
-    """The URI nginx matches locations against: percent-decoded, slashes merged."""
-    return re.sub(r"/{2,}", "/", unquote(path))
+def normalized_uri(path: str) -> str | None:
+    """The URI nginx matches locations against: percent-decoded once, slashes merged, '.' and '..' steps resolved.
+
+    None where nginx answers 400 itself: a '..' step above the root.
+    """
+    steps: list[str] = []
+    segments = re.sub(r"/{2,}", "/", unquote(path)).split("/")[1:]
+    for segment in segments:
+        if segment == "..":
+            if not steps:
+                return None
+            steps.pop()
+        elif segment != ".":
+            steps.append(segment)
+    trailing = "/" if segments and segments[-1] in (".", "..") else ""
+    return "/" + "/".join(steps) + (trailing if steps else "")
+
+
+def is_bad_request(path: str) -> bool:
+    """nginx refuses the URI before any location: a '..' step above the root."""
+    return normalized_uri(path) is None
 
 
 def is_api_path(path: str) -> bool:
     """nginx's `location ~ ^/api/v1/(.*)$`: everything else never reaches json_api.php."""
-    return normalized_uri(path).startswith(API_PREFIX)
+    return (normalized_uri(path) or "").startswith(API_PREFIX)
 
 
 def parse_route(req: Request) -> Route:
@@ -59,7 +77,7 @@ def parse_route(req: Request) -> Route:
 
     PHP then url-decodes the query string once more, so '+' becomes a space and %2540 an '@'.
     """
-    uri = normalized_uri(req.path)
+    uri = normalized_uri(req.path) or "/"
     args = _parse_str("query=" + uri[len(API_PREFIX):] + "&" + req.query)
     parts = args.get("query", "").split("/")
     padded = parts + [None] * (4 - len(parts))
