@@ -2,9 +2,10 @@
 """The first hour: `make demo` in a fresh clone with a clean HOME, then a NEW shell that sources only
 the line the demo printed runs an ad-hoc info call and ansible-doc.
 
-What is reused, to keep this fast: the clone's .venv is a symlink to this checkout's .venv (the
-Makefile's stamp, keyed on the requirement files and the interpreter, then finds it up to date, so
-no pip runs). Everything else is the clone's own: `make demo` runs `make setup` (Debian package
+What is reused, to keep this fast: the clone's .venv is a symlink to this checkout's .venv, and make
+gets PYTHON= the interpreter that venv was made with, so the Makefile's stamp (keyed on the requirement
+files and that interpreter) finds it up to date and no pip runs; `make -q venv` is asked first, and the
+test is skipped rather than let the clone install into this checkout's .venv. Everything else is the clone's own: `make demo` runs `make setup` (Debian package
 check, collection build and install into the clone's .build/installed), starts the clone's sandbox
 (.sandbox, on free ports chosen like the other mail-stack tests) and runs playbooks/demo.yml.
 The clone is `git clone` of this repository plus the work tree's uncommitted changes, so the test
@@ -70,10 +71,16 @@ def first_hour() -> Iterator[dict[str, object]]:
     clone, home = root / "c", root / "home"
     home.mkdir()
     base = free_port_base()
-    make_env = {"PATH": SYSTEM_PATH, "HOME": str(home), "LANG": "C.UTF-8", "MAILCOW_SANDBOX_PORT_BASE": str(base),
-                "MAILCOW_SANDBOX_API_PORT": str(base + 8443), "MAILCOW_SANDBOX_API_HTTP_PORT": str(base + 8080)}
+    # PYTHON (the Makefile's own variable): the interpreter this checkout's .venv was made with, which its stamp is keyed on.
+    make_env = {"PATH": SYSTEM_PATH, "HOME": str(home), "LANG": "C.UTF-8", "PYTHON": os.path.realpath(REPO / ".venv" / "bin" / "python3"),
+                "MAILCOW_SANDBOX_PORT_BASE": str(base), "MAILCOW_SANDBOX_API_PORT": str(base + 8443),
+                "MAILCOW_SANDBOX_API_HTTP_PORT": str(base + 8080)}
     try:
         _clone(clone)
+        # The reused .venv is this checkout's: never let the clone's make install into it.
+        fresh = subprocess.run(["make", "-q", "venv"], cwd=clone, env=make_env, capture_output=True, stdin=subprocess.DEVNULL, check=False)
+        if fresh.returncode != 0:
+            pytest.skip("this checkout's .venv is not up to date with its requirements: run `make venv` first")
         demo = subprocess.run(["make", "demo"], cwd=clone, env=make_env, capture_output=True, text=True,
                               stdin=subprocess.DEVNULL, timeout=900, check=False)
         yield {"root": root, "clone": clone, "home": home, "demo": demo}
