@@ -8,7 +8,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # Where the mail modules read mail (and keep the Sent copy), and the login and TLS options
-    # that SMTP and IMAP share. Keep in step with plugins/module_utils/_argspec.py:imap_argspec().
+    # that SMTP and IMAP share. Keep in step with plugins/module_utils/_mail/argspec.py:imap_argspec().
     DOCUMENTATION = r"""
 options:
   imap_host:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # Options describing one mailbox. Keep in step with plugins/module_utils/_argspec.py:mailbox_attr_argspec().
+    # Options describing one mailbox. Keep in step with plugins/module_utils/_mailbox/argspec.py:mailbox_attr_argspec().
     DOCUMENTATION = r"""
 options:
   address:

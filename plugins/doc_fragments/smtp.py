@@ -8,7 +8,7 @@ from __future__ import annotations
 
 class ModuleDocFragment:
     # Where mailcow_send_mail submits mail.
-    # Keep in step with plugins/module_utils/_argspec.py:smtp_argspec().
+    # Keep in step with plugins/module_utils/_mail/argspec.py:smtp_argspec().
     DOCUMENTATION = r"""
 options:
   smtp_host:

@@ -115,3 +115,7 @@ class MailcowTimeoutError(MailcowError):
 
 class MailcowOptionError(MailcowError):
     """A task option is invalid; raised before anything is sent to the server."""
+
+
+class MailcowPathError(MailcowOptionError):
+    """A name that no Mailcow API URL path can carry (a '/', a '..' step, a control character); nothing was sent."""

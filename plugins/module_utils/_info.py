@@ -8,7 +8,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import missing_domain_warning
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import missing_domain_warning
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, split_address
 
 Raw = t.Dict[str, t.Any]

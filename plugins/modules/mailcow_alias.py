@@ -361,8 +361,9 @@ done:
 """
 
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many, manage_one
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
 
 

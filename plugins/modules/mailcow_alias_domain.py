@@ -133,8 +133,9 @@ outcome:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain_manager import manage
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import alias_domain_argspec, api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.manager import manage
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 

@@ -92,10 +92,10 @@ alias_domains:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain_api import get_alias_domain, list_alias_domains
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.model import normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.api import get_alias_domain, list_alias_domains
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 

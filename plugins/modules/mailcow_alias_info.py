@@ -138,10 +138,10 @@ aliases:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_api import get_alias, list_aliases
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.model import normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.api import get_alias, list_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._info import Lookup, find_objects
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 

@@ -238,8 +238,8 @@ outcome:
   sample: confirmed
 """
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_manager import manage_many, manage_one
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import app_password_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
 
 

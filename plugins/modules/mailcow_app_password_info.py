@@ -90,8 +90,8 @@ app_passwords:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_manager import find
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.manager import find
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 

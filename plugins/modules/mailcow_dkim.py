@@ -207,8 +207,9 @@ outcome:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, dkim_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim_manager import manage
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim.argspec import dkim_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim.manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 

@@ -366,8 +366,9 @@ check:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, dns_records_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_records_manager import dns_records
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_records.argspec import dns_records_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._dns_records.manager import dns_records
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 

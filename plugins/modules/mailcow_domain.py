@@ -322,8 +322,9 @@ outcome:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, domain_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_manager import manage
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.argspec import domain_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 

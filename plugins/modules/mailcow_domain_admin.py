@@ -202,8 +202,9 @@ outcome:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec, domain_admin_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_manager import manage
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
 

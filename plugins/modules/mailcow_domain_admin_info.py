@@ -99,9 +99,9 @@ domain_admins:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import check_username, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_api import get_domain_admin, list_domain_admins
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.model import check_username, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.api import get_domain_admin, list_domain_admins
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 

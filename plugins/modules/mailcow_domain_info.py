@@ -142,9 +142,9 @@ domains:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain import normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_api import find_domain, list_domains
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import find_domain, list_domains
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 

@@ -320,9 +320,10 @@ done:
 """
 
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
 
 
 def main() -> None:

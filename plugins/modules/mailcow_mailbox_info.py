@@ -164,9 +164,9 @@ mailboxes:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox, list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._info import Lookup, find_objects
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 

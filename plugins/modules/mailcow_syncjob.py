@@ -462,9 +462,10 @@ done:
 """
 
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import SYNCJOB_CONSTRAINTS, single_or_bulk_argspec, syncjob_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import single_or_bulk_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import SYNCJOB_CONSTRAINTS, syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
-from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.manager import manage_many, manage_one
 
 
 def main() -> None:

@@ -181,9 +181,9 @@ syncjobs:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
-from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob_manager import info
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.manager import info
 
 
 def main() -> None:

@@ -15,15 +15,14 @@ import typing as t
 
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils import _alias_domain, _domain_admin
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import (
-    alias_attr_argspec,
-    alias_domain_argspec,
-    app_password_attr_argspec,
-    domain_admin_argspec,
-    mailbox_attr_argspec,
-    syncjob_attr_argspec,
-)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}

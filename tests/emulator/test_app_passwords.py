@@ -11,7 +11,7 @@ import pytest
 from conftest import Emulator, client_of, run_at_once
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password_manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.manager import manage_many, manage_one
 
 PW = "Geheim-123"
 MAILBOX = "alice@ap.example"

@@ -15,14 +15,12 @@ import pytest
 
 from conftest import Emulator, client_of, run_at_once
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils import (
-    _alias_domain_manager,
-    _alias_manager,
-    _app_password_manager,
-    _domain_admin_manager,
-    _mailbox_manager,
-    _syncjob_manager,
-)
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import manager as _alias_domain_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import manager as _alias_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password import manager as _app_password_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import manager as _domain_admin_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import manager as _mailbox_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob import manager as _syncjob_manager
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 
 DOMAIN = "purge.example"

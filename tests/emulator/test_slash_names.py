@@ -12,7 +12,8 @@ import pytest
 
 from conftest import Emulator, client_of
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils import _alias_manager, _mailbox_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias import manager as _alias_manager
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import manager as _mailbox_manager
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
 DOMAIN = "slash.example"

@@ -79,7 +79,7 @@ CUSTOM_PARAMS = ["--USEUID", "--NoSSL1 --useuid", "--sslargs1=SSL_verify_mode=0"
 @pytest.mark.parametrize("custom_params", CUSTOM_PARAMS)
 def test_custom_params_are_checked_exactly_as_mailcow_checks_them(api: Emulator, custom_params: str) -> None:
     from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError  # pylint: disable=import-outside-toplevel
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob import check_custom_params  # pylint: disable=import-outside-toplevel
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import check_custom_params  # pylint: disable=import-outside-toplevel
 
     reply = api.request("POST", "/api/v1/add/syncjob", dict(JOB, user1="case-%d" % CUSTOM_PARAMS.index(custom_params), custom_params=custom_params))
     mailcow_accepts = _msgs(reply)[0][0] == "success"

@@ -14,12 +14,12 @@ from .mailsync import MailSync
 from .races import InFlight, object_key
 from .model import Store
 from .reqlog import RequestLog
-from .router import MailcowApi, is_api_path, parse_route
+from .router import MailcowApi, is_api_path, is_bad_request, parse_route
 from .stats import Stats, route_pattern
 from .wire import Request, Response
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
-            504: "Gateway Time-out", 404: "Not Found"}
+            504: "Gateway Time-out", 404: "Not Found", 400: "Bad Request"}
 
 
 class App:
@@ -30,7 +30,8 @@ class App:
         self.fail2ban = Fail2Ban(config.f2b_max, config.f2b_window, config.f2b_ban)
         self.mailsync = MailSync(config.mail_dir, config.vmail_dir, config.mail_uid, config.mail_gid)
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
-                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir)
+                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
+                              maildir_usage=self.mailsync.usage)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:
@@ -66,6 +67,8 @@ class App:
             return control.handle(self, req), "control"
         if is_api_path(req.path):
             self.stats.arrived(time.time())
+        if is_bad_request(req.path):
+            return Response.text(400, _nginx_page(400), "text/html"), ""
         if self.fail2ban.is_banned(req.client_ip):
             # Banned on every port, as by a firewall rule: the connection is reset.
             if is_api_path(req.path):
@@ -79,7 +82,7 @@ class App:
 
     def _api(self, req: Request) -> tuple[Response, str]:
         fault = self.faults.take(req.method, req.path)
-        if fault is not None and (fault.kind in ("status", "html") or (fault.kind == "drop" and not fault.process)):
+        if fault is not None and (fault.kind in ("status", "html", "huge") or (fault.kind == "drop" and not fault.process)):
             return _with_retry_after(fault, _fault_response(fault)), f"fault:{fault.kind}"
         race = self._race_key(req)
         with self.pool:  # php-fpm: processing, and its latency, holds a worker
@@ -93,6 +96,8 @@ class App:
             return response, "race:lost"
         if fault is not None and fault.kind == "drop":
             return Response(drop=True), "fault:drop(processed)"
+        if fault is not None and fault.kind == "trickle":
+            response.pace = fault.delay
         return response, f"fault:{fault.kind}" if fault else ""
 
     def _process(self, req: Request, fault: Fault | None, lost_race: str | None) -> Response:
@@ -127,6 +132,8 @@ class App:
 def _fault_response(fault: Fault) -> Response:
     if fault.kind == "drop":
         return Response(drop=True)
+    if fault.kind == "huge":
+        return Response(status=200, size=fault.size, announce=fault.announce)
     if fault.kind == "html":
         return Response.text(fault.status, _nginx_page(fault.status), "text/html")
     if fault.body == "empty":

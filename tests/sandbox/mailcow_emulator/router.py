@@ -44,14 +44,32 @@ class Route:
         return [self.action, self.category, self.obj, self.extra]
 
 
-def normalized_uri(path: str) -> str:
-    """The URI nginx matches locations against: percent-decoded, slashes merged."""
-    return re.sub(r"/{2,}", "/", unquote(path))
+def normalized_uri(path: str) -> str | None:
+    """The URI nginx matches locations against: percent-decoded once, slashes merged, '.' and '..' steps resolved.
+
+    None where nginx answers 400 itself: a '..' step above the root.
+    """
+    steps: list[str] = []
+    segments = re.sub(r"/{2,}", "/", unquote(path)).split("/")[1:]
+    for segment in segments:
+        if segment == "..":
+            if not steps:
+                return None
+            steps.pop()
+        elif segment != ".":
+            steps.append(segment)
+    trailing = "/" if segments and segments[-1] in (".", "..") else ""
+    return "/" + "/".join(steps) + (trailing if steps else "")
+
+
+def is_bad_request(path: str) -> bool:
+    """nginx refuses the URI before any location: a '..' step above the root."""
+    return normalized_uri(path) is None
 
 
 def is_api_path(path: str) -> bool:
     """nginx's `location ~ ^/api/v1/(.*)$`: everything else never reaches json_api.php."""
-    return normalized_uri(path).startswith(API_PREFIX)
+    return (normalized_uri(path) or "").startswith(API_PREFIX)
 
 
 def parse_route(req: Request) -> Route:
@@ -59,7 +77,7 @@ def parse_route(req: Request) -> Route:
 
     PHP then url-decodes the query string once more, so '+' becomes a space and %2540 an '@'.
     """
-    uri = normalized_uri(req.path)
+    uri = normalized_uri(req.path) or "/"
     args = _parse_str("query=" + uri[len(API_PREFIX):] + "&" + req.query)
     parts = args.get("query", "").split("/")
     padded = parts + [None] * (4 - len(parts))
@@ -82,11 +100,12 @@ class MailcowApi:
 
     def __init__(self, store: Store, keys: ApiKeys, fail2ban: Fail2Ban, version: str,
                  hostname: str, on_mail_change: Callable[[], None],
-                 collect_maildir: Callable[[str, str], None] | None = None) -> None:
+                 collect_maildir: Callable[[str, str], None] | None = None,
+                 maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
         self.sessions = SessionStore()
         self.version, self.hostname = version, hostname
-        self.on_mail_change, self.collect_maildir = on_mail_change, collect_maildir
+        self.on_mail_change, self.collect_maildir, self.maildir_usage = on_mail_change, collect_maildir, maildir_usage
 
     def handle(self, req: Request, charges: list[tuple[str, int]]) -> Response:
         session = self.sessions.attach(cookie_from(req.header("Cookie")))
@@ -134,7 +153,7 @@ class MailcowApi:
             return post
         call = Call(store=self.store, returns=session.returns, role=session.role,
                     username=session.username, hostname=self.hostname,
-                    charges=charges, collect_maildir=self.collect_maildir)
+                    charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage)
         handler = {"get": self._get, "add": self._add, "edit": self._edit, "delete": self._delete}
         if route.action not in handler:
             return error(404, "route not found")

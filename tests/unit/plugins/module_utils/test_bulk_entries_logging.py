@@ -10,7 +10,8 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as module_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import mailbox_attr_argspec, single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import single_or_bulk_argspec, single_or_bulk_constraints
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import mask_secrets
 

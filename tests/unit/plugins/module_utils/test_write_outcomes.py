@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_many as alias_many
-from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_manager import manage_one as alias_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.manager import manage_many as alias_many
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.manager import manage_one as alias_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowBatchError,
@@ -21,7 +21,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowUnknownOutcomeError,
     MailcowValidationError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
 from ..scripted_mailcow import DROP, transcript
 
 RAW = transcript("get_mailbox_single")["body"]  # alice@example.org, 512 MiB, "Alice Example"

@@ -14,7 +14,7 @@ import typing as t
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin_manager import manage
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.manager import manage
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
 
 from ..mailcow_inprocess import RO_KEY, RW_KEY, Mailcow, RunModule

@@ -153,7 +153,7 @@ BAD = [
     ({"protocols": None}, "protocols is required to create"),
     ({"protocols": ["imap"]}, "protocols"),
     ({"mailbox": "alice"}, "mailbox: address must be local_part@domain"),
-    ({"mailbox": "al+ice@" + DOMAIN}, "cannot read the app passwords"),
+    ({"mailbox": "al/ice@" + DOMAIN}, "lists app passwords only by the mailbox's address in the URL"),
     ({"name": None, "app_passwords": [{"name": "A", "password": SECRET, "protocols": []}, {"name": "A", "password": SECRET}]}, "listed twice"),
     ({"name": None, "app_passwords": [{"name": "A", "password": SECRET, "protocols": []}], "purge": True, "purge_max_share": 101}, "purge_max_share"),
 ]

@@ -15,9 +15,9 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox import FULL_ONLY, compared_view, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_api import get_mailbox, list_mailboxes
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_manager import manage_many
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import FULL_ONLY, compared_view, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many
 from ansible_collections.glassdome.mailcow.plugins.modules.mailcow_mailbox_info import find
 
 LISTING = Path(__file__).resolve().parents[3] / "fixtures" / "mailcow-api" / "transcripts-listing.jsonl"
@@ -87,12 +87,12 @@ def test_other_errors_do_not_fall_back(mailcow) -> None:
     assert len(mailcow.seen) == 1
 
 
-def test_plus_address_is_found_in_the_listing_of_the_kind_asked(mailcow) -> None:
-    plus = dict(REDUCED[0], username="a+b@lc.example", local_part="a+b")
-    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/lc.example", reply=[plus])
-    assert get_mailbox(client(mailcow), "a+b@lc.example") == plus
-    mailcow.expect("GET", "/api/v1/get/mailbox/all/lc.example", reply=[dict(FULL[0], username="a+b@lc.example")])
-    assert get_mailbox(client(mailcow), "a+b@lc.example", full=True)["rl_scope"] == "domain"
+def test_slash_address_is_found_in_the_listing_of_the_kind_asked(mailcow) -> None:
+    slash = dict(REDUCED[0], username="a/b@lc.example", local_part="a/b")
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/lc.example", reply=[slash])
+    assert get_mailbox(client(mailcow), "a/b@lc.example") == slash
+    mailcow.expect("GET", "/api/v1/get/mailbox/all/lc.example", reply=[dict(FULL[0], username="a/b@lc.example")])
+    assert get_mailbox(client(mailcow), "a/b@lc.example", full=True)["rl_scope"] == "domain"
 
 
 def test_bulk_mailbox_module_reads_the_reduced_listing(mailcow) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -50,9 +51,28 @@ def test_get_sends_key_and_no_cookie(mailcow) -> None:
     assert "Cookie" not in headers, "Mailcow's session cookie must never be sent back"
 
 
-def test_path_segments_are_quoted(mailcow) -> None:
-    mailcow.expect("GET", "/api/v1/get/mailbox/a%20b@example.org", reply={})
+def test_path_segments_are_quoted_for_both_decodings(mailcow) -> None:
+    # Mailcow's nginx decodes the path once, PHP's query parser once more: each segment is encoded twice.
+    mailcow.expect("GET", "/api/v1/get/mailbox/a%2520b@example.org", reply={})
     assert client(mailcow).get("mailbox", "a b@example.org") == {}
+    mailcow.expect("POST", "/api/v1/delete/mailbox/tag/x%2526query%253Ddelete%2526%25252F@sec.example", ["t"], reply=[])
+    client(mailcow).write("delete", "mailbox", ["t"], "tag", "x&query=delete&%2F@sec.example")
+
+
+@pytest.mark.parametrize("name, words", [
+    ("a/b@example.org", "contains '/'"),
+    ("..", "path step"),
+    (".", "path step"),
+    ("", "empty"),
+    ("a\r\nb@example.org", "line break"),
+    ("a\u2028b@example.org", "line break"),
+])
+def test_names_no_path_can_carry_are_refused_before_sending(mailcow, name: str, words: str) -> None:
+    with pytest.raises(errors.MailcowPathError) as caught:
+        client(mailcow).get("domain-admin", name)
+    assert words in str(caught.value) and "domain admin" in str(caught.value) and "Nothing was sent" in str(caught.value)
+    assert "\n" not in str(caught.value) and "\u2028" not in str(caught.value)
+    assert not mailcow.seen
 
 
 @pytest.mark.parametrize(
@@ -206,3 +226,17 @@ def test_no_retry_starts_after_the_retry_window(mailcow) -> None:
     with pytest.raises(errors.MailcowError, match="HTTP 503 busy"):
         api.get("domain", "all")
     assert len(mailcow.seen) == 2
+
+
+def test_no_other_code_builds_a_request_path() -> None:
+    """api_path is the one place: no module or module_utils file quotes a segment or joins a route itself."""
+    root = Path(__file__).resolve().parents[5] / "plugins"
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if (path.name == "client.py" and path.parent.name == "_api") or path.parent.name == "_mail":  # _mail quotes IMAP strings
+            continue
+        text = path.read_text(encoding="utf-8")
+        for pattern in (r"\._call\(", r"\.write\(\s*\"[a-z-]+\",\s*\"[^\"]*/", r"[\"']/(?:get|add|edit|delete)/[^\"']*%s",
+                        r"client\.get\([^)]*%", r"\bquote\(\s*(?!secret)"):
+            offenders += ["%s: %s" % (path.relative_to(root), match.group(0)) for match in re.finditer(pattern, text)]
+    assert offenders == []
