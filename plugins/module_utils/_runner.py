@@ -53,6 +53,65 @@ def mask_secrets(module: AnsibleModule, params: dict[str, t.Any]) -> None:
         module.no_log_values.update(form for form in (repr(value)[1:-1], json.dumps(value)[1:-1]) if form)
 
 
+# What ansible-core puts in place of a whole value, and of a secret within a value.
+WHOLE_VALUE_MASK = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+PART_MASK = "*" * 8
+
+
+class Masker:
+    """Every secret in a returned value masked, as ansible-core's no_log masking does, in time linear in the text.
+
+    ansible-core replaces each secret in each returned string in turn: strings x secrets, which is
+    quadratic for a bulk list of thousands of entries with a password each (every entry adds a
+    secret and a line of result). Here each string is scanned once per distinct secret length,
+    looking each window up in a set, so the cost does not grow with the number of secrets.
+    A string that is a secret becomes ``VALUE_SPECIFIED_IN_NO_LOG_PARAMETER``; a secret within a
+    string becomes ``********``; a number that contains one is masked whole; dict keys are kept.
+    """
+
+    def __init__(self, secrets: t.Iterable[t.Any]) -> None:
+        self.secrets = frozenset(str(secret) for secret in secrets if secret not in (None, ""))
+        self.by_length: dict[int, set[str]] = {}
+        for secret in self.secrets:
+            self.by_length.setdefault(len(secret), set()).add(secret)
+        self.lengths = sorted(self.by_length)
+
+    def text(self, value: str) -> str:
+        if value in self.secrets:
+            return WHOLE_VALUE_MASK
+        spans: list[tuple[int, int]] = []
+        for length in self.lengths:
+            if length > len(value):
+                break
+            group = self.by_length[length]
+            spans.extend((start, start + length) for start in range(len(value) - length + 1) if value[start:start + length] in group)
+        if not spans:
+            return value
+        out: list[str] = []
+        done = 0
+        for start, end in sorted(spans):
+            if start > done or not out:
+                out.append(value[done:start] + PART_MASK)
+            done = max(done, end)
+        return "".join(out) + value[done:]
+
+    def value(self, value: t.Any) -> t.Any:
+        """``value`` with every secret masked, containers copied (dicts, lists, sets); other values as they are."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, (int, float)):
+            return WHOLE_VALUE_MASK if self.text(str(value)) != str(value) else value
+        if isinstance(value, dict):
+            return {key: self.value(item) for key, item in value.items()}
+        if isinstance(value, (list, tuple)):  # a tuple becomes a list, as in ansible-core's masking and in JSON
+            return [self.value(item) for item in value]
+        if isinstance(value, (set, frozenset)):
+            return type(value)(self.value(item) for item in value)
+        return value
+
+
 def message(exc: MailcowError) -> str:
     """The error's text; a failure without any HTTP answer also names the option that decides where (and how long, after a timeout)."""
     text = str(exc)

@@ -54,6 +54,8 @@ options:
   local_part:
     description:
       - The part of the address before the C(@); the domain then comes from O(domain).
+      - Creating a alias whose local part contains C(/) is refused before anything is written; Mailcow would accept it,
+        but its API splits routes on C(/), so no later request could name it.
     type: str
   domain:
     description:

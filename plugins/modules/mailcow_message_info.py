@@ -46,7 +46,7 @@ options:
   folder:
     description:
       - The folder to read, for example V(INBOX), V(Sent), V(Junk) or V(Archive/2026) (Mailcow separates levels with C(/)).
-      - Non-ASCII folder names are fine.
+      - Non-ASCII folder names are fine. A name with a line break or another control character is refused before connecting.
     type: str
     default: INBOX
   unseen:

@@ -49,6 +49,10 @@ options:
         (its own address, an alias that allows sending, or an address in its sender ACL); otherwise the
         task fails with Mailcow's C(553 ... not owned by user).
       - The option is called C(from) as in a mail header; V(sender) is an alias, as in M(community.general.mail).
+      - The address itself must be a plain C(user@host) (no spaces or quotes in it; V(a@b SIZE=1) is refused rather than
+        sent as something else). This and every other address option, header value and attachment file name holding a
+        line break of any kind (CR, LF, vertical tab, form feed, NEL, Unicode line or paragraph separator) are refused before
+        anything connects.
     type: str
     required: true
     aliases: [sender]
@@ -88,13 +92,14 @@ options:
   attachments:
     description:
       - Paths of files to attach, on the host that runs the module. The file name is kept; the content type
-        is guessed from it.
+        is guessed from it. A file name with a line break in it is refused before anything connects.
     type: list
     elements: path
   headers:
     description:
       - Extra headers, name to value, for example C(X-Ticket) or C(In-Reply-To).
       - Headers that other options set (C(From), C(To), C(Subject), C(Message-ID), C(Content-Type), ...) are refused.
+      - A value must be one line; any line break in it is refused before anything connects.
     type: dict
   charset:
     description: Character set of the text parts. Non-ASCII text that this charset cannot hold is an error.

@@ -126,7 +126,8 @@ options:
     description:
       - More imapsync options (Mailcow's C(custom_params)), such as V(--nofoldersizesatend --useuid), at most 512 characters.
       - Mailcow accepts only options on its list, checked here first with Mailcow's own rules (the text is split at
-        every C(-), so a value must not contain one; give C(--name=value), not C(--name value)). The list is
+        every C(-), so a value must not contain one; give C(--name=value), not C(--name value); an option name is
+        compared with only its letters A-Z lower-cased, so V(--NoSSL1) is on the list and a look-alike letter is not). The list is
         V(abort), V(authmd51), V(authmd52), V(authmech1), V(authmech2), V(authuser1), V(authuser2), V(debug),
         V(debugcontent), V(debugcrossduplicates), V(debugflags), V(debugfolders), V(debugimap), V(debugimap1),
         V(debugimap2), V(debugmemory), V(debugssl), V(delete1emptyfolders), V(delete2folders), V(disarmreadreceipts),
@@ -147,6 +148,11 @@ options:
       - Mailcow refuses options that run programs or rewrite or delete mail (such as C(--pipemess), C(--regexmess),
         C(--skipmess), C(--delete2)). This module also refuses C(--showpasswords), which Mailcow allows, because imapsync
         would write the remote password into the job's log.
+      - The task warns about options that switch off or weaken TLS towards the remote server (imapsync's host1),
+        that is V(--nossl1), V(--notls1), and C(--sslargs1=) with an C(SSL_verify_mode) without its C(SSL_VERIFY_PEER) bit,
+        C(SSL_verifycn_scheme=none), an C(SSL_version) that allows SSLv2, SSLv3, TLSv1 or TLSv1_1, or an C(SSL_cipher_list)
+        with NULL, EXPORT or LOW ciphers. imapsync itself does not check host1's certificate unless told to;
+        V(--sslargs1=SSL_verify_mode=1) makes it check.
       - An empty string removes all. A new job without it has none.
     type: str
   delete_duplicates:

@@ -140,10 +140,10 @@ class Sandbox:
     def set_workers(self, workers: int) -> None:
         self.control_post("workers", {"workers": workers})
 
-    def fresh_domain(self, domain: str) -> None:
-        """Drop everything, then create the benchmark's domain directly over the API."""
+    def fresh_domain(self, domain: str, **limits: t.Any) -> None:
+        """Drop everything, then create the benchmark's domain directly over the API (``limits``: other add/domain values)."""
         self.control_post("reset")
-        answer = self._api_post("add/domain", dict(DOMAIN_API_BODY, domain=domain))
+        answer = self._api_post("add/domain", dict(DOMAIN_API_BODY, domain=domain, **limits))
         if not isinstance(answer, list) or any(entry.get("type") in ("danger", "error") for entry in answer):
             raise SandboxError("could not create domain %s: %s" % (domain, str(answer)[:300]))
 

@@ -16,6 +16,9 @@ Environment:
                         soak       8 concurrent role runs on 8 domains x 250 mailboxes, then 8 re-runs
                         mail_wait  send-to-seen latency of mailcow_message_info's wait, IDLE against
                                    polling (mail_wait.py; the sandbox then runs Postfix and Dovecot too)
+                        bulk       one mailcow_mailbox call of 5,000 and 50,000 entries with passwords,
+                                   check mode: time to the first request, wall, peak RSS (bulk.py;
+                                   BENCH_BULK_N sets the sizes)
                       The same names may be given as arguments: run.py listing soak
   BENCH_SANDBOX_DIR, BENCH_API_PORT, BENCH_API_HTTP_PORT, BENCH_PORT_BASE: the benchmark's
                       sandbox (default .build/bench-sandbox, ports 18543, 18180, 12000+)
@@ -36,6 +39,7 @@ import time
 import typing as t
 from pathlib import Path
 
+import bulk
 import listing
 import mail_wait
 import report
@@ -108,8 +112,8 @@ def pin_collection(work: Path) -> str:
 
 
 # -- parts (BENCH_PHASES) ---------------------------------------------------------------------
-PARTS = ("floor", "role", "baselines", "listing", "soak", "mail_wait")
-DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "mail_wait")  # "listing" repeats what floor + role measure
+PARTS = ("floor", "role", "baselines", "listing", "soak", "mail_wait", "bulk")
+DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "mail_wait", "bulk")  # "listing" repeats what floor + role measure
 
 
 def parts(argv: list[str]) -> list[str]:
@@ -134,6 +138,8 @@ def run_all(bench: Bench, chosen: list[str]) -> None:
         soak.run(bench)
     if "mail_wait" in chosen:
         mail_wait.run(bench)
+    if "bulk" in chosen:
+        bulk.run(bench)
 
 
 def summarize(bench: Bench, out: Path, total: float, collection: str, chosen: list[str]) -> int:

@@ -69,3 +69,24 @@ def test_with_password_shows_it_and_no_log_hides_the_log(api: Emulator) -> None:
 def test_deleting_the_mailbox_deletes_its_jobs(api: Emulator) -> None:
     api.request("POST", "/api/v1/delete/mailbox", ["bob@s.example"])
     assert api.request("GET", "/api/v1/get/syncjobs/all").json() == {}
+
+
+# Accepted and refused alike by Mailcow's check (strtolower, A-Z only) and the collection's, which runs before any request.
+CUSTOM_PARAMS = ["--USEUID", "--NoSSL1 --useuid", "--sslargs1=SSL_verify_mode=0", "--\u212aeepalive1", "--keepalive1", "--İnclude=x",
+                 "--folder INBOX", "--sslargs1 SSL_verify_mode=0", "--logdir=/var/my-logs", "\u00a0--useuid", "--showpasswords", "-0 --dry"]
+
+
+@pytest.mark.parametrize("custom_params", CUSTOM_PARAMS)
+def test_custom_params_are_checked_exactly_as_mailcow_checks_them(api: Emulator, custom_params: str) -> None:
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError  # pylint: disable=import-outside-toplevel
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import check_custom_params  # pylint: disable=import-outside-toplevel
+
+    reply = api.request("POST", "/api/v1/add/syncjob", dict(JOB, user1="case-%d" % CUSTOM_PARAMS.index(custom_params), custom_params=custom_params))
+    mailcow_accepts = _msgs(reply)[0][0] == "success"
+    try:
+        check_custom_params(custom_params, "custom_params")
+    except MailcowOptionError as exc:
+        # --showpasswords: Mailcow takes it, the collection refuses it on purpose (the password would reach the job's log).
+        assert not mailcow_accepts or (custom_params == "--showpasswords" and "refused by this module" in str(exc)), exc
+    else:
+        assert mailcow_accepts, "accepted here, refused by Mailcow: %s" % _msgs(reply)

@@ -151,3 +151,89 @@ def clear_bans(facts: dict) -> None:
     request = urllib.request.Request(facts["api_url"] + "/_sandbox/f2b/clear", data=b"{}", method="POST", headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, context=context, timeout=10) as answer:
         answer.read()
+
+
+BULK_ENTRIES = 300
+BULK_DOMAIN = "bulk-secrets-%s.example" % TAG
+
+
+def bulk_password(index: int) -> str:
+    return 'Bulk-%s-%03d "q\\b/+é' % (TAG, index)
+
+
+def bulk_leaks(text: str) -> list[str]:
+    return ["%r (as %r)" % (bulk_password(index), form) for index in range(BULK_ENTRIES) for form in sorted(forms(bulk_password(index)))
+            if form in text]
+
+
+BULK_PLAYBOOK = """
+- hosts: localhost
+  gather_facts: false
+  vars_files: [bulk-vars.yml]
+  tasks:
+    - name: the domain
+      glassdome.mailcow.mailcow_domain:
+        domain: {domain}
+        max_mailboxes: 1000
+        max_quota: 1024
+        default_quota: 10
+        total_quota: 100000
+    - name: bulk in check mode, each entry with its own password
+      glassdome.mailcow.mailcow_mailbox:
+        domain: {domain}
+        mailboxes: "{{{{ entries }}}}"
+      check_mode: true
+    - name: bulk for real
+      glassdome.mailcow.mailcow_mailbox:
+        domain: {domain}
+        mailboxes: "{{{{ entries }}}}"
+    - name: bulk again, every password changed, names changed
+      glassdome.mailcow.mailcow_mailbox:
+        domain: {domain}
+        mailboxes: "{{{{ changed_entries }}}}"
+    - name: bulk refused after a read (no such domain)
+      glassdome.mailcow.mailcow_mailbox:
+        domain: nodomain-{domain}
+        mailboxes: "{{{{ entries }}}}"
+      ignore_errors: true
+    # No diff: the deleted mailboxes' names are shown as they were, and entry 1's holds a password this task does not know.
+    - name: the domain again, emptied
+      diff: false
+      glassdome.mailcow.mailcow_mailbox:
+        domain: {domain}
+        mailboxes: []
+        purge: true
+        purge_allow_empty: true
+        purge_max_share: 100
+"""
+
+
+def test_no_bulk_entry_password_in_any_form_on_either_path(runner: Runner, tmp_path: Path) -> None:
+    """Hundreds of entries, each with its own password (one of them also inside another entry's name, so the masking
+    has something to mask), through check mode, a real run, a change of every password, and a failure after a read,
+    with --diff at -vvvv, in the task's worker and as a module process."""
+    def entry(index: int, *, changed: bool) -> dict:
+        # Entry 1's name holds entry 0's password: that text must come back masked in results and diffs, never in clear.
+        name = "Holder of %s" % bulk_password(0) if index == 1 else "Bulk user %d" % index
+        return {"local_part": "bulk%03d" % index, "name": name + (" (renamed)" if changed else ""), "quota": 10,
+                "password": bulk_password(index) + ("!" if changed else ""), "update_password": "always" if changed else "on_create"}
+
+    # The change leaves entry 1 out: its diff would show its name as it was, holding a password the task no longer knows.
+    variables = {"entries": [entry(index, changed=False) for index in range(BULK_ENTRIES)],
+                 "changed_entries": [entry(index, changed=True) for index in range(BULK_ENTRIES) if index != 1]}
+    (tmp_path / "bulk-vars.yml").write_text(json.dumps(variables))
+    playbook = tmp_path / "bulk-secrets.yml"
+    texts = []
+    for index, mode in enumerate(("true", "false")):
+        playbook.write_text(BULK_PLAYBOOK.format(domain="p%d-%s" % (index, BULK_DOMAIN)))
+        run = runner.playbook(playbook, "-vvvv", "--diff", "-e", "glassdome_mailcow_in_process=%s" % mode)
+        text = run.stdout + run.stderr
+        assert run.returncode == 0 and "ignored=1" in run.stdout, text[-3000:]
+        assert ("in process" if mode == "true" else "module process") in text
+        texts.append(text)
+    text = "".join(texts)
+    assert "would create %d (bulk000, bulk001" % BULK_ENTRIES in text and "created %d (bulk000" % BULK_ENTRIES in text
+    assert "updated %d (bulk000, bulk002" % (BULK_ENTRIES - 1) in text and "does not exist" in text
+    assert "Holder of ********" in text
+    assert "(%d entries, not echoed)" % BULK_ENTRIES in text
+    assert not bulk_leaks(text), bulk_leaks(text)[:5]

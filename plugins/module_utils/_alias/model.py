@@ -16,7 +16,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_text, flag, parse_address, split_address, view
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_creatable, check_text, flag, parse_address, split_address, view
 
 # Flag option -> the goto Mailcow stores for it. Mailcow's add/edit refuse these as goto addresses.
 SPECIAL_GOTOS = {"goto_null": "null@localhost", "goto_spam": "spam@localhost", "goto_ham": "ham@localhost"}
@@ -185,6 +185,7 @@ def plan(desired: Desired, before: dict[str, t.Any] | None) -> Plan:
 
 
 def _plan_create(desired: Desired) -> Plan:
+    check_creatable(desired.address, "alias")
     if "goto" not in desired.attrs:
         raise MailcowOptionError("goto (or goto_null, goto_spam or goto_ham) is required to create alias %s" % desired.address)
     after = dict(CREATE_DEFAULTS, **desired.attrs)

@@ -49,6 +49,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_proto
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_search import Filters, build_search
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import CONTROL_RE
 from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget
 
 # Untagged responses (during IDLE, or to NOOP) that may mean a new match: new messages, or changed flags (unseen).
@@ -142,11 +143,13 @@ class ImapSession(Session):
             if "AUTH=PLAIN" in self.capabilities:
                 # AUTHENTICATE PLAIN carries UTF-8; imaplib's LOGIN would send the arguments as ASCII.
                 conn.authenticate("PLAIN", lambda _challenge: b"\0" + username.encode("utf-8") + b"\0" + password.encode("utf-8"))
-            elif username.isascii() and password.isascii():
+            elif username.isascii() and password.isascii() and not CONTROL_RE.search(password):
+                # imaplib quotes the password's backslashes and double quotes only: a line break would end the command.
                 conn.login(quote(username), password)
             else:
-                raise MailcowAuthError("the %s offers no AUTH=PLAIN, and LOGIN cannot carry the non-ASCII user name or password of %s"
-                                       % (self.endpoint.label, username), method="LOGIN", path=self.endpoint.url)
+                raise MailcowAuthError("the %s offers no AUTH=PLAIN, and LOGIN cannot carry the non-ASCII characters or control characters "
+                                       "(line breaks, tabs, NUL ...) of the user name or password of %s" % (self.endpoint.label, username),
+                                       method="LOGIN", path=self.endpoint.url)
         except imaplib.IMAP4.abort as exc:
             raise self._broken(exc, "LOGIN") from None
         except imaplib.IMAP4.error as exc:

@@ -35,6 +35,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message im
     with_bcc,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.smtp import SmtpSession
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import CONTROL_RE
 
 SENT_FALLBACK = "Sent"  # Mailcow auto-creates "Sent" with \Sent (dovecot.folders.conf)
 POLL_SECONDS = 1.0  # wait_interval's default
@@ -87,9 +88,18 @@ CHECK_MODE_NO_WAIT = ("check mode: did not wait; %d of the %d message(s) wanted 
                       "%s seconds for it")
 
 
+def check_login(username: t.Any) -> None:
+    """The login name, before connecting: a mailbox address never holds a control character, and one would end an IMAP line early."""
+    found = CONTROL_RE.search(str(username or ""))
+    if found:
+        raise MailcowOptionError("username %r must not contain control characters (line breaks, tabs, NUL ...): found %r at position %d"
+                                 % (username, found.group(), found.start()))
+
+
 def send_mail(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]:
     spec = outgoing_from_params(params)
     login = params.get("username") or spec.sender.addr_spec
+    check_login(login)
     smtp = endpoint_of("smtp", params, login)
     result: dict[str, t.Any] = {"changed": True, "message_id": spec.message_id, "recipients": spec.recipients, "accepted": [],
                                 "refused": {}, "sent": False, "saved_to_sent": False, "found_in_sent": False}
@@ -168,6 +178,18 @@ def check_custom_headers_for_search(header: dict[str, t.Any] | None) -> tuple[tu
     return tuple(pairs)
 
 
+def check_folder(value: t.Any, option: str = "folder") -> str:
+    """An IMAP folder name: not empty, no line break or other control character (checked before connecting)."""
+    name = str(value or "")
+    if not name.strip():
+        raise MailcowOptionError("%s must name a folder, for example INBOX or Archive/2026; got %r" % (option, value))
+    found = CONTROL_RE.search(name)
+    if found:
+        raise MailcowOptionError("%s %r must not contain control characters (line breaks, tabs, NUL ...): found %r at position %d; "
+                                 "remove it" % (option, name, found.group(), found.start()))
+    return name
+
+
 def check_numbers(params: dict[str, t.Any]) -> None:
     """Bounds of the numeric options, checked before connecting."""
     for name, low in (("limit", 0), ("max_body_size", 1), ("wait_timeout", 0), ("wait_count", 1), ("timeout", 1), ("wait_interval", MIN_INTERVAL)):
@@ -179,7 +201,8 @@ def check_numbers(params: dict[str, t.Any]) -> None:
 def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]:
     check_numbers(params)
     filters = filters_from_params(params, now=datetime.datetime.now(datetime.timezone.utc))
-    limit, folder = params.get("limit") or 0, params.get("folder") or "INBOX"
+    limit, folder = params.get("limit") or 0, check_folder(params.get("folder") or "INBOX")
+    check_login(params["username"])
     mark = bool(params.get("mark_seen"))
     # Check mode does not wait: the mail waited for is most often one an earlier task sends, and in check
     # mode that task sent nothing, so the wait could only time out. One search shows what is there now.

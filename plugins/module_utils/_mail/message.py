@@ -32,6 +32,14 @@ RESERVED_HEADERS = frozenset(("from", "sender", "to", "cc", "bcc", "reply-to", "
 # What the stdlib header parser may raise on malformed input; one odd message must not fail a task.
 HEADER_PARSE_ERRORS = (ValueError, TypeError, IndexError, AttributeError, LookupError, email.errors.MessageError)
 MESSAGE_ID_RE = re.compile(r"^(?:<([^<>\s@]+@[^<>\s@]+)>|([^<>\s@]+@[^<>\s@]+))$")
+# Every character that ends a line for Python's str.splitlines(), and so for the email package, which
+# refuses a header value holding one ("Header values may not contain linefeed...") only when the
+# message is built, after the SMTP login: LF, CR, VT, FF, FS, GS, RS, NEL, LINE and PARAGRAPH SEPARATOR.
+LINE_BREAK_RE = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+# An address as it travels in SMTP's MAIL FROM and RCPT TO: a dot-atom local part (RFC 5321 4.1.2) and a
+# host name, so that nothing in it can end the address or start an SMTP parameter (say, " SIZE=1").
+ATEXT = "A-Za-z0-9!#$%&'*+/=?^_`{|}~-"
+ADDR_SPEC_RE = re.compile(r"^[%s]+(?:\.[%s]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$" % (ATEXT, ATEXT))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,8 +80,22 @@ class OutgoingMessage:
 # -- building -------------------------------------------------------------------------------------
 
 
+def check_one_line(value: str, option: str) -> str:
+    """Text that goes into a mail header: refused, naming the option, when it holds any line break."""
+    found = LINE_BREAK_RE.search(value)
+    if found:
+        raise MailcowOptionError("%s must be one line: %r holds a line break (%r at position %d), which a mail header cannot carry; "
+                                 "remove it" % (option, value, found.group(), found.start()))
+    return value
+
+
 def parse_address(value: str, option: str) -> Address:
-    """``Name <user@example.org>`` or ``user@example.org`` -> Address; IDN domains become punycode."""
+    """``Name <user@example.org>`` or ``user@example.org`` -> Address; IDN domains become punycode.
+
+    Refused before any connection: a line break anywhere, and an address that is not exactly
+    ``user@host`` as written (the parser would silently drop a space: ``a@b SIZE=1`` became ``a@bSIZE=1``).
+    """
+    check_one_line(str(value or ""), option)
     pairs = email.utils.getaddresses([value or ""])
     if len(pairs) != 1 or "@" not in pairs[0][1]:
         raise MailcowOptionError("%s: %r is not one e-mail address (quote display names that contain a comma: "
@@ -84,8 +106,14 @@ def parse_address(value: str, option: str) -> Address:
         raise MailcowOptionError("%s: %r has a non-ASCII local part, which needs SMTPUTF8; it is not supported" % (option, value))
     try:
         domain = domain.encode("idna").decode("ascii") if not domain.isascii() else domain
+    except UnicodeError as exc:
+        raise MailcowOptionError("%s: %r is not a valid e-mail address: %s" % (option, value, exc)) from None
+    if addr_spec not in str(value) or not ADDR_SPEC_RE.match("%s@%s" % (local, domain)):
+        raise MailcowOptionError("%s: %r is not a plain e-mail address: write user@example.org or Name <user@example.org>, with no spaces, "
+                                 "quotes or other characters outside a display name in the address itself" % (option, value))
+    try:
         return Address(display_name=name, username=local, domain=domain)
-    except (UnicodeError, ValueError, email.errors.HeaderParseError) as exc:
+    except (ValueError, email.errors.HeaderParseError) as exc:
         raise MailcowOptionError("%s: %r is not a valid e-mail address: %s" % (option, value, exc)) from None
 
 
@@ -107,7 +135,8 @@ def new_message_id(domain: str) -> str:
 
 
 def read_attachment(path: str) -> Attachment:
-    """Read a file to attach; the content type is guessed from its name."""
+    """Read a file to attach; the content type is guessed from its name, which must fit on a header line."""
+    check_one_line(os.path.basename(path), "attachments: the file name of %r" % path)
     content_type, encoding = mimetypes.guess_type(path)
     if content_type is None or encoding is not None:
         # A .tar.gz is sent as the gzip bytes it is, not as an "encoded" tar.
@@ -129,10 +158,7 @@ def check_custom_headers(headers: dict[str, t.Any] | None) -> dict[str, str]:
             raise MailcowOptionError("headers: %r is not a valid header name" % name)
         if name.lower() in RESERVED_HEADERS:
             raise MailcowOptionError("headers: %s is set by the module's own options; use them instead" % name)
-        text = str(value)
-        if "\n" in text or "\r" in text:
-            raise MailcowOptionError("headers: the value of %s must be one line" % name)
-        checked[name] = text
+        checked[name] = check_one_line(str(value), "headers: the value of %s" % name)
     return checked
 
 

@@ -17,6 +17,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     MIB,
     api_value,
     ascii_domain,
+    check_creatable,
     check_password,
     check_text,
     flag,
@@ -242,6 +243,7 @@ def plan(desired: Desired, before: dict[str, t.Any] | None, *, purge_tags: bool 
 
 
 def _plan_create(desired: Desired, templates: dict[str, Template]) -> Plan:
+    check_creatable(desired.address, "mailbox")
     if not desired.password:
         raise MailcowOptionError("password is required to create mailbox %s" % desired.address)
     template = check_template(desired.template, templates) if desired.template else None

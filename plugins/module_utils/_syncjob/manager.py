@@ -33,6 +33,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model i
     diff_view,
     normalize,
     plan,
+    remote_tls_weakened,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api import (
     carry_out,
@@ -57,7 +58,8 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
         outcomes, current = carry_out(client, [the_plan], lambda before, now: plan(desired, now),
                                       lambda: jobs_by_key(list_jobs(client, mailbox=desired.mailbox)), concurrency=1)
         after = current.get(desired.key) or {}
-    return single_result(the_plan, "syncjob", after, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
+    result = single_result(the_plan, "syncjob", after, outcome=outcomes.get(the_plan.address), diff=diff_view(the_plan) if diff else None)
+    return dict(result, warnings=tls_warnings([desired]))
 
 
 def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -85,7 +87,21 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     for item in result[KIND]:
         item["job"] = item.pop("address")
     result["msg"] = sentence(plans, check_mode=check_mode)
+    result["warnings"] = tls_warnings(desireds)
     return result
+
+
+def tls_warnings(desireds: t.Iterable[Desired]) -> list[str]:
+    """One warning per job whose custom_params switch off or weaken TLS towards the remote server."""
+    warnings = []
+    for desired in desireds:
+        weakened = remote_tls_weakened(desired.attrs.get("custom_params") or "") if desired.state == "present" else []
+        if weakened:
+            warnings.append("sync job %s: custom_params %s switch off or weaken TLS towards %s (imapsync's host1), so the remote password "
+                            "and mail may travel unencrypted or to a server whose certificate is not checked. Remove them unless the "
+                            "remote server cannot do better; --sslargs1=SSL_verify_mode=1 makes imapsync check its certificate"
+                            % (desired.address, " ".join(weakened), desired.host))
+    return warnings
 
 
 def _job_key(desired: Desired) -> str:

@@ -97,29 +97,88 @@ def check_host(value: t.Any, option: str) -> str:
     return ascii_name
 
 
-def check_custom_params(value: t.Any, option: str) -> str:
-    """imapsync options as Mailcow checks them: split at every '-', the name before '=', no space, on Mailcow's list."""
-    text = check_text(value, option).strip()
+def php_strtolower(text: str) -> str:
+    """PHP 8's strtolower(): A-Z only (Python's lower() also folds, say, the Kelvin sign U+212A to 'k', which Mailcow does not)."""
+    return text.translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def custom_params_options(text: str) -> t.Iterator[tuple[str, str, bool]]:
+    """Mailcow's reading of custom_params (add/syncjob, edit/syncjob in data/web/inc/functions.mailbox.inc.php):
+    explode on every '-', skip PHP-empty parts ('' and '0'), the option name is what comes before
+    the first '='. Yields (the part, its option name, whether the part began inside a value)."""
     position = 0
     for part in text.split("-"):
         start, position = position, position + len(part) + 1
         if part in ("", "0"):  # PHP's empty()
             continue
         name = part.split("=")[0] if "=" in part else part.rstrip(" ")
-        inside_value = start >= 2 and text[start - 2] not in "- "
+        yield part, name, start >= 2 and text[start - 2] not in "- "
+
+
+def check_custom_params(value: t.Any, option: str) -> str:
+    """imapsync options exactly as Mailcow checks them: split at every '-', the name before '=', no space, and
+    strtolower(name) (A-Z only) on Mailcow's list; refused before anything is sent, naming the option."""
+    text = check_text(value, option).strip(" ")
+    for part, name, inside_value in custom_params_options(text):
         hint = " (Mailcow splits custom_params at every '-', so a value must not contain one)" if inside_value else ""
         if " " in name:
             raise MailcowOptionError("%s: %r has a space where Mailcow expects an option name%s; give options as --name=value, "
                                      "not --name value (Mailcow answers 'bad character SPACE')" % (option, "-" + part, hint))
-        if name.lower() in REFUSED_HERE:
+        if php_strtolower(name) in REFUSED_HERE:
             raise MailcowOptionError("%s: --%s is refused by this module: imapsync would write the remote password into the job's log, "
                                      "which Mailcow shows to anyone who can read the job" % (option, name))
-        if name.lower() not in ALLOWED_OPTIONS:
+        if php_strtolower(name) not in ALLOWED_OPTIONS:
             raise MailcowOptionError("%s: imapsync option --%s is not on Mailcow's list of allowed options%s (Mailcow answers 'bad option %s'). "
                                      "Mailcow refuses options that run programs or rewrite or delete mail (such as --pipemess, --regexmess, "
                                      "--skipmess, --delete2, --delete2foldersonly); the allowed ones are listed in the documentation of "
                                      "custom_params" % (option, name, hint, name))
     return text
+
+
+# IO::Socket::SSL's SSL_VERIFY_PEER bit; imapsync's own default for host1 is SSL_VERIFY_NONE.
+SSL_VERIFY_PEER = 1
+WEAK_SSL_VERSIONS = frozenset(("sslv2", "sslv3", "tlsv1", "tlsv1_1"))
+WEAK_CIPHERS = frozenset(("null", "enull", "anull", "export", "low", "exp"))
+
+
+def _perl_number(value: str) -> int:
+    """What Perl makes of a string in a number context: its leading decimal digits ("0x01" and "SSL_VERIFY_PEER" are 0)."""
+    match = re.match(r"\s*[+-]?(\d+)", value)
+    return int(match.group(1)) if match else 0
+
+
+def remote_tls_weakened(custom_params: str) -> list[str]:
+    """The options in custom_params that switch off or weaken TLS towards the remote server (host1), as imapsync applies them.
+
+    imapsync takes options case-insensitively (Getopt::Long). --nossl1 and --notls1 come after the --ssl1 or --tls1 that
+    Mailcow derives from the job's encryption, so they win (Mailcow takes neither --ssl1 nor --tls1 in custom_params).
+    Each --sslargs1=KEY=VALUE sets one IO::Socket::SSL argument; the last value of a key wins.
+    """
+    found: list[str] = []
+    sslargs: dict[str, tuple[str, str]] = {}
+    for part, name, _inside in custom_params_options(custom_params):
+        lowered = php_strtolower(name)
+        if lowered in ("nossl1", "notls1"):
+            found.append("--" + part.strip())
+        elif lowered == "sslargs1" and "=" in part:
+            key, _sep, value = part.split("=", 1)[1].strip().partition("=")
+            sslargs[php_strtolower(key.strip())] = (value.strip(), "--" + part.strip())
+    verify = sslargs.get("ssl_verify_mode")
+    if verify and not _perl_number(verify[0]) & SSL_VERIFY_PEER:
+        found.append(verify[1])
+    scheme = sslargs.get("ssl_verifycn_scheme")
+    if scheme and php_strtolower(scheme[0]) in ("", "none"):
+        found.append(scheme[1])
+    version = sslargs.get("ssl_version")
+    if version and any(php_strtolower(word.strip()) in WEAK_SSL_VERSIONS for word in re.split(r"[:\s]+", version[0]) if not word.startswith("!")):
+        found.append(version[1])
+    ciphers = sslargs.get("ssl_cipher_list")
+    if ciphers and any(php_strtolower(word.strip()) in WEAK_CIPHERS for word in re.split(r"[:,\s]+", ciphers[0]) if word[:1] not in "!-"):
+        found.append(ciphers[1])
+    return found
 
 
 def _check_text(value: t.Any, option: str, limit: int) -> str:

@@ -65,6 +65,8 @@ class App:
     def _dispatch(self, req: Request) -> tuple[Response, str]:
         if req.path == "/_sandbox" or req.path.startswith("/_sandbox/"):
             return control.handle(self, req), "control"
+        if is_api_path(req.path):
+            self.stats.arrived(time.time())
         if is_bad_request(req.path):
             return Response.text(400, _nginx_page(400), "text/html"), ""
         if self.fail2ban.is_banned(req.client_ip):

@@ -2,7 +2,7 @@
 """The sandbox's own control API under /_sandbox/ (not part of Mailcow; no key, loopback only).
 
 GET  /_sandbox/health             {"ok": true, "version": ...}
-GET  /_sandbox/stats              {"requests", "by_route", "by_status", "workers", "latency", ...}
+GET  /_sandbox/stats              {"requests", "by_route", "by_status", "first_request_at", "workers", "latency", ...}
 POST /_sandbox/stats/reset
 GET  /_sandbox/faults             pending faults;  POST /_sandbox/faults  one fault or a list
 POST /_sandbox/faults/clear

@@ -151,6 +151,14 @@ def htmlspecialchars(value: Any) -> str:
     return html.escape(strval(value), quote=True).replace("&#x27;", "&#039;")
 
 
+def strtolower(value: Any) -> str:
+    """PHP 8.2's strtolower(): ASCII A-Z only, whatever the locale (Python's lower() folds other letters too, such as U+212A)."""
+    return strval(value).translate(_ASCII_LOWER)
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def trim(value: Any) -> str:
     return strval(value).strip(" \t\n\r\0\x0b")
 

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Request counters for the benchmark: every /api/ request, by method and route pattern."""
+"""Request counters for the benchmark: every /api/ request, by method and route pattern, and when the first one came."""
 from __future__ import annotations
 
 import threading
@@ -32,6 +32,13 @@ class Stats:
             self._by_route: Counter[str] = Counter()
             self._by_status: Counter[str] = Counter()
             self._streams: Counter[str] = Counter()
+            self._first_at: float | None = None
+
+    def arrived(self, when: float) -> None:
+        """An /api/ request arrived at ``when`` (epoch seconds): the first since the reset is kept."""
+        with self._lock:
+            if self._first_at is None:
+                self._first_at = when
 
     def count(self, pattern: str, status: int | str) -> None:
         with self._lock:
@@ -50,5 +57,6 @@ class Stats:
                 "requests": self._requests,
                 "by_route": dict(sorted(self._by_route.items())),
                 "by_status": dict(sorted(self._by_status.items())),
+                "first_request_at": self._first_at,
                 "streams": dict(sorted(self._streams.items())),
             }

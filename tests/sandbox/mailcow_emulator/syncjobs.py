@@ -63,14 +63,14 @@ def filter_int(value: Any, low: int, high: int) -> int | None:
 
 
 def custom_params_refusal(custom_params: str) -> str | None:
-    """Mailcow's check of custom_params: explode on '-', option before '=', no space, whitelisted."""
+    """Mailcow's check of custom_params: explode on '-', option before '=', no space, strtolower(option) whitelisted."""
     for param in custom_params.split("-"):
         if php.empty(param):
             continue
         param = param.split("=")[0] if "=" in param else param.rstrip(" ")
         if " " in param:
             return "bad character SPACE"
-        if param.lower() not in WHITELIST:
+        if php.strtolower(param) not in WHITELIST:
             return "bad option " + param
     return None
 

@@ -725,5 +725,11 @@ def test_login_falls_back_to_login_without_auth_plain(imapd, certs) -> None:
     server.expect(re.escape(b'LOGIN "bob@example.org" "plain-ascii"'), status=b"OK Logged in")
     with ImapSession(server.endpoint(), tls_context(validate_certs=True, ca_path=certs.ca), timeout=5) as imap:
         imap.login("bob@example.org", "plain-ascii")
-        with pytest.raises(errors.MailcowAuthError, match="no AUTH=PLAIN, and LOGIN cannot carry the non-ASCII user name or password of bob@"):
+        with pytest.raises(errors.MailcowAuthError, match="no AUTH=PLAIN, and LOGIN cannot carry the non-ASCII characters or control "
+                                                          "characters .* of the user name or password of bob@"):
             imap.login("bob@example.org", PASSWORD)
+        # A line break would end the LOGIN command early (imaplib does not quote it): refused, nothing sent.
+        sent = len(server.commands)
+        with pytest.raises(errors.MailcowAuthError, match="LOGIN cannot carry the non-ASCII characters or control characters"):
+            imap.login("bob@example.org", "plain\r\nA9 DELETE INBOX")
+        assert len(server.commands) == sent

@@ -146,9 +146,9 @@ def test_bulk_missing_password_for_new_mailbox_fails_before_writing(mailcow) -> 
     assert [s[0] for s in mailcow.seen] == ["GET"]
 
 
-def test_slim_invocation_counts_entries_instead_of_echoing_them() -> None:
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import slim_invocation
+def test_counted_entries_counts_entry_lists_instead_of_echoing_them() -> None:
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import counted_entries
 
-    params = {"domain": "example.org", "mailboxes": [{"local_part": "a", "password": "Secret-1"}] * 3}
-    assert slim_invocation(params, "mailboxes") == {"module_args": {"domain": "example.org", "mailboxes": "(3 entries, not echoed)"}}
-    assert slim_invocation({"address": "a@example.org", "mailboxes": None}, "mailboxes") == {"module_args": {"address": "a@example.org", "mailboxes": None}}
+    params = {"domain": "example.org", "mailboxes": [{"local_part": "a", "password": "Secret-1"}] * 3, "tags": ["x"]}
+    assert counted_entries(params, "echoed") == {"domain": "example.org", "mailboxes": "(3 entries, not echoed)", "tags": ["x"]}
+    assert counted_entries({"address": "a@example.org", "mailboxes": None}, "logged") == {"address": "a@example.org", "mailboxes": None}

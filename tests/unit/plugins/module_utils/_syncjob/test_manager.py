@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import check_custom_params
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import check_custom_params, remote_tls_weakened
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.manager import info, manage_many, manage_one
 from ...scripted_mailcow import TRANSCRIPTS
 
@@ -141,6 +141,10 @@ def test_info_keeps_the_last_lines_of_the_log(mailcow: t.Any) -> None:
     ("--regexmess=s/x/y/", "--regexmess is not on Mailcow's list"),
     ("--useuid --skipmess=x", "--skipmess is not on Mailcow's list"),
     ("--folder INBOX", "has a space where Mailcow expects an option name"),
+    # PHP's strtolower lowers A-Z only: the Kelvin sign stays, so Mailcow answers "bad option \u212aeepalive1".
+    ("--\u212aeepalive1", "--\u212aeepalive1 is not on Mailcow's list"),
+    ("--sslargs1 SSL_verify_mode=0", "has a space where Mailcow expects an option name"),
+    ("\u00a0--useuid", "is not on Mailcow's list"),
 ])
 def test_custom_params_refused_as_mailcow_would(text: str, words: str) -> None:
     with pytest.raises(MailcowOptionError, match="^custom_params: ") as raised:
@@ -148,9 +152,41 @@ def test_custom_params_refused_as_mailcow_would(text: str, words: str) -> None:
     assert words in str(raised.value)
 
 
-@pytest.mark.parametrize("text", ["", "--nofoldersizesatend --useuid", "--folder=INBOX --maxsize=1000 -dry", "  --USEUID  "])
+@pytest.mark.parametrize("text", ["", "--nofoldersizesatend --useuid", "--folder=INBOX --maxsize=1000 -dry", "  --USEUID  ", "--NoSSL1"])
 def test_custom_params_mailcow_accepts(text: str) -> None:
     assert check_custom_params(text, "custom_params") == text.strip()
+
+
+@pytest.mark.parametrize("text, weakened", [
+    ("--nossl1", ["--nossl1"]),
+    ("--useuid --NoTLS1", ["--NoTLS1"]),
+    ("--sslargs1=SSL_verify_mode=0", ["--sslargs1=SSL_verify_mode=0"]),
+    ("--sslargs1=SSL_verify_mode=0x01", ["--sslargs1=SSL_verify_mode=0x01"]),  # Perl reads "0x01" as 0
+    ("--sslargs1=SSL_verify_mode=SSL_VERIFY_PEER", ["--sslargs1=SSL_verify_mode=SSL_VERIFY_PEER"]),
+    ("--sslargs1=SSL_verify_mode=0 --sslargs1=SSL_verify_mode=1", []),
+    ("--sslargs1=SSL_verify_mode=1", []),
+    ("--sslargs1=SSL_verify_mode=1 --sslargs1=SSL_verifycn_scheme=none", ["--sslargs1=SSL_verifycn_scheme=none"]),
+    ("--sslargs1=SSL_version=SSLv3", ["--sslargs1=SSL_version=SSLv3"]),
+    ("--sslargs1=SSL_version=SSLv23:!SSLv3:!TLSv1", []),
+    ("--sslargs1=SSL_cipher_list=eNULL", ["--sslargs1=SSL_cipher_list=eNULL"]),
+    ("--sslargs1=SSL_cipher_list=DEFAULT:!aNULL", []),
+    # The local side (host2, Mailcow's own Dovecot) is not the remote server.
+    ("--nossl2 --notls2 --sslargs2=SSL_verify_mode=0", []),
+    ("--nofoldersizesatend --useuid", []),
+])
+def test_options_that_weaken_tls_towards_the_remote_server(text: str, weakened: list[str]) -> None:
+    check_custom_params(text, "custom_params")  # each is one Mailcow accepts
+    assert remote_tls_weakened(text) == weakened
+
+
+def test_the_module_warns_about_them_in_check_mode_and_in_bulk(mailcow: t.Any) -> None:
+    mailcow.expect("GET", MINE, reply=[JOB23])
+    result = run(mailcow, check_mode=True, **dict(KEY, custom_params="--useuid --nossl1"))
+    [warning] = result["warnings"]
+    assert warning.startswith("sync job bob@lc.example <- imap.remote.example:bob@remote.example: custom_params --nossl1 switch off")
+    assert "SSL_verify_mode=1" in warning
+    mailcow.expect("GET", MINE, reply=[JOB23])
+    assert run(mailcow, check_mode=True, **dict(KEY, custom_params="--useuid"))["warnings"] == []
 
 
 @pytest.mark.parametrize("params, words", [
