@@ -149,6 +149,8 @@ class Store:
             self.da_acl: dict[str, dict[str, int]] = {}
             self.syncjobs: dict[int, dict[str, Any]] = {}  # imapsync rows by id (syncjobs.py)
             self.next_syncjob_id = 1
+            self.relayhosts: dict[int, dict[str, Any]] = {}  # relayhosts rows by id (relayhosts.py)
+            self.next_relayhost_id = 1
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:
