@@ -96,7 +96,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 def find(client: MailcowClient, params: dict) -> list:
     """The relayhosts asked for, normalised, in id order; the host name is checked before the request."""
     wanted = key_of(check_hostname(params["hostname"])) if params["hostname"] else None
-    found = [current.relayhost for key, rows in read_current(client).items() if wanted in (None, key) for current in rows]
+    found = [current.item for key, rows in read_current(client).items() if wanted in (None, key) for current in rows]
     return sorted(found, key=lambda relayhost: relayhost["id"])
 
 

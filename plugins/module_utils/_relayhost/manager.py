@@ -66,7 +66,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
 
 
 def _delete_all(rows: list[Current]) -> Plan:
-    return Plan(rows[0].relayhost["hostname"], "delete", rows[0].relayhost, None, ids=tuple(c.relayhost["id"] for c in rows))
+    return Plan(rows[0].item["hostname"], "delete", rows[0].item, None, ids=tuple(c.item["id"] for c in rows))
 
 
 def _replanner(by_key: dict[str, Desired]) -> t.Callable[[Plan, t.Any], Plan]:

@@ -19,6 +19,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_password, check_text, flag, to_int, view
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Row as Current
 
 # A DNS label as Postfix takes it (docker service names have no dot, some hosts an underscore).
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
@@ -79,14 +80,8 @@ def normalize(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     }
 
 
-class Current(t.NamedTuple):
-    """One relayhost as read: normalised (what may be shown), and its password (only ever compared)."""
-
-    relayhost: dict[str, t.Any]
-    password: str
-
-
 def current_from_raw(raw: dict[str, t.Any]) -> Current:
+    """One listed relayhost: normalised, and its password only to compare."""
     return Current(normalize(raw), str(raw.get("password") or ""))
 
 
@@ -168,12 +163,12 @@ def plan(desired: Desired, found: t.Sequence[Current]) -> Plan:
     if desired.state == "absent":
         if not found:
             return Plan(desired.hostname, "none", None, None)
-        return Plan(found[0].relayhost["hostname"], "delete", found[0].relayhost, None, ids=tuple(c.relayhost["id"] for c in found))
+        return Plan(found[0].item["hostname"], "delete", found[0].item, None, ids=tuple(c.item["id"] for c in found))
     if len(found) > 1:
         raise MailcowOptionError(
             "relayhost %s is on this Mailcow %d times (ids %s): Mailcow does not refuse duplicates, so the module cannot tell which one "
             "to manage. Remove them with state=absent (which deletes every relayhost of that host name) and run again, or delete the "
-            "extra ones in Mailcow's UI" % (desired.hostname, len(found), ", ".join(str(c.relayhost["id"]) for c in found)))
+            "extra ones in Mailcow's UI" % (desired.hostname, len(found), ", ".join(str(c.item["id"]) for c in found)))
     if not found:
         return _plan_create(desired)
     return _plan_update(desired, found[0])
@@ -195,7 +190,7 @@ def _plan_create(desired: Desired) -> Plan:
 
 
 def _plan_update(desired: Desired, current: Current) -> Plan:
-    before = current.relayhost
+    before = current.item
     differs = {key: value for key, value in desired.attrs.items() if before[key] != value}
     edit_attr = {key: int(value) if isinstance(value, bool) else value for key, value in differs.items()}
     password_set = desired.update_password == "always" and desired.password is not None and desired.password != current.password
