@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Replay the routing recording of a real Mailcow (relayhosts, and the relayhost a domain or a
-mailbox uses) in order on one fresh emulator.
+"""Replay the routing recording of a real Mailcow (relayhosts, the relayhost a domain or a mailbox
+uses, transport maps) in order on one fresh emulator.
 
 The recording is tests/fixtures/mailcow-api/transcripts-routing.jsonl: relayhost ids are numbers
 only Mailcow knows, adds answer without one, duplicates and invalid host names are accepted, a
-missing id reads as ``{}``, and deleting a relayhost resets the domains that use it.
+missing id reads as ``{}``, deleting a relayhost resets the domains that use it; transport
+destinations are split and checked one by one, and a next hop keeps one user name.
 """
 from __future__ import annotations
 

@@ -151,6 +151,8 @@ class Store:
             self.next_syncjob_id = 1
             self.relayhosts: dict[int, dict[str, Any]] = {}  # relayhosts rows by id (relayhosts.py)
             self.next_relayhost_id = 1
+            self.transports: dict[int, dict[str, Any]] = {}  # transports rows by id (transports.py)
+            self.next_transport_id = 1
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:
