@@ -19,7 +19,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_password, check_text, flag, to_int, view
-from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Row as Current
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, Plan, Row as Current, delete_all, only_row
 
 # A DNS label as Postfix takes it (docker service names have no dot, some hosts an underscore).
 _LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
@@ -85,6 +85,9 @@ def current_from_raw(raw: dict[str, t.Any]) -> Current:
     return Current(normalize(raw), str(raw.get("password") or ""))
 
 
+RELAYHOST = Kind("relayhost", current_from_raw, "hostname", key_of, frozenset(("relayhost_added",)), "relayhost", "relayhosts")
+
+
 def compared_view(relayhost: dict[str, t.Any] | None) -> dict[str, t.Any]:
     """The part of a normalised relayhost that options manage: what diffs show."""
     return view(relayhost, ("hostname",) + COMPARED)
@@ -136,42 +139,12 @@ def desired_from_params(params: dict[str, t.Any], *, where: str = "", update_pas
 # -- planning ------------------------------------------------------------------------------------
 
 
-class Plan(t.NamedTuple):
-    """What to write for one host name. ``after`` is the predicted normalised relayhost (None: absent)."""
-
-    hostname: str
-    action: str  # "create" | "update" | "delete" | "none"
-    before: dict[str, t.Any] | None
-    after: dict[str, t.Any] | None
-    ids: tuple[int, ...] = ()  # the rows written (a delete removes every row of the host name)
-    add_body: dict[str, t.Any] | None = None
-    edit_attr: dict[str, t.Any] | None = None
-    after_add: dict[str, t.Any] | None = None  # an edit once the added row's id is known (add ignores ``active``)
-    password_set: bool = False
-
-    @property
-    def address(self) -> str:
-        return self.hostname
-
-    @property
-    def changed(self) -> bool:
-        return self.action != "none"
-
-
 def plan(desired: Desired, found: t.Sequence[Current]) -> Plan:
     """The smallest set of writes from the rows ``found`` with the desired host name to ``desired``."""
     if desired.state == "absent":
-        if not found:
-            return Plan(desired.hostname, "none", None, None)
-        return Plan(found[0].item["hostname"], "delete", found[0].item, None, ids=tuple(c.item["id"] for c in found))
-    if len(found) > 1:
-        raise MailcowOptionError(
-            "relayhost %s is on this Mailcow %d times (ids %s): Mailcow does not refuse duplicates, so the module cannot tell which one "
-            "to manage. Remove them with state=absent (which deletes every relayhost of that host name) and run again, or delete the "
-            "extra ones in Mailcow's UI" % (desired.hostname, len(found), ", ".join(str(c.item["id"]) for c in found)))
-    if not found:
-        return _plan_create(desired)
-    return _plan_update(desired, found[0])
+        return delete_all(RELAYHOST, found) if found else Plan(desired.hostname, "none", None, None)
+    current = only_row(RELAYHOST, desired.hostname, found)
+    return _plan_update(desired, current) if current else _plan_create(desired)
 
 
 def _plan_create(desired: Desired) -> Plan:
@@ -200,15 +173,3 @@ def _plan_update(desired: Desired, current: Current) -> Plan:
         after["password_set"] = bool(desired.password)
     action = "update" if edit_attr else "none"
     return Plan(before["hostname"], action, before, after, ids=(before["id"],), edit_attr=edit_attr or None, password_set=password_set)
-
-
-def diff_after(plan_: Plan) -> dict[str, t.Any]:
-    """The after side of a diff: the compared settings, a changed password as a marker only."""
-    after = compared_view(plan_.after)
-    if plan_.password_set and after:
-        after["password"] = "(set)"
-    return after
-
-
-def diff_view(plan_: Plan) -> dict[str, t.Any]:
-    return {"before": compared_view(plan_.before), "after": diff_after(plan_)}
