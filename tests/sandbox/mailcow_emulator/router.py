@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts, sideeffects, syncjobs, templates, transports
+from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
+               sideeffects, syncjobs, templates, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
