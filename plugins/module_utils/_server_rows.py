@@ -43,6 +43,7 @@ class Kind(t.NamedTuple):
     added_keys: frozenset[str]
     what: str  # one object in messages and the single form's result, e.g. "relayhost"
     plural: str  # the bulk form's option and result, e.g. "relayhosts"
+    single: str = ""  # the single form's result, when not ``what`` (e.g. "transport")
 
     def key(self, row: Row) -> str:
         return self.key_of(row.item[self.named])
@@ -187,7 +188,7 @@ def manage_one(client: MailcowClient, managed: Managed, params: dict[str, t.Any]
         if the_plan.action == "create":
             after = dict(after, id=created.get(desired.key))
     shown = {"before": managed.view(the_plan.before), "after": diff_after(the_plan, managed.view)} if diff else None
-    return single_result(the_plan, kind.what, after, outcome=outcomes.get(the_plan.address), diff=shown)
+    return single_result(the_plan, kind.single or kind.what, after, outcome=outcomes.get(the_plan.address), diff=shown)
 
 
 def manage_many(client: MailcowClient, managed: Managed, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:

@@ -34,7 +34,10 @@ MESSAGES: dict[str, str] = {
     "extra_acl_invalid_domain": "external sender %s must not be a Mailcow domain",
     "goto_empty": "an alias needs at least one valid goto address",
     "goto_invalid": "goto address %s is invalid",
+    "invalid_destination": "transport destination %s is invalid",
     "invalid_host": "the relayhost's host name must not be empty",
+    "invalid_nexthop": "the transport's next hop must not be empty",
+    "invalid_nexthop_authenticated": "another transport map uses this next hop with another user name",
     "is_alias": "%s is already used by an alias",
     "is_alias_or_mailbox": "%s is already an alias or a mailbox",
     "is_spam_alias": "%s is already a temporary (spam) alias",
@@ -61,6 +64,7 @@ MESSAGES: dict[str, str] = {
     "targetd_not_found": "target domain %s does not exist",
     "targetd_relay_domain": "target domain %s is a relay domain",
     "target_domain_invalid": "the target domain is invalid",
+    "transport_dest_exists": "a transport map for %s already exists",
     "unlimited_quota_acl": "unlimited quota is not allowed",
     "username_invalid": "user name %s is invalid",
     # successes
