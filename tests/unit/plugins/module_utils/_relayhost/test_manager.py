@@ -54,8 +54,9 @@ def test_create_learns_the_id_from_one_listing_then_unchanged(mailcow) -> None:
     assert PASSWORD not in json.dumps(result)
     mailcow.expect("GET", ALL, reply=[ONE])
     again = run(mailcow, hostname=HOST.upper(), username="relayuser", password=PASSWORD, update_password="always", active=True)
-    assert not again["changed"] and again["relayhost"] == {"id": 1, "hostname": HOST, "username": "relayuser", "active": True,
-                                                             "password_set": True, "used_by_domains": [], "used_by_mailboxes": []}
+    assert not again["changed"]
+    assert again["relayhost"] == {"id": 1, "hostname": HOST, "username": "relayuser", "active": True, "password_set": True, "used_by_domains": [],
+                                  "used_by_mailboxes": []}
     assert PASSWORD not in json.dumps(again)
 
 
@@ -80,8 +81,8 @@ def test_update_sends_only_what_differs_and_the_password_only_when_always_and_di
     mailcow.expect("POST", "/api/v1/edit/relayhost", {"items": ["1"], "attr": {"username": "relayuser2", "password": "relay-pass-2"}},
                    reply=recorded("edit_relayhost_password"))
     result = run(mailcow, hostname=HOST, username="relayuser2", password="relay-pass-2", update_password="always")
-    assert result["action"] == "updated" and result["diff"]["after"] == {"hostname": HOST, "username": "relayuser2", "active": True,
-                                                                          "password": "(set)"}
+    assert result["action"] == "updated"
+    assert result["diff"]["after"] == {"hostname": HOST, "username": "relayuser2", "active": True, "password": "(set)"}
     assert "relay-pass" not in json.dumps(result)
     mailcow.expect("GET", ALL, reply=[ONE])
     assert not run(mailcow, hostname=HOST, password="relay-pass-2")["changed"]  # on_create: never compared
