@@ -70,8 +70,9 @@ def test_inactive_relayhost_is_added_then_switched_off(run_module: RunModule, em
 
 
 def test_absent_deletes_every_duplicate_and_duplicates_are_refused_before_any_write(run_module: RunModule, emulated: Mailcow) -> None:
-    for _ in range(2):  # Mailcow adds the same host name twice without complaint
-        emulated.emulator.request("POST", "/api/v1/add/relayhost", {"hostname": "relay.example"})
+    # Mailcow adds the same host name twice without complaint.
+    emulated.emulator.request("POST", "/api/v1/add/relayhost", {"hostname": "relay.example"})
+    emulated.emulator.request("POST", "/api/v1/add/relayhost", {"hostname": "relay.example"})
     refused = run_module("mailcow_relayhost", dict(emulated.conn(), hostname="relay.example", username="u", password=SECRET))
     assert refused["failed"] and "2 times (ids 1, 2)" in refused["msg"] and "state=absent" in refused["msg"]
     assert [r["username"] for r in listing(emulated)] == ["", ""]
