@@ -89,6 +89,8 @@ MESSAGES: dict[str, str] = {
     "mailbox_modified": "mailbox %s changed",
     "mailbox_removed": "mailbox %s removed",
     "object_modified": "changes saved",
+    "forwarding_host_added": "forwarding host %s added",
+    "forwarding_host_removed": "forwarding host %s removed",
     "relayhost_added": "relayhost added",
     "relayhost_removed": "relayhost %s removed",
     "rl_saved": "rate limit for %s saved",

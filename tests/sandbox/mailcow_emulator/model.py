@@ -153,6 +153,7 @@ class Store:
             self.next_relayhost_id = 1
             self.transports: dict[int, dict[str, Any]] = {}  # transports rows by id (transports.py)
             self.next_transport_id = 1
+            self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
+from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
                sideeffects, syncjobs, templates, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
@@ -167,7 +167,7 @@ class MailcowApi:
             return Response.text(200, "")  # the category switch only runs with a session role
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
-                   "transport": transports.get}
+                   "transport": transports.get, "fwdhost": fwdhosts.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -196,7 +196,8 @@ class MailcowApi:
         targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add, "app-passwd": apppasswords.add,
                                         "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate,
                                         "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
-                                        "relayhost": relayhosts.add, "transport": transports.add}
+                                        "relayhost": relayhosts.add, "transport": transports.add,
+                                        "fwdhost": fwdhosts.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -219,7 +220,7 @@ class MailcowApi:
             "app-passwd": ("id", apppasswords.edit),
             "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
             "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
-            "transport": ("id", transports.edit),
+            "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
         }
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
@@ -282,6 +283,8 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return relayhosts.delete, {"id": items}
     if route.category == "transport":
         return transports.delete, {"id": items}
+    if route.category == "fwdhost":
+        return fwdhosts.delete, {"forwardinghost": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":
