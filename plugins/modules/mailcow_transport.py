@@ -45,7 +45,7 @@ options:
         or an address; with O(is_mx_based=true) a regular expression matched against the MX host names of the
         recipient's domain.
       - One destination only; spaces, commas and semicolons are refused (Mailcow would split the text into several maps).
-      - To change or remove an MX based map, give O(is_mx_based=true) too: the destination is checked as a regular expression then.
+      - To change or remove an MX based map, give O(is_mx_based=true) too, so that the destination is checked as a regular expression.
       - An internationalised domain is converted to its ASCII form.
       - Mutually exclusive with O(transports).
     type: str

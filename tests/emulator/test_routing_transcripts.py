@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Replay the routing recording of a real Mailcow (relayhosts, the relayhost a domain or a mailbox
-uses, transport maps, forwarding hosts) in order on one fresh emulator.
+uses, transport maps, forwarding hosts, TLS policy maps) in order on one fresh emulator.
 
 The recording is tests/fixtures/mailcow-api/transcripts-routing.jsonl: relayhost ids are numbers
 only Mailcow knows, adds answer without one, duplicates and invalid host names are accepted, a
 missing id reads as ``{}``, deleting a relayhost resets the domains that use it; transport
 destinations are split and checked one by one, and a next hop keeps one user name; forwarding
-hosts have no id and read their spam setting back inverted.
+hosts have no id and read their spam setting back inverted; a TLS policy map without a valid
+policy kills PHP (an empty answer).
 """
 from __future__ import annotations
 

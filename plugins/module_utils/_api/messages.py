@@ -64,6 +64,8 @@ MESSAGES: dict[str, str] = {
     "targetd_not_found": "target domain %s does not exist",
     "targetd_relay_domain": "target domain %s is a relay domain",
     "target_domain_invalid": "the target domain is invalid",
+    "tls_policy_map_dest_invalid": "the TLS policy map's destination is invalid",
+    "tls_policy_map_entry_exists": "a TLS policy map for %s already exists",
     "transport_dest_exists": "a transport map for %s already exists",
     "unlimited_quota_acl": "unlimited quota is not allowed",
     "username_invalid": "user name %s is invalid",
@@ -92,6 +94,8 @@ MESSAGES: dict[str, str] = {
     "forwarding_host_added": "forwarding host %s added",
     "forwarding_host_removed": "forwarding host %s removed",
     "relayhost_added": "relayhost added",
+    "tls_policy_map_entry_deleted": "TLS policy map %s deleted",
+    "tls_policy_map_entry_saved": "TLS policy map for %s saved",
     "relayhost_removed": "relayhost %s removed",
     "rl_saved": "rate limit for %s saved",
 }
