@@ -31,7 +31,7 @@ def test_other_names_are_refused_with_the_rule(given: str) -> None:
 def test_normalised_reads_carry_no_password() -> None:
     current = current_from_raw(transcript("get_relayhost_one_in_use", "transcripts-routing.jsonl")["body"])
     assert current.item == {"id": 1, "hostname": "[smtp.relay.example]:587", "username": "relayuser2", "active": True, "password_set": True,
-                                 "used_by_domains": ["rb.example"], "used_by_mailboxes": []}
+                            "used_by_domains": ["rb.example"], "used_by_mailboxes": []}
     assert current.password == "relay-pass-2" and "relay-pass" not in repr(current.item)
 
 
