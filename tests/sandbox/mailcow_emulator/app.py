@@ -79,7 +79,7 @@ class App:
 
     def _api(self, req: Request) -> tuple[Response, str]:
         fault = self.faults.take(req.method, req.path)
-        if fault is not None and (fault.kind in ("status", "html") or (fault.kind == "drop" and not fault.process)):
+        if fault is not None and (fault.kind in ("status", "html", "huge") or (fault.kind == "drop" and not fault.process)):
             return _with_retry_after(fault, _fault_response(fault)), f"fault:{fault.kind}"
         race = self._race_key(req)
         with self.pool:  # php-fpm: processing, and its latency, holds a worker
@@ -93,6 +93,8 @@ class App:
             return response, "race:lost"
         if fault is not None and fault.kind == "drop":
             return Response(drop=True), "fault:drop(processed)"
+        if fault is not None and fault.kind == "trickle":
+            response.pace = fault.delay
         return response, f"fault:{fault.kind}" if fault else ""
 
     def _process(self, req: Request, fault: Fault | None, lost_race: str | None) -> Response:
@@ -127,6 +129,8 @@ class App:
 def _fault_response(fault: Fault) -> Response:
     if fault.kind == "drop":
         return Response(drop=True)
+    if fault.kind == "huge":
+        return Response(status=200, size=fault.size, announce=fault.announce)
     if fault.kind == "html":
         return Response.text(fault.status, _nginx_page(fault.status), "text/html")
     if fault.body == "empty":
