@@ -121,7 +121,7 @@ options:
     default: 4
 seealso:
   - module: glassdome.mailcow.mailcow_tls_policy_map_info
-  - module: glassdome.mailcow.mailcow_transport
+  - module: glassdome.mailcow.mailcow_transport_map
 """
 
 EXAMPLES = r"""

@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-module: mailcow_transport
+module: mailcow_transport_map
 short_description: Create, change and delete Mailcow transport maps
 version_added: 0.1.0
 description:
   - Ensures one Mailcow transport map (the next hop that mail for a destination is sent to, optionally with a login)
     is present with the given settings, or absent.
-  - With O(transports), ensures the server's transport maps in one call - one read of the maps, then only the
+  - With O(transport_maps), ensures the server's transport maps in one call - one read of the maps, then only the
     writes that differ (equal edits batched into one request, deletes batched into one request, adds in parallel).
   - A transport map is named by its destination (O(destination)). Mailcow's numeric id is looked up from the
     listing and returned, never needed.
@@ -47,7 +47,7 @@ options:
       - One destination only; spaces, commas and semicolons are refused (Mailcow would split the text into several maps).
       - To change or remove an MX based map, give O(is_mx_based=true) too, so that the destination is checked as a regular expression.
       - An internationalised domain is converted to its ASCII form.
-      - Mutually exclusive with O(transports).
+      - Mutually exclusive with O(transport_maps).
     type: str
   nexthop:
     description:
@@ -71,7 +71,7 @@ options:
     description:
       - V(on_create) sets O(password) only when the map is created.
       - V(always) also compares it with the map's password and sets it when it differs.
-      - With O(transports), the default of each entry's O(transports[].update_password).
+      - With O(transport_maps), the default of each entry's O(transport_maps[].update_password).
     type: str
     choices: [on_create, always]
   active:
@@ -87,11 +87,11 @@ options:
   state:
     description:
       - V(present) creates the map or changes it to match; V(absent) deletes it.
-      - Ignored with O(transports), where each entry has its own O(transports[].state).
+      - Ignored with O(transport_maps), where each entry has its own O(transport_maps[].state).
     type: str
     choices: [present, absent]
     default: present
-  transports:
+  transport_maps:
     description:
       - The bulk form, a list of the server's transport maps, each with the same options as the single form.
       - Mutually exclusive with O(destination).
@@ -111,7 +111,7 @@ options:
         description: Password, as O(password).
         type: str
       update_password:
-        description: When to set O(transports[].password), as O(update_password); default the module's O(update_password), else V(on_create).
+        description: When to set O(transport_maps[].password), as O(update_password); default the module's O(update_password), else V(on_create).
         type: str
         choices: [on_create, always]
       active:
@@ -127,14 +127,14 @@ options:
         default: present
   purge:
     description:
-      - With O(transports), delete the transport maps of the server that the list does not name.
+      - With O(transport_maps), delete the transport maps of the server that the list does not name.
       - Run in check mode first to see what would go.
       - Guarded by O(purge_allow_empty) and O(purge_max_share).
     type: bool
     default: false
   purge_allow_empty:
     description:
-      - With O(purge=true), allow an empty O(transports) list, which deletes every transport map of the server.
+      - With O(purge=true), allow an empty O(transport_maps) list, which deletes every transport map of the server.
       - Without it such a run is refused before anything is written (also in check mode), naming what would be
         deleted, because an empty or misspelt list variable would otherwise delete them all.
       - O(purge_max_share) still applies, so deleting every map takes both options.
@@ -151,7 +151,7 @@ options:
     default: 50
   concurrency:
     description:
-      - With O(transports), how many maps are added at the same time.
+      - With O(transport_maps), how many maps are added at the same time.
       - From V(1) to V(32).
     type: int
     default: 4
@@ -159,7 +159,7 @@ notes:
   - Mailcow's API returns transport passwords in clear to any API key, read-only ones included. The module never
     returns, shows or logs them.
 seealso:
-  - module: glassdome.mailcow.mailcow_transport_info
+  - module: glassdome.mailcow.mailcow_transport_map_info
   - module: glassdome.mailcow.mailcow_relayhost
 """
 
@@ -171,22 +171,22 @@ EXAMPLES = r"""
       api_key: "{{ vault_mailcow_api_key }}"
   block:
     - name: Send mail for a partner through its own gateway, with a login
-      glassdome.mailcow.mailcow_transport:
+      glassdome.mailcow.mailcow_transport_map:
         destination: partner.example
         nexthop: "[gw.partner.example]:587"
         username: mailcow
         password: "{{ vault_partner_gateway_password }}"
 
     - name: Route every domain whose MX is at a provider through that provider
-      glassdome.mailcow.mailcow_transport:
+      glassdome.mailcow.mailcow_transport_map:
         destination: '.*\.mx\.provider\.example'
         is_mx_based: true
         nexthop: "[relay.provider.example]:25"
 
     - name: Ensure exactly these transport maps, deleting the others
-      glassdome.mailcow.mailcow_transport:
+      glassdome.mailcow.mailcow_transport_map:
         purge: true
-        transports:
+        transport_maps:
           - destination: partner.example
             nexthop: "[gw.partner.example]:587"
             username: mailcow
@@ -201,7 +201,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-transport:
+transport_map:
   description: The transport map after the task (predicted in check mode), empty when absent.
   returned: success, single form
   type: dict
@@ -239,9 +239,9 @@ action:
   returned: success, single form
   type: str
   sample: updated
-transports:
+transport_maps:
   description:
-    - With O(transports), one result per map that was (or in check mode would be) created, updated or deleted,
+    - With O(transport_maps), one result per map that was (or in check mode would be) created, updated or deleted,
       in list order, purged ones last.
     - Each may carry C(outcome) (see RV(outcome)) when its write's answer was lost and re-reading decided it.
     - Unchanged maps are counted in RV(summary) only.
@@ -251,13 +251,13 @@ transports:
   sample:
     - {destination: partner.example, action: created, changed: true}
 summary:
-  description: With O(transports), how many maps each action touched.
+  description: With O(transport_maps), how many maps each action touched.
   returned: success, bulk form
   type: dict
   sample: {created: 1, updated: 0, deleted: 1, unchanged: 1}
 msg:
   description:
-    - With O(transports), what was done in words, naming the maps by destination (the first ten of each action, then a count).
+    - With O(transport_maps), what was done in words, naming the maps by destination (the first ten of each action, then a count).
     - In check mode the verbs read C(would create), C(would update), C(would delete).
   returned: success, bulk form
   type: str
@@ -296,14 +296,14 @@ done:
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import server_single_or_bulk_argspec, server_single_or_bulk_constraints
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import BulkModule, run
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.argspec import transport_attr_argspec
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.argspec import transport_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.manager import manage_many, manage_one
 
 
 def main() -> None:
-    spec = server_single_or_bulk_argspec(transport_attr_argspec(), "transports")
-    module = BulkModule(argument_spec=spec, supports_check_mode=True, **server_single_or_bulk_constraints("transports", "destination"))
-    run(module, "transports", manage_one, manage_many)
+    spec = server_single_or_bulk_argspec(transport_attr_argspec(), "transport_maps")
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, **server_single_or_bulk_constraints("transport_maps", "destination"))
+    run(module, "transport_maps", manage_one, manage_many)
 
 
 if __name__ == "__main__":

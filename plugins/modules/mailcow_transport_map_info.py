@@ -7,12 +7,12 @@
 from __future__ import annotations
 
 DOCUMENTATION = r"""
-module: mailcow_transport_info
+module: mailcow_transport_map_info
 short_description: List Mailcow transport maps
 version_added: 0.1.0
 description:
   - Returns every transport map of the server, or the one of a destination, normalised (flags as booleans).
-  - Passwords are never returned, although Mailcow's API gives them in clear; RV(transports[].password_set) says
+  - Passwords are never returned, although Mailcow's API gives them in clear; RV(transport_maps[].password_set) says
     whether one is set.
   - A read-only API key is enough. One request.
 author:
@@ -27,12 +27,12 @@ options:
       - Only the map of this destination (any case); an unknown one gives an empty list.
     type: str
 seealso:
-  - module: glassdome.mailcow.mailcow_transport
+  - module: glassdome.mailcow.mailcow_transport_map
 """
 
 EXAMPLES = r"""
 - name: Which transport maps the server has
-  glassdome.mailcow.mailcow_transport_info:
+  glassdome.mailcow.mailcow_transport_map_info:
     api_url: https://mail.example.org
     api_key: "{{ vault_mailcow_ro_key }}"
   register: result
@@ -40,11 +40,11 @@ EXAMPLES = r"""
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ item.destination }} -> {{ item.nexthop }}"
-  loop: "{{ result.transports }}"
+  loop: "{{ result.transport_maps }}"
 """
 
 RETURN = r"""
-transports:
+transport_maps:
   description: The transport maps found, in Mailcow's id order; empty when nothing matches.
   returned: success
   type: list
@@ -85,8 +85,8 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.api import read_current
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.model import key_of
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.api import read_current
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.model import key_of
 
 
 def find(client: MailcowClient, params: dict) -> list:
@@ -97,7 +97,7 @@ def find(client: MailcowClient, params: dict) -> list:
 
 
 def task(client: MailcowClient, params: dict) -> dict:
-    return {"changed": False, "transports": find(client, params)}
+    return {"changed": False, "transport_maps": find(client, params)}
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
-"""Private to this collection: what mailcow_transport does, as functions of its options.
+"""Private to this collection: what mailcow_transport_map does, as functions of its options.
 
 read (one listing) -> desired -> plan -> (unless check mode) apply -> result, the steps every
 server-wide object known by id shares (_server_rows.py), with one more check before any write:
@@ -16,7 +16,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client impo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Managed
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import manage_many as manage_rows
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import manage_one as manage_row
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.model import (
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.model import (
     TRANSPORT,
     check_nexthop_logins,
     compared_view,

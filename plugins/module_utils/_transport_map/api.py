@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Row, read_rows
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.model import TRANSPORT
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.model import TRANSPORT
 
 
 def read_current(client: MailcowClient) -> dict[str, list[Row]]:

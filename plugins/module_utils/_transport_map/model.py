@@ -90,7 +90,7 @@ def row_from_raw(raw: dict[str, t.Any]) -> Row:
     return Row(normalize(raw), str(raw.get("password") or ""))
 
 
-TRANSPORT = Kind("transport", row_from_raw, "destination", key_of, frozenset(("relayhost_added",)), "transport map", "transports", "transport")
+TRANSPORT = Kind("transport", row_from_raw, "destination", key_of, frozenset(("relayhost_added",)), "transport map", "transport_maps", "transport_map")
 
 
 def compared_view(transport: dict[str, t.Any] | None) -> dict[str, t.Any]:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
-"""Private to this collection: mailcow_transport's options."""
+"""Private to this collection: mailcow_transport_map's options."""
 
 from __future__ import annotations
 

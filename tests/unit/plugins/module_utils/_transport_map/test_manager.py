@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""mailcow_transport's decisions as exact HTTP conversations: what is read, what is written.
+"""mailcow_transport_map's decisions as exact HTTP conversations: what is read, what is written.
 
 Replies are the recorded ones of tests/fixtures/mailcow-api/transcripts-routing.jsonl.
 """
@@ -12,7 +12,7 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError, MailcowValidationError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._transport.manager import manage_many, manage_one
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.manager import manage_many, manage_one
 from ...scripted_mailcow import transcript
 
 
@@ -35,7 +35,7 @@ def test_create_says_active_learns_the_id_then_unchanged(mailcow) -> None:
     mailcow.expect("POST", "/api/v1/add/transport", BODY, reply=recorded("add_transport_success"))
     mailcow.expect("GET", ALL, reply=[ONE])
     result = run(mailcow, destination="Example.org", nexthop="[mx.example.org]:25", username="tuser", password="t-pass-1")
-    assert result["action"] == "created" and result["transport"]["id"] == 1 and result["diff"]["after"]["password"] == "(set)"
+    assert result["action"] == "created" and result["transport_map"]["id"] == 1 and result["diff"]["after"]["password"] == "(set)"
     assert "t-pass-1" not in json.dumps(result)
     mailcow.expect("GET", ALL, reply=recorded("get_transport_all"))
     again = run(mailcow, destination="example.org", nexthop="[mx.example.org]:25", username="tuser", password="t-pass-1", update_password="always")
@@ -76,15 +76,15 @@ def test_bulk_login_conflict_is_refused_before_any_write(mailcow) -> None:
     mailcow.expect("GET", ALL, reply=[ONE])
     with pytest.raises(MailcowOptionError, match=r"next hop \[mx.example.org\]:25 would be used by example.net with user name 'other'; "
                                                  r"example.org with user name 'tuser'"):
-        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, transports=[
+        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, transport_maps=[
             {"destination": "example.net", "nexthop": "[mx.example.org]:25", "username": "other", "password": "x"}]), check_mode=True, diff=False)
 
 
 @pytest.mark.parametrize("entry, message", [
-    ({"destination": "a.example;b.example", "nexthop": "x.example"}, r"transports\[0\] \(a.example;b.example\): destination .* must not contain"),
-    ({"destination": "([", "is_mx_based": True, "nexthop": "x.example"}, r"transports\[0\] \(\(\[\): destination .* not a valid regular expression"),
-    ({"destination": "a.example", "nexthop": "[x.example]:0"}, r"transports\[0\] \(a.example\): nexthop .* is not a valid relayhost"),
+    ({"destination": "a.example;b.example", "nexthop": "x.example"}, r"transport_maps\[0\] \(a.example;b.example\): destination .* must not contain"),
+    ({"destination": "([", "is_mx_based": True, "nexthop": "x.example"}, r"transport_maps\[0\] \(\(\[\): destination .* not a valid regular expression"),
+    ({"destination": "a.example", "nexthop": "[x.example]:0"}, r"transport_maps\[0\] \(a.example\): nexthop .* is not a valid relayhost"),
 ])
 def test_bulk_entry_errors_name_the_entry_before_any_request(mailcow, entry: dict, message: str) -> None:
     with pytest.raises(MailcowOptionError, match=message):
-        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, transports=[entry]), check_mode=False, diff=False)
+        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, transport_maps=[entry]), check_mode=False, diff=False)
