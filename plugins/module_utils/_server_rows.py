@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, api_path, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
@@ -124,7 +124,7 @@ def _add(client: MailcowClient, kind: Kind, plan: t.Any) -> None:
     entries = client.write("add", kind.category, plan.add_body)
     if not any(entry.key in kind.added_keys for entry in entries):
         raise MailcowError("Mailcow did not add %s %s: it answered %s" % (kind.what, plan.address, ", ".join(e.key for e in entries) or "nothing"),
-                           method="POST", path="/add/%s" % kind.category)
+                           method="POST", path=api_path("add", kind.category))
 
 
 def carry_out(
