@@ -23,8 +23,8 @@ def test_check_mode_create_unchanged_change_delete(run_module: RunModule, emulat
         ("partner.example", "secure", "protocols=>=TLSv1.2", 1)]
     assert not run_module("mailcow_tls_policy_map", args)["changed"]
     changed = run_module("mailcow_tls_policy_map", dict(args, policy="dane-only", parameters="", active=False), diff=True)
-    assert changed["action"] == "updated" and changed["diff"]["after"] == {"destination": "partner.example", "policy": "dane-only",
-                                                                            "parameters": "", "active": False}
+    assert changed["action"] == "updated"
+    assert changed["diff"]["after"] == {"destination": "partner.example", "policy": "dane-only", "parameters": "", "active": False}
     assert [(r["policy"], r["parameters"], r["active"]) for r in listing(emulated)] == [("dane-only", "", 0)]
     assert run_module("mailcow_tls_policy_map", dict(emulated.conn(), destination="partner.example", state="absent"))["changed"]
     assert listing(emulated) == []

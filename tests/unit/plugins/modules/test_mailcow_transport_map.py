@@ -116,7 +116,7 @@ def test_info_lists_without_passwords(run_module: RunModule, emulated: Mailcow) 
     assert run_module("mailcow_transport_map", partner(emulated))["changed"]
     info = run_module("mailcow_transport_map_info", dict(emulated.conn(RO_KEY)))
     assert info["transport_maps"] == [{"id": 1, "destination": "partner.example", "nexthop": NEXTHOP, "username": "mailcow", "active": True,
-                                   "is_mx_based": False, "password_set": True}]
+                                       "is_mx_based": False, "password_set": True}]
     assert not leaked(info)
     assert run_module("mailcow_transport_map_info", dict(emulated.conn(), destination="other.example"))["transport_maps"] == []
     ro = run_module("mailcow_transport_map", dict(partner(emulated, destination="ro.example"), api_key=RO_KEY))
