@@ -80,7 +80,7 @@ def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # A bug, not a Mailcow answer: fail_json masks the secrets its text might carry (a traceback would not be).
         module.fail_json(msg="unexpected error: %s: %s" % (type(exc).__name__, exc), exception=traceback.format_exc())
-    _warn_all(module, list(client.warnings) + list(result.pop("warnings", None) or []))
+    _warn_all(module, list(client.warnings if client is not None else []) + list(result.pop("warnings", None) or []))
     module.exit_json(**result)
 
 

@@ -30,7 +30,8 @@ class App:
         self.fail2ban = Fail2Ban(config.f2b_max, config.f2b_window, config.f2b_ban)
         self.mailsync = MailSync(config.mail_dir, config.vmail_dir, config.mail_uid, config.mail_gid)
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
-                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir)
+                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
+                              maildir_usage=self.mailsync.usage)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:

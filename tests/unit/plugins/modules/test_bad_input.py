@@ -127,7 +127,8 @@ CASES: list[Case] = [
     ("mailboxes-purge-most", "mailcow_mailbox", {"domain": "example.org", "mailboxes": [{"local_part": "alice"}], "purge": True},
      [(GET_MB, mailboxes("alice", "bob", "carol", "dave"))],
      "purge=true would delete 3 of the 4 mailboxes of example.org: bob@example.org, carol@example.org, dave@example.org, which is more "
-     "than purge_max_share=50% of them in one run. Check the mailboxes list, or raise purge_max_share (up to 100)"),
+     "than purge_max_share=50% of them in one run. Check the mailboxes list, or raise purge_max_share (up to 100; in the "
+     "glassdome.mailcow.mailboxes role: mailcow_mailboxes_purge_max_share) to allow it"),
     ("mailboxes-purge-most-check-mode", "mailcow_mailbox",
      {"domain": "example.org", "mailboxes": [{"local_part": "u0"}], "purge": True, "purge_max_share": 10, "_ansible_check_mode": True},
      [(GET_MB, mailboxes(*["u%d" % i for i in range(14)]))],
