@@ -25,11 +25,17 @@ def single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dic
 
     plugins/doc_fragments/bulk.py documents the purge guard options.
     """
+    spec = server_single_or_bulk_argspec(entry, kind)
+    spec["domain"] = {"type": "str", "fallback": (env_fallback, ["MAILCOW_DOMAIN"])}
+    return spec
+
+
+def server_single_or_bulk_argspec(entry: dict[str, dict[str, t.Any]], kind: str) -> dict[str, dict[str, t.Any]]:
+    """A module that manages one server-wide object (``entry`` options at top level) or the server's list of them (``kind``)."""
     state = {"type": "str", "choices": ["present", "absent"], "default": "present"}
     spec = dict(api_argspec(), **entry)
     spec.update({
         "state": state,
-        "domain": {"type": "str", "fallback": (env_fallback, ["MAILCOW_DOMAIN"])},
         kind: {"type": "list", "elements": "dict", "options": dict(entry, state=state)},
         "purge": {"type": "bool", "default": False},
         "purge_allow_empty": {"type": "bool", "default": False},
@@ -45,6 +51,11 @@ def single_or_bulk_constraints(kind: str) -> dict[str, t.Any]:
         "mutually_exclusive": [("address", "local_part"), (kind, "address"), (kind, "local_part")],
         "required_one_of": [("address", "local_part", kind)],
     }
+
+
+def server_single_or_bulk_constraints(kind: str, name: str) -> dict[str, t.Any]:
+    """AnsibleModule keywords of a server-wide single-or-bulk module: one object by ``name``, or a list."""
+    return {"mutually_exclusive": [(kind, name)], "required_one_of": [(name, kind)]}
 
 
 def check_bulk_options(params: dict[str, t.Any]) -> None:

@@ -113,9 +113,11 @@ def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, k
 
 def bulk_result(
     plans: list[t.Any], *, kind: str, diff: bool, before_view: t.Callable[[t.Any], t.Any], after_view: t.Callable[[t.Any], t.Any],
-    check_mode: bool = False, outcomes: dict[str, str] | None = None,
+    check_mode: bool = False, outcomes: dict[str, str] | None = None, named: str = "address",
 ) -> dict[str, t.Any]:
     """``changed``, per-object results for what changes, ``summary`` counts, ``msg`` in words, and one diff per changed object.
+
+    ``named``: the key that names each object in the per-object results (an address, or a relayhost's host name).
 
     ``outcomes``: writes whose answer was lost or ambiguous and that re-reading decided
     (``created_concurrently``, ``deleted_concurrently``, ``confirmed``, ``retried``), shown as each object's ``outcome``.
@@ -126,10 +128,10 @@ def bulk_result(
         summary[ACTION_WORDS[p.action]] += 1
     # Unchanged objects are only counted: Ansible masks every no_log value (each mailbox's password)
     # in every returned string, which costs N x N on a domain of thousands and reads as noise.
-    items = [{"address": p.address, "action": ACTION_WORDS[p.action], "changed": True} for p in changed_plans]
+    items = [{named: p.address, "action": ACTION_WORDS[p.action], "changed": True} for p in changed_plans]
     for item in items:
-        if outcomes and item["address"] in outcomes:
-            item["outcome"] = outcomes[item["address"]]
+        if outcomes and item[named] in outcomes:
+            item["outcome"] = outcomes[item[named]]
     result: dict[str, t.Any] = {"changed": bool(changed_plans), kind: items, "summary": summary, "msg": summary_sentence(plans, check_mode=check_mode)}
     if diff:
         # A list of diffs, one per object, each headed by the object's address: Ansible shows each as its own hunk.

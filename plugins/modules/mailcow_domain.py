@@ -126,6 +126,13 @@ options:
         state shows that.
       - A new domain without it gets V(false).
     type: bool
+  relayhost:
+    description:
+      - The relayhost (smarthost) the domain's outgoing mail is sent through, by its host name as in
+        M(glassdome.mailcow.mailcow_relayhost); an empty string sends directly. One read of the relayhosts looks up its id.
+      - A host name this Mailcow has no relayhost of (or more than one) is refused before anything is written.
+      - A new domain without it sends directly.
+    type: str
   rate_limit:
     description:
       - Outgoing message rate limit for the whole domain.
@@ -268,6 +275,15 @@ domain:
       description: Whether only mail for unknown recipients is relayed.
       type: bool
       sample: false
+    relayhost_id:
+      description: Mailcow's id of the domain's relayhost, V(0) for none.
+      type: int
+      sample: 0
+    relayhost:
+      description: The host name of the domain's relayhost, empty for none.
+      type: str
+      returned: when O(relayhost) is given
+      sample: "[smtp.provider.example]:587"
     rate_limit:
       description: The rate limit as O(rate_limit), or null when there is none.
       type: dict

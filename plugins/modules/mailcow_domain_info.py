@@ -103,6 +103,10 @@ domains:
         C(relay_unknown_only) are returned likewise.
       type: bool
       sample: true
+    relayhost_id:
+      description: Mailcow's id of the domain's relayhost, V(0) for none (M(glassdome.mailcow.mailcow_relayhost_info) names it).
+      type: int
+      sample: 0
     rate_limit:
       description: The rate limit, or null when there is none.
       type: dict

@@ -34,6 +34,10 @@ MESSAGES: dict[str, str] = {
     "extra_acl_invalid_domain": "external sender %s must not be a Mailcow domain",
     "goto_empty": "an alias needs at least one valid goto address",
     "goto_invalid": "goto address %s is invalid",
+    "invalid_destination": "transport destination %s is invalid",
+    "invalid_host": "the relayhost's host name must not be empty",
+    "invalid_nexthop": "the transport's next hop must not be empty",
+    "invalid_nexthop_authenticated": "another transport map uses this next hop with another user name",
     "is_alias": "%s is already used by an alias",
     "is_alias_or_mailbox": "%s is already an alias or a mailbox",
     "is_spam_alias": "%s is already a temporary (spam) alias",
@@ -52,6 +56,7 @@ MESSAGES: dict[str, str] = {
     "password_complexity": "the password does not meet the server's password policy (or is empty)",
     "password_mismatch": "the password confirmation does not match",
     "quarantine_category_invalid": "the quarantine category must be add_header, reject or all",
+    "relayhost_invalid": "relayhost (or transport) id %s does not exist",
     "rl_timeframe": "the rate limit time frame must be s, m, h or d",
     "sender_acl_invalid": ("sender_acl entry %s was refused and dropped: it must be *, a domain or alias domain of this Mailcow (@domain), "
                            "or an address of one of its mailboxes or aliases; the other entries were saved"),
@@ -59,6 +64,9 @@ MESSAGES: dict[str, str] = {
     "targetd_not_found": "target domain %s does not exist",
     "targetd_relay_domain": "target domain %s is a relay domain",
     "target_domain_invalid": "the target domain is invalid",
+    "tls_policy_map_dest_invalid": "the TLS policy map's destination is invalid",
+    "tls_policy_map_entry_exists": "a TLS policy map for %s already exists",
+    "transport_dest_exists": "a transport map for %s already exists",
     "unlimited_quota_acl": "unlimited quota is not allowed",
     "username_invalid": "user name %s is invalid",
     # successes
@@ -82,6 +90,13 @@ MESSAGES: dict[str, str] = {
     "mailbox_added": "mailbox %s added",
     "mailbox_modified": "mailbox %s changed",
     "mailbox_removed": "mailbox %s removed",
+    "object_modified": "changes saved",
+    "forwarding_host_added": "forwarding host %s added",
+    "forwarding_host_removed": "forwarding host %s removed",
+    "relayhost_added": "relayhost added",
+    "tls_policy_map_entry_deleted": "TLS policy map %s deleted",
+    "tls_policy_map_entry_saved": "TLS policy map for %s saved",
+    "relayhost_removed": "relayhost %s removed",
     "rl_saved": "rate limit for %s saved",
 }
 

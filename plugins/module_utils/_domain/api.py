@@ -71,7 +71,8 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
     writes = Writes()
     items = [plan.domain]
     if plan.action == "create":
-        writes.attempt(items, client.write, "add", "domain", plan.add_body, exists_unknown=True)
+        if writes.attempt(items, client.write, "add", "domain", plan.add_body, exists_unknown=True) and plan.edit_attr:
+            writes.attempt(items, client.write, "edit", "domain", {"items": items, "attr": plan.edit_attr})
     elif plan.action == "delete":
         # Mailcow refuses to delete a domain that holds mailboxes: all of them go in one request first.
         if not plan.mailboxes_delete or writes.attempt(items, client.write, "delete", "mailbox", list(plan.mailboxes_delete)):

@@ -25,6 +25,7 @@ def domain_argspec() -> dict[str, dict[str, t.Any]]:
         "tags": {"type": "list", "elements": "str"},
         "purge_tags": {"type": "bool", "default": True},
         "force": {"type": "bool", "default": False},
+        "relayhost": {"type": "str"},
     }
     for flag in ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only"):
         spec[flag] = {"type": "bool"}

@@ -13,13 +13,19 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import desired_from_params, diff_view, plan
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import Desired, desired_from_params, diff_view, plan
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import read_current
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import RELAYHOST, key_of
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import only_row
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import carry_out, get_normalized, mailbox_addresses
 
 
 def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params)
     before = get_normalized(client, desired.domain)
+    if "relayhost" in desired.attrs and desired.state == "present":
+        desired, before = name_relayhost(client, desired, before)
     mailboxes = None
     if desired.state == "absent" and desired.force and before and before["mailboxes"]:
         mailboxes = mailbox_addresses(client, desired.domain)
@@ -31,3 +37,24 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     if desired.state == "absent":
         result["mailboxes_deleted"] = list(the_plan.mailboxes_delete or [])
     return result
+
+
+def name_relayhost(client: MailcowClient, desired: Desired, before: dict[str, t.Any] | None) -> tuple[Desired, dict[str, t.Any] | None]:
+    """The id of the wanted relayhost, and the host name of the domain's (one listing of the relayhosts).
+
+    Refused before any write: a host name this Mailcow has no relayhost of, or has more than one of.
+    """
+    listed = read_current(client)
+    wanted = desired.attrs["relayhost"]
+    relayhost_id = 0
+    if wanted:
+        row = only_row(RELAYHOST, wanted, listed.get(key_of(wanted), []))
+        if row is None:
+            raise MailcowNotFoundError("relayhost: %s is not a relayhost of this Mailcow, so domain %s was not written: create it first "
+                                       "with mailcow_relayhost (known: %s)" % (wanted, desired.domain, ", ".join(sorted(listed)) or "none"))
+        relayhost_id = row.item["id"]
+    if before is not None:
+        names = {row.item["id"]: row.item["hostname"] for rows in listed.values() for row in rows}
+        current = before["relayhost_id"]
+        before = dict(before, relayhost=names.get(current, "(id %d, deleted)" % current) if current else "")
+    return desired._replace(relayhost_id=relayhost_id), before

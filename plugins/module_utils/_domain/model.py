@@ -13,6 +13,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import check_hostname, key_of
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     MIB,
     api_value,
@@ -84,14 +85,16 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
     }
     for flag in FLAGS:
         domain[flag] = to_int(raw.get(flag + "_int", raw.get(flag))) != 0
+    # Mailcow reads the relayhost back as the id string ("0": none); the manager names it when O(relayhost) is compared.
+    domain["relayhost_id"] = to_int(raw.get("relayhost"))
     if include_raw:
         domain["raw"] = raw
     return domain
 
 
 def compared_view(domain: dict[str, t.Any] | None) -> dict[str, t.Any]:
-    """The part of a normalised domain that options manage: what diffs show."""
-    return view(domain, ("domain",) + COMPARED)
+    """The part of a normalised domain that options manage: what diffs show (``relayhost`` only when it is compared)."""
+    return view(domain, ("domain",) + COMPARED + ("relayhost",))
 
 
 # -- desired state -------------------------------------------------------------------------------
@@ -105,6 +108,7 @@ class Desired(t.NamedTuple):
     attrs: dict[str, t.Any]
     purge_tags: bool
     force: bool
+    relayhost_id: int | None = None  # the id of attrs["relayhost"], looked up by host name before planning
 
 
 def desired_from_params(params: dict[str, t.Any]) -> Desired:
@@ -127,6 +131,9 @@ def desired_from_params(params: dict[str, t.Any]) -> Desired:
         attrs["rate_limit"] = rate_limit_option(params["rate_limit"])
     if params.get("tags") is not None:
         attrs["tags"] = sorted({check_text(str(tag).strip(), "tags") for tag in params["tags"] if str(tag).strip()})
+    if params.get("relayhost") is not None:
+        # "" is no relayhost; a host name is looked up by the manager (Mailcow takes the relayhost's id).
+        attrs["relayhost"] = check_hostname(params["relayhost"], "relayhost") if str(params["relayhost"]).strip() else ""
     purge_tags = params.get("purge_tags")
     return Desired(domain, params.get("state") or "present", attrs, True if purge_tags is None else bool(purge_tags), bool(params.get("force")))
 
@@ -193,8 +200,10 @@ def _plan_create(desired: Desired) -> Plan:
     if after["rate_limit"]:
         body["rl_value"], body["rl_frame"] = after["rate_limit"]["value"], after["rate_limit"]["frame"]
     predicted = dict(after, domain=desired.domain, domain_unicode=unicode_domain(desired.domain), mailboxes=0, aliases=0,
-                     quota_allocated=0, created=None, modified=None)
-    return Plan(desired.domain, "create", None, predicted, add_body=body)
+                     quota_allocated=0, created=None, modified=None, relayhost_id=desired.relayhost_id or 0)
+    # add/domain is not known to take a relayhost: an edit follows the add.
+    edit_attr = {"relayhost": str(desired.relayhost_id)} if desired.relayhost_id else None
+    return Plan(desired.domain, "create", None, predicted, add_body=body, edit_attr=edit_attr)
 
 
 def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
@@ -206,6 +215,9 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     after = _force_relay(desired, after)
     _check_quotas(desired, after, "current value")
     edit_attr = {API_NAMES[key]: api_value(after[key]) for key in API_NAMES if after[key] != before[key]}
+    if "relayhost" in wanted and key_of(wanted["relayhost"]) != key_of(before.get("relayhost")):
+        edit_attr["relayhost"] = str(desired.relayhost_id or 0)
+        after["relayhost_id"] = desired.relayhost_id or 0
     # Re-sending a tag the domain has makes Mailcow's edit crash half-way (docs/mailcow-api.md#domains): only the missing ones.
     tags_add = sorted(set(after["tags"]) - set(before["tags"]))
     tags_remove = sorted(set(before["tags"]) - set(after["tags"]))

@@ -149,6 +149,13 @@ class Store:
             self.da_acl: dict[str, dict[str, int]] = {}
             self.syncjobs: dict[int, dict[str, Any]] = {}  # imapsync rows by id (syncjobs.py)
             self.next_syncjob_id = 1
+            self.relayhosts: dict[int, dict[str, Any]] = {}  # relayhosts rows by id (relayhosts.py)
+            self.next_relayhost_id = 1
+            self.transports: dict[int, dict[str, Any]] = {}  # transports rows by id (transports.py)
+            self.next_transport_id = 1
+            self.tls_policy_maps: dict[int, dict[str, Any]] = {}  # tls_policy_override rows by id (tls_policy_maps.py)
+            self.next_tls_policy_map_id = 1
+            self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains, mailbox_edit, mailboxes, php, phpjson, reads, sideeffects, syncjobs, templates
+from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
+               sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -166,7 +167,8 @@ class MailcowApi:
         if session.role is None:
             return Response.text(200, "")  # the category switch only runs with a session role
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
-                   "alias-domain": alias_domains.get, "domain-admin": domain_admins.get}
+                   "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
+                   "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -194,7 +196,9 @@ class MailcowApi:
         attr = _without_csrf(php.to_array(_decode(post["attr"])))
         targets: dict[str, Business] = {"mailbox": mailboxes.add, "domain": domains.add, "alias": aliases.add, "app-passwd": apppasswords.add,
                                         "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate,
-                                        "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add}
+                                        "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
+                                        "relayhost": relayhosts.add, "transport": transports.add,
+                                        "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -216,7 +220,9 @@ class MailcowApi:
             "rl-domain": ("object", sideeffects.edit_ratelimit_domain), "rl-mbox": ("object", sideeffects.edit_ratelimit_mailbox),
             "app-passwd": ("id", apppasswords.edit),
             "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
-            "da-acl": ("username", domain_admins.edit_acl),
+            "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
+            "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
+            "tls-policy-map": ("id", tls_policy_maps.edit),
         }
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
@@ -275,6 +281,14 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return domain_admins.delete, {"username": items}
     if route.category == "syncjob":
         return syncjobs.delete, {"id": items}
+    if route.category == "relayhost":
+        return relayhosts.delete, {"id": items}
+    if route.category == "transport":
+        return transports.delete, {"id": items}
+    if route.category == "fwdhost":
+        return fwdhosts.delete, {"forwardinghost": items}
+    if route.category == "tls-policy-map":
+        return tls_policy_maps.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

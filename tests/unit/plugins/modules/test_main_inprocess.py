@@ -46,12 +46,19 @@ VALID = {
     "mailcow_alias_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "alias_domain": "alias-" + DOMAIN},
     "mailcow_domain_admin": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "username": "admin1"},
     "mailcow_syncjob": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
+    "mailcow_relayhost": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "hostname": "relay." + DOMAIN},
+    "mailcow_transport_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "destination": DOMAIN},
+    "mailcow_forwarding_host": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "host": "192.0.2.10"},
+    "mailcow_tls_policy_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "destination": DOMAIN},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
 REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
             "mailcow_app_password": {"mailbox": "a@" + DOMAIN, "name": "Phone"}, "mailcow_app_password_info": {"mailbox": "a@" + DOMAIN},
             "mailcow_alias_domain": {"alias_domain": "alias-" + DOMAIN}, "mailcow_alias_domain_info": {},
-            "mailcow_domain_admin": {"username": "admin1"}, "mailcow_syncjob": {"mailbox": "a@" + DOMAIN}}
+            "mailcow_domain_admin": {"username": "admin1"}, "mailcow_syncjob": {"mailbox": "a@" + DOMAIN},
+            "mailcow_relayhost": {"hostname": "relay." + DOMAIN}, "mailcow_relayhost_info": {}, "mailcow_transport_map": {"destination": DOMAIN},
+            "mailcow_transport_map_info": {}, "mailcow_forwarding_host": {"host": "192.0.2.10"}, "mailcow_forwarding_host_info": {},
+            "mailcow_tls_policy_map": {"destination": DOMAIN}, "mailcow_tls_policy_map_info": {}}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,0 +1,102 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mailcow_tls_policy_map_info
+short_description: List Mailcow TLS policy maps
+version_added: 0.1.0
+description:
+  - Returns every TLS policy map of the server, or the one of a destination, normalised (C(active) as a boolean).
+  - A read-only API key is enough. One request.
+author:
+  - glassdome.mailcow contributors (@glassdome)
+extends_documentation_fragment:
+  - glassdome.mailcow.attributes
+  - glassdome.mailcow.api
+  - glassdome.mailcow.attributes.INFO_MODULE
+options:
+  destination:
+    description:
+      - Only the map of this destination (any case); an unknown one gives an empty list.
+    type: str
+seealso:
+  - module: glassdome.mailcow.mailcow_tls_policy_map
+"""
+
+EXAMPLES = r"""
+- name: Which destinations have a TLS policy
+  glassdome.mailcow.mailcow_tls_policy_map_info:
+    api_url: https://mail.example.org
+    api_key: "{{ vault_mailcow_ro_key }}"
+  register: result
+"""
+
+RETURN = r"""
+tls_policy_maps:
+  description: The maps found, sorted by destination; empty when nothing matches.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Mailcow's numeric id of the map.
+      type: int
+      sample: 1
+    destination:
+      description: The domain or address.
+      type: str
+      sample: partner.example
+    policy:
+      description: The TLS security level.
+      type: str
+      sample: secure
+    parameters:
+      description: Further Postfix TLS policy attributes, possibly empty.
+      type: str
+      sample: protocols=>=TLSv1.2
+    active:
+      description: Whether the map is used.
+      type: bool
+      sample: true
+    created:
+      description: When the map was created (server time).
+      type: str
+      sample: "2026-12-07 01:49:03"
+    modified:
+      description: When the map was last changed (server time), or null.
+      type: str
+      sample: null
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
+from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.api import read_current
+from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.model import key_of
+
+
+def find(client: MailcowClient, params: dict) -> list:
+    """The maps asked for, normalised, sorted by destination."""
+    wanted = key_of(params["destination"]) if params["destination"] else None
+    return [row.item for key, rows in sorted(read_current(client).items()) if wanted in (None, key) for row in rows]
+
+
+def task(client: MailcowClient, params: dict) -> dict:
+    return {"changed": False, "tls_policy_maps": find(client, params)}
+
+
+def main() -> None:
+    spec = dict(api_argspec(), destination={"type": "str"})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run_api_module(module, task)
+
+
+if __name__ == "__main__":
+    main()
