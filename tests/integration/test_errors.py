@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import ssl
+import time
 import urllib.request
 import uuid
 
@@ -76,7 +77,7 @@ def test_unreachable_url(runner: Runner) -> None:
     assert proc.returncode != 0
     msg = failed_msg(proc)
     expected = (r"could not connect to Mailcow API at https://127\.0\.0\.1:9/api/v1: Connection refused \(GET /get/mailbox/\S+ was not sent\)\. "
-                r"Check api_url \(MAILCOW_API_URL\), and timeout for a slow server")
+                r"Check api_url \(MAILCOW_API_URL\)")
     assert re.fullmatch(expected, msg), msg
 
 
@@ -101,6 +102,52 @@ def test_server_error_page(runner: Runner, facts: dict) -> None:
         control(facts, "faults/clear", {})
     assert proc.returncode != 0
     assert "HTTP 502" in failed_msg(proc)
+
+
+def stats(facts: dict) -> dict:
+    context = ssl.create_default_context(cafile=facts["ca_path"])
+    with urllib.request.urlopen(facts["api_url"] + "/_sandbox/stats", context=context, timeout=10) as answer:
+        return json.loads(answer.read())
+
+
+def streams_end(facts: dict, expected: dict) -> bool:
+    """Whether the sandbox's trickled and huge answers ended as ``expected`` (it notices a client that left at its next byte)."""
+    for _attempt in range(50):
+        if stats(facts)["streams"] == expected:
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.parametrize("in_process", [True, False], ids=["in_process", "module_process"])
+def test_trickled_answer_fails_at_the_timeout(runner: Runner, facts: dict, in_process: bool) -> None:
+    """Headers, then one byte every 4 s: the task fails at timeout=2 (retries=0), in the worker and in a module process alike.
+
+    Even an empty listing ({}: 2 bytes) cannot come within 2 s."""
+    control(facts, "stats/reset", {})
+    control(facts, "faults", {"kind": "trickle", "delay": 4, "count": 0, "path": "/api/v1/get/"})
+    try:
+        proc = runner.adhoc("glassdome.mailcow.mailcow_domain_info", "timeout=2 retries=0", "-e", "glassdome_mailcow_in_process=%s" % in_process)
+    finally:
+        control(facts, "faults/clear", {})
+    assert proc.returncode != 0
+    assert re.fullmatch(r"the answer of Mailcow API at \S+ to GET /get/domain/all was not complete within 2 seconds \(\d+ bytes came in that time\)\. "
+                        r"Check api_url \(MAILCOW_API_URL\), or raise timeout for a slow server", failed_msg(proc)), failed_msg(proc)
+    assert streams_end(facts, {"client gone": 1}), stats(facts)["streams"]  # the client left while the server was still sending
+
+
+@pytest.mark.parametrize("in_process", [True, False], ids=["in_process", "module_process"])
+def test_huge_answer_is_refused_unread(runner: Runner, facts: dict, in_process: bool) -> None:
+    control(facts, "stats/reset", {})
+    control(facts, "faults", {"kind": "huge", "size": 150 * 1024 * 1024, "announce": False, "path": "/api/v1/get/"})
+    try:
+        proc = runner.adhoc("glassdome.mailcow.mailcow_domain_info", "retries=0", "-e", "glassdome_mailcow_in_process=%s" % in_process)
+    finally:
+        control(facts, "faults/clear", {})
+    assert proc.returncode != 0
+    assert failed_msg(proc).startswith("Mailcow API answered GET /get/domain/all with an answer larger than 64 MiB: refused without reading it "
+                                       "whole, as max_answer_mib allows 64 MiB."), failed_msg(proc)
+    assert streams_end(facts, {"client gone": 1}), stats(facts)["streams"]
 
 
 @pytest.mark.parametrize("verbosity", ["-vvvv"])

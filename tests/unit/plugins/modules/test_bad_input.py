@@ -352,3 +352,34 @@ def test_surrounding_white_space_of_a_name_is_stripped_not_refused(mailcow, caps
     args = {"api_url": mailcow.url, "api_key": "K", "address": "alice@example.org", "name": "Alice Example\n", "_ansible_check_mode": True}
     result, _out = run_module("mailcow_mailbox", args, capsys)
     assert not result.get("failed") and result["mailbox"]["name"] == "Alice Example", result
+
+
+def test_http_to_another_host_warns_that_the_key_travels_in_clear(capsys) -> None:
+    url = "http://mailcow.invalid"  # not this machine; .invalid never resolves, so nothing is sent anywhere
+    result, out = run_module("mailcow_domain_info", {"api_url": url, "api_key": "Sekrit-Key-123", "timeout": 2, "retries": 0}, capsys)
+    assert result["failed"]
+    assert any(warning.startswith("api_url (MAILCOW_API_URL) http://mailcow.invalid uses http://: the API key and everything else travel "
+                                  "unencrypted to mailcow.invalid") for warning in result.get("warnings", [])), result
+    assert "Sekrit-Key-123" not in out
+
+
+def test_http_to_this_machine_does_not_warn(capsys) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        url = "http://127.0.0.1:%d" % closed.getsockname()[1]
+        result, _out = run_module("mailcow_domain_info", {"api_url": url, "api_key": "K", "timeout": 2, "retries": 0}, capsys)
+    assert result["failed"] and not result.get("warnings"), result
+
+
+@pytest.mark.parametrize("value", [0, 4097, -1])
+def test_max_answer_mib_out_of_range_is_refused_before_any_request(capsys, value: int) -> None:
+    result, _out = run_module("mailcow_domain_info", {"api_url": "https://127.0.0.1:9", "api_key": "K", "max_answer_mib": value}, capsys)
+    assert result["msg"] == "max_answer_mib must be a whole number of MiB from 1 to 4096, got %d" % value, result
+
+
+def test_missing_ca_path_is_named_not_an_unexpected_error(capsys, tmp_path) -> None:
+    missing = str(tmp_path / "no-such-ca.pem")
+    result, _out = run_module("mailcow_domain_info", {"api_url": "https://127.0.0.1:9", "api_key": "K", "ca_path": missing}, capsys)
+    assert result["msg"] == ("ca_path (MAILCOW_CA_PATH) %s does not exist: give the path of the PEM file of the CA that signed the server "
+                             "certificate" % missing), result
+    assert result["error_type"] == "MailcowOptionError"
