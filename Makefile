@@ -160,7 +160,9 @@ $(INSTALLED_STAMP): $(ARTIFACT)
 # set complete) and without compiling every module up front (--no-compile): half the time.
 TOOL_REQS := tests/requirements
 TOOL_VENVS := $(BUILD)/venvs
-TOOLS := $(sort $(basename $(notdir $(wildcard $(TOOL_REQS)/*.txt))))
+# A file with the line "# venv: debian-13-root" is installed in the Debian 13 root instead (below).
+ROOT_TOOLS := $(sort $(basename $(notdir $(shell grep -l '^\# venv: debian-13-root' $(TOOL_REQS)/*.txt 2>/dev/null))))
+TOOLS := $(filter-out $(ROOT_TOOLS),$(sort $(basename $(notdir $(wildcard $(TOOL_REQS)/*.txt)))))
 tool_key = $(shell cat $(TOOL_REQS)/$(1).txt 2>/dev/null | cat - <($(PYTHON) --version 2>&1) | sha256sum | cut -c1-16)
 tool_stamp = $(TOOL_VENVS)/$(1)/.installed-$(call tool_key,$(1))
 
@@ -177,6 +179,43 @@ endef
 $(foreach tool,$(TOOLS),$(eval $(call TOOL_VENV_RULE,$(tool))))
 
 tool-venvs: $(foreach tool,$(TOOLS),$(call tool_stamp,$(tool))) ## Create every .build/venvs/<tool> from tests/requirements/<tool>.txt (make venv-<tool>: one)
+
+# The Debian 13 (trixie) root for what needs a newer Python than this machine's (ansible-core 2.20 and
+# later need 3.12+): made by debootstrap from Debian's packages when missing (~45 s), reused after.
+# Commands run in it through tests/matrix/in-root.sh (mounts in a namespace of their own, so nothing
+# stays mounted, whatever happens).  Its venvs: /opt/venvs/<tool> in the root, from tests/requirements/<tool>.txt.
+DEBIAN_ROOT := $(BUILD)/debian-13-root
+DEBIAN_ROOT_STAMP := $(DEBIAN_ROOT)/.glassdome-root-ready
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo -n)
+IN_ROOT := $(AS_ROOT) bash $(CURDIR)/tests/matrix/in-root.sh $(DEBIAN_ROOT)
+root_tool_stamp = $(DEBIAN_ROOT)/opt/venvs/$(1)/.installed-$(shell cat $(TOOL_REQS)/$(1).txt 2>/dev/null | sha256sum | cut -c1-16)
+
+.PHONY: debian-13-root
+debian-13-root: $(DEBIAN_ROOT_STAMP) ## Make .build/debian-13-root (debootstrap trixie, minbase + python3) when missing
+
+$(DEBIAN_ROOT_STAMP):
+	$(call banner,"debian-13-root: debootstrap trixie $(DEBIAN_ROOT)")
+	@command -v debootstrap >/dev/null || { $(AS_ROOT) apt-get update -qq && \
+		$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
+	@$(AS_ROOT) rm -rf --one-file-system $(DEBIAN_ROOT) $(DEBIAN_ROOT).new
+	@start=$$(date +%s); $(AS_ROOT) unshare --mount --propagation private -- \
+		debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates trixie $(DEBIAN_ROOT).new >$(BUILD)/debootstrap.log 2>&1 \
+		|| { tail -20 $(BUILD)/debootstrap.log; echo "make: debootstrap failed; full log: $(BUILD)/debootstrap.log" >&2; exit 1; }; \
+	echo "debootstrap: $$(( $$(date +%s) - start )) s"
+	@$(AS_ROOT) mv $(DEBIAN_ROOT).new $(DEBIAN_ROOT) && $(AS_ROOT) touch $@
+
+define ROOT_VENV_RULE
+.PHONY: venv-$(1)
+venv-$(1): $(call root_tool_stamp,$(1))
+$(call root_tool_stamp,$(1)): $(TOOL_REQS)/$(1).txt $(DEBIAN_ROOT_STAMP)
+	$$(call banner,"venv: $(DEBIAN_ROOT)/opt/venvs/$(1) from $(TOOL_REQS)/$(1).txt")
+	@$(AS_ROOT) rm -rf --one-file-system $(DEBIAN_ROOT)/opt/venvs/$(1)
+	$(IN_ROOT) --bind $(CURDIR)/$(TOOL_REQS) -- sh -ec 'python3 -m venv /opt/venvs/$(1); \
+		/opt/venvs/$(1)/bin/python -m pip install --quiet --require-virtualenv --no-deps --no-compile -r $(CURDIR)/$(TOOL_REQS)/$(1).txt; \
+		/opt/venvs/$(1)/bin/python -m pip check >/dev/null' 2>&1 | $$(PIP_NOISE_FILTER)
+	@$(AS_ROOT) touch $$@
+endef
+$(foreach tool,$(ROOT_TOOLS),$(eval $(call ROOT_VENV_RULE,$(tool))))
 
 # --------------------------------------------------------------------------- static checks
 
@@ -277,7 +316,7 @@ integration: setup venv-ansible-runner ## ansible-test integration (targets), th
 
 # ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each.
 # `make test` skips the one .venv pins (MATRIX_SKIP): unit and integration ran under it already.
-MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS))))
+MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS) $(ROOT_TOOLS))))
 VENV_CORE_MINOR := $(shell sed -n 's/^ansible-core==\([0-9]*\.[0-9]*\).*/\1/p' requirements-dev.txt)
 MATRIX_SKIP ?=
 MATRIX_RUN := $(filter-out $(MATRIX_SKIP),$(MATRIX_VERSIONS))
