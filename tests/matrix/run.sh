@@ -55,9 +55,9 @@ one_path() {
 	local rc=$?
 	grep -v '^<localhost>\|^ESTABLISH\|^EXEC\|^PUT\|^Using module file' "$log.adhoc"
 	[ $rc = 0 ] && grep -q "\"domain\": \"$domain\"" "$log.adhoc" || { echo "the ad-hoc read did not list $domain"; return 1; }
-	if [ "$path" = module-process ]; then expect=": module process (glassdome_mailcow_in_process is false)"
-	elif [[ $verified == *" ${version} "* ]]; then expect=": in process (local connection, the controller's Python)"
-	else expect=": module process (ansible-core "; fi
+	if [[ $verified != *" ${version} "* ]]; then expect=": module process (ansible-core "
+	elif [ "$path" = module-process ]; then expect=": module process (glassdome_mailcow_in_process is false)"
+	else expect=": in process (local connection, the controller's Python)"; fi
 	grep -qF "glassdome.mailcow.mailcow_domain_info$expect" "$log.adhoc" || { echo "the ad-hoc read did not run as expected (-vvv: ...$expect)"; return 1; }
 }
 
