@@ -93,7 +93,7 @@ need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is
 
 .PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
 	integration ansible-test-integration sandbox-start sandbox-stop test demo bench clean distclean \
-	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix
+	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix sanity-newest
 
 help: ## Show this help
 	@printf 'glassdome.mailcow: make targets (a fresh Debian 12 machine needs only `make demo` or `make test`)\n\n'
@@ -249,6 +249,31 @@ sanity: venv ansible-test-cache ## ansible-test sanity, all default tests, on a 
 	$(call banner,"sanity: ansible-test sanity --python $(SANITY_PYTHON) --requirements")
 	cd $(SANITY_ROOT) && timeout -k 30 $(SANITY_TIMEOUT) \
 		ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no 2>&1 | $(PIP_NOISE_FILTER)
+
+# ansible-test sanity under the newest stable ansible-core (what Galaxy and Automation Hub check), in the
+# Debian 13 root with its Python 3.13: git (ansible-test lists the content with it) and shellcheck are
+# installed there from Debian's packages once.  Not part of `make test` (see README).
+SANITY_NEWEST_CORE := 2.21
+SANITY_NEWEST_PYTHON := 3.13
+SANITY_NEWEST := $(BUILD)/sanity-newest/ansible_collections/$(NAMESPACE)/$(NAME)
+ROOT_SANITY_DEBS_STAMP := $(DEBIAN_ROOT)/.glassdome-sanity-debs
+
+$(ROOT_SANITY_DEBS_STAMP): $(DEBIAN_ROOT_STAMP)
+	$(call banner,"debian-13-root: apt-get install git shellcheck")
+	$(IN_ROOT) -- sh -ec 'apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends git shellcheck >/dev/null' 2>&1 \
+		| { grep -v 'Is /dev/pts mounted' || true; }
+	@$(AS_ROOT) touch $@
+
+sanity-newest: venv-ansible-core-$(SANITY_NEWEST_CORE) $(ROOT_SANITY_DEBS_STAMP) ## ansible-test sanity under ansible-core $(SANITY_NEWEST_CORE), Python $(SANITY_NEWEST_PYTHON), in the Debian 13 root
+	$(call banner,"sanity-newest: copy tracked and untracked-not-ignored files")
+	@rm -rf $(BUILD)/sanity-newest
+	$(call content_copy,$(SANITY_NEWEST))
+	$(call banner,"sanity-newest: ansible-test sanity --python $(SANITY_NEWEST_PYTHON) --requirements (ansible-core $(SANITY_NEWEST_CORE), Debian 13 root)")
+	timeout -k 30 $(SANITY_TIMEOUT) $(IN_ROOT) --bind $(CURDIR)/tests/tools --bind-rw $(BUILD)/sanity-newest -- sh -ec ' \
+		cd $(SANITY_NEWEST); \
+		/opt/venvs/ansible-core-$(SANITY_NEWEST_CORE)/bin/python $(CURDIR)/tests/tools/ansible_test_offline.py install; \
+		PATH=/opt/venvs/ansible-core-$(SANITY_NEWEST_CORE)/bin:$$PATH ansible-test sanity --python $(SANITY_NEWEST_PYTHON) --requirements --color no' \
+		2>&1 | $(PIP_NOISE_FILTER)
 
 # --------------------------------------------------------------------------- tests
 

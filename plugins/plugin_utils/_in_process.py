@@ -132,8 +132,8 @@ class Hooks:
         self.parse = action._parse_returned_data  # pylint: disable=protected-access
         # The result's way from module output to task result: parsed the way a module process's output is, on a
         # probe, so that a change of shape shows now, before the module has run (and not after it changed something).
-        probe = self.result(json.dumps({"changed": False, "glassdome_probe": 1, "_ansible_no_log": False}, cls=self.encoder_to_controller))
-        _expect(probe.get("glassdome_probe") == 1 and not probe.get("failed") and "_ansible_no_log" not in probe,
+        probe = self.result(json.dumps({"changed": False, "glassdome_probe": 1}, cls=self.encoder_to_controller))
+        _expect(probe.get("glassdome_probe") == 1 and probe.get("changed") is False and not probe.get("failed"),
                 "a module result parsed by ActionBase._parse_returned_data is not as expected")
 
     def result(self, stdout: str) -> dict[str, t.Any]:

@@ -41,7 +41,7 @@ in_leg() {
 	fi
 }
 
-# one_path VERSION PATH LOG: smoke, role re-run (changed=0), ad-hoc read; PATH is in-process or module-process.
+# one_path VERSION PATH SCRATCH: smoke, role re-run (changed=0), ad-hoc read; PATH is in-process or module-process.
 one_path() {
 	local version=$1 path=$2 log=$3 switch=() expect domain
 	domain=matrix-${version//./-}-$path-$(date +%s).example
@@ -54,11 +54,16 @@ one_path() {
 	in_leg "$version" ansible localhost -vvv -m glassdome.mailcow.mailcow_domain_info -a "domain=$domain" "${switch[@]}" >"$log.adhoc" 2>&1
 	local rc=$?
 	grep -v '^<localhost>\|^ESTABLISH\|^EXEC\|^PUT\|^Using module file' "$log.adhoc"
-	[ $rc = 0 ] && grep -q "\"domain\": \"$domain\"" "$log.adhoc" || { echo "the ad-hoc read did not list $domain"; return 1; }
+	if [ $rc != 0 ] || ! grep -q "\"domain\": \"$domain\"" "$log.adhoc"; then echo "the ad-hoc read did not list $domain"; return 1; fi
 	if [[ $verified != *" ${version} "* ]]; then expect=": module process (ansible-core "
 	elif [ "$path" = module-process ]; then expect=": module process (glassdome_mailcow_in_process is false)"
 	else expect=": in process (local connection, the controller's Python)"; fi
 	grep -qF "glassdome.mailcow.mailcow_domain_info$expect" "$log.adhoc" || { echo "the ad-hoc read did not run as expected (-vvv: ...$expect)"; return 1; }
+}
+
+# warnings LOG: the [WARNING] lines of a log, sorted, the smoke's names made alike.
+warnings() {
+	grep -F '[WARNING]' "$1" | sed -E 's/matrix-[0-9a-z-]+\.example/DOMAIN/g' | sort -u
 }
 
 rc=0 summary=()
@@ -68,15 +73,23 @@ for version in "$@"; do
 	[[ $verified == *" ${version} "* ]] || paths=(module-process)
 	for path in "${paths[@]}"; do
 		start=$SECONDS
-		{ in_leg "$version" ansible-playbook --version | head -1; one_path "$version" "$path" "$log.$path"; } >"$log.$path" 2>&1
+		scratch=$logs/scratch-$version-$path
+		{ in_leg "$version" ansible-playbook --version | head -1; one_path "$version" "$path" "$scratch"; } >"$log.$path" 2>&1
 		result=$?
+		rm -f "$scratch.rerun" "$scratch.adhoc"
 		if grep -qF "$fallback" "$log.$path"; then echo "the in-process path fell back to a module process" >>"$log.$path"; result=1; fi
 		# Deprecation warnings: each must be listed (with the release that removes it) in tests/matrix/deprecations.txt.
 		unlisted=$(grep -F '[DEPRECATION WARNING]' "$log.$path" | sort -u | while IFS= read -r line; do
 			listed=; while IFS= read -r pattern; do [ -n "$pattern" ] && [[ $line =~ $pattern ]] && listed=1; done <<<"$allowed"
 			[ -n "$listed" ] || printf '%s\n' "$line"; done)
 		if [ -n "$unlisted" ]; then printf 'deprecation warnings not in tests/matrix/deprecations.txt:\n%s\n' "$unlisted" >>"$log.$path"; result=1; fi
-		rm -f "$log.$path.rerun" "$log.$path.adhoc"
+		# The same results both ways: no warning in process that the module processes did not give as well.
+		if [ "$path" = module-process ] && [ ${#paths[@]} = 2 ]; then
+			extra_warnings=$(comm -23 <(warnings "$log.in-process") <(warnings "$log.$path"))
+			if [ -n "$extra_warnings" ]; then
+				printf 'warnings in process only:\n%s\n' "$extra_warnings" | tee -a "$log.$path"; result=1
+			fi
+		fi
 		where=host; grep -q '^# venv: debian-13-root' "$repo/tests/requirements/ansible-core-$version.txt" && where=debian-13-root
 		if [ $result = 0 ]; then
 			summary+=("$(printf 'ansible-core %-5s %-15s %-14s PASS %4ds' "$version" "$where" "$path" $((SECONDS - start)))")
