@@ -348,7 +348,7 @@ MATRIX_TEST := $(firstword $(HOST_MATRIX_VERSIONS)) $(lastword $(HOST_MATRIX_VER
 MATRIX_ONLY ?= $(MATRIX_VERSIONS)
 MATRIX_RUN := $(filter $(MATRIX_ONLY),$(MATRIX_VERSIONS))
 
-test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (module_defaults, mailbox, role re-run, mail) under each ansible-core of the matrix
+test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (module_defaults, mailbox, role re-run, mail, ad-hoc; in process and not) under each ansible-core of the matrix (MATRIX_ONLY=...: some)
 	$(call banner,"test-matrix: ansible-core $(MATRIX_RUN)$(if $(filter-out $(MATRIX_RUN),$(MATRIX_VERSIONS)), (not run: $(filter-out $(MATRIX_RUN),$(MATRIX_VERSIONS))))")
 	@rc=0; $(MAKE) sandbox-start >/dev/null || rc=$$?; \
 	if [ $$rc = 0 ]; then bash tests/matrix/run.sh $(CURDIR) $(SANDBOX_DIR) $(MATRIX_RUN) || rc=$$?; fi; \
@@ -359,7 +359,7 @@ test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (m
 # shows every failure; the summary at the end gives each step's result and time.
 TEST_STEPS := lint changelog-lint role-readme-check sanity unit integration galaxy-import docs test-matrix
 
-test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix (less .venv's ansible-core); summary
+test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix (legs 2.16, 2.19, 2.21, 2.22); summary
 	@rm -rf $(REPORTS); results=(); rc=0; \
 	run() { local start=$$SECONDS; \
 		if $(MAKE) "$$1" MATRIX_ONLY="$(MATRIX_TEST)" </dev/null; then results+=("$$(printf '%-18s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
