@@ -93,7 +93,7 @@ need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is
 
 .PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
 	integration ansible-test-integration sandbox-start sandbox-stop test demo bench clean distclean \
-	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix
+	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix sanity-newest
 
 # `make help` shows the targets in two groups: first a user's (trying the collection), then a
 # contributor's (make test first, then the rest in the order of this file).
@@ -173,7 +173,9 @@ $(INSTALLED_STAMP): $(ARTIFACT)
 # set complete) and without compiling every module up front (--no-compile): half the time.
 TOOL_REQS := tests/requirements
 TOOL_VENVS := $(BUILD)/venvs
-TOOLS := $(sort $(basename $(notdir $(wildcard $(TOOL_REQS)/*.txt))))
+# A file with the line "# venv: debian-13-root" is installed in the Debian 13 root instead (below).
+ROOT_TOOLS := $(sort $(basename $(notdir $(shell grep -l '^\# venv: debian-13-root' $(TOOL_REQS)/*.txt 2>/dev/null))))
+TOOLS := $(filter-out $(ROOT_TOOLS),$(sort $(basename $(notdir $(wildcard $(TOOL_REQS)/*.txt)))))
 tool_key = $(shell cat $(TOOL_REQS)/$(1).txt 2>/dev/null | cat - <($(PYTHON) --version 2>&1) | sha256sum | cut -c1-16)
 tool_stamp = $(TOOL_VENVS)/$(1)/.installed-$(call tool_key,$(1))
 
@@ -190,6 +192,43 @@ endef
 $(foreach tool,$(TOOLS),$(eval $(call TOOL_VENV_RULE,$(tool))))
 
 tool-venvs: $(foreach tool,$(TOOLS),$(call tool_stamp,$(tool))) ## Create every .build/venvs/<tool> from tests/requirements/<tool>.txt (make venv-<tool>: one)
+
+# The Debian 13 (trixie) root for what needs a newer Python than this machine's (ansible-core 2.20 and
+# later need 3.12+): made by debootstrap from Debian's packages when missing (~45 s), reused after.
+# Commands run in it through tests/matrix/in-root.sh (mounts in a namespace of their own, so nothing
+# stays mounted, whatever happens).  Its venvs: /opt/venvs/<tool> in the root, from tests/requirements/<tool>.txt.
+DEBIAN_ROOT := $(BUILD)/debian-13-root
+DEBIAN_ROOT_STAMP := $(DEBIAN_ROOT)/.glassdome-root-ready
+AS_ROOT := $(if $(filter 0,$(shell id -u)),,sudo -n)
+IN_ROOT := $(AS_ROOT) bash $(CURDIR)/tests/matrix/in-root.sh $(DEBIAN_ROOT)
+root_tool_stamp = $(DEBIAN_ROOT)/opt/venvs/$(1)/.installed-$(shell cat $(TOOL_REQS)/$(1).txt 2>/dev/null | sha256sum | cut -c1-16)
+
+.PHONY: debian-13-root
+debian-13-root: $(DEBIAN_ROOT_STAMP) ## Make .build/debian-13-root (debootstrap trixie, minbase + python3) when missing
+
+$(DEBIAN_ROOT_STAMP):
+	$(call banner,"debian-13-root: debootstrap trixie $(DEBIAN_ROOT)")
+	@command -v debootstrap >/dev/null || { $(AS_ROOT) apt-get update -qq && \
+		$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; }
+	@$(AS_ROOT) rm -rf --one-file-system $(DEBIAN_ROOT) $(DEBIAN_ROOT).new
+	@start=$$(date +%s); $(AS_ROOT) unshare --mount --propagation private -- \
+		debootstrap --variant=minbase --include=python3,python3-venv,ca-certificates trixie $(DEBIAN_ROOT).new >$(BUILD)/debootstrap.log 2>&1 \
+		|| { tail -20 $(BUILD)/debootstrap.log; echo "make: debootstrap failed; full log: $(BUILD)/debootstrap.log" >&2; exit 1; }; \
+	echo "debootstrap: $$(( $$(date +%s) - start )) s"
+	@$(AS_ROOT) mv $(DEBIAN_ROOT).new $(DEBIAN_ROOT) && $(AS_ROOT) touch $@
+
+define ROOT_VENV_RULE
+.PHONY: venv-$(1)
+venv-$(1): $(call root_tool_stamp,$(1))
+$(call root_tool_stamp,$(1)): $(TOOL_REQS)/$(1).txt $(DEBIAN_ROOT_STAMP)
+	$$(call banner,"venv: $(DEBIAN_ROOT)/opt/venvs/$(1) from $(TOOL_REQS)/$(1).txt")
+	@$(AS_ROOT) rm -rf --one-file-system $(DEBIAN_ROOT)/opt/venvs/$(1)
+	$(IN_ROOT) --bind $(CURDIR)/$(TOOL_REQS) -- sh -ec 'python3 -m venv /opt/venvs/$(1); \
+		/opt/venvs/$(1)/bin/python -m pip install --quiet --require-virtualenv --no-deps --no-compile -r $(CURDIR)/$(TOOL_REQS)/$(1).txt; \
+		/opt/venvs/$(1)/bin/python -m pip check >/dev/null' 2>&1 | $$(PIP_NOISE_FILTER)
+	@$(AS_ROOT) touch $$@
+endef
+$(foreach tool,$(ROOT_TOOLS),$(eval $(call ROOT_VENV_RULE,$(tool))))
 
 # --------------------------------------------------------------------------- static checks
 
@@ -223,6 +262,31 @@ sanity: venv ansible-test-cache ## ansible-test sanity, all default tests, on a 
 	$(call banner,"sanity: ansible-test sanity --python $(SANITY_PYTHON) --requirements")
 	cd $(SANITY_ROOT) && timeout -k 30 $(SANITY_TIMEOUT) \
 		ansible-test sanity --python $(SANITY_PYTHON) --requirements --color no 2>&1 | $(PIP_NOISE_FILTER)
+
+# ansible-test sanity under the newest stable ansible-core (what Galaxy and Automation Hub check), in the
+# Debian 13 root with its Python 3.13: git (ansible-test lists the content with it) and shellcheck are
+# installed there from Debian's packages once.  Not part of `make test` (see README).
+SANITY_NEWEST_CORE := 2.21
+SANITY_NEWEST_PYTHON := 3.13
+SANITY_NEWEST := $(BUILD)/sanity-newest/ansible_collections/$(NAMESPACE)/$(NAME)
+ROOT_SANITY_DEBS_STAMP := $(DEBIAN_ROOT)/.glassdome-sanity-debs
+
+$(ROOT_SANITY_DEBS_STAMP): $(DEBIAN_ROOT_STAMP)
+	$(call banner,"debian-13-root: apt-get install git shellcheck")
+	$(IN_ROOT) -- sh -ec 'apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends git shellcheck >/dev/null' 2>&1 \
+		| { grep -v 'Is /dev/pts mounted' || true; }
+	@$(AS_ROOT) touch $@
+
+sanity-newest: venv-ansible-core-$(SANITY_NEWEST_CORE) $(ROOT_SANITY_DEBS_STAMP) ## ansible-test sanity under ansible-core $(SANITY_NEWEST_CORE), Python $(SANITY_NEWEST_PYTHON), in the Debian 13 root
+	$(call banner,"sanity-newest: copy tracked and untracked-not-ignored files")
+	@rm -rf $(BUILD)/sanity-newest
+	$(call content_copy,$(SANITY_NEWEST))
+	$(call banner,"sanity-newest: ansible-test sanity --python $(SANITY_NEWEST_PYTHON) --requirements (ansible-core $(SANITY_NEWEST_CORE), Debian 13 root)")
+	timeout -k 30 $(SANITY_TIMEOUT) $(IN_ROOT) --bind $(CURDIR)/tests/tools --bind-rw $(BUILD)/sanity-newest -- sh -ec ' \
+		cd $(SANITY_NEWEST); \
+		/opt/venvs/ansible-core-$(SANITY_NEWEST_CORE)/bin/python $(CURDIR)/tests/tools/ansible_test_offline.py install; \
+		PATH=/opt/venvs/ansible-core-$(SANITY_NEWEST_CORE)/bin:$$PATH ansible-test sanity --python $(SANITY_NEWEST_PYTHON) --requirements --color no' \
+		2>&1 | $(PIP_NOISE_FILTER)
 
 # --------------------------------------------------------------------------- tests
 
@@ -288,15 +352,17 @@ integration: setup venv-ansible-runner ## ansible-test integration (targets), th
 	  run_pytest $(MAILSTACK_SUITE) integration-mailstack ) || rc=$$?; \
 	exit $$rc
 
-# ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each.
-# `make test` skips the one .venv pins (MATRIX_SKIP): unit and integration ran under it already.
-MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS))))
-VENV_CORE_MINOR := $(shell sed -n 's/^ansible-core==\([0-9]*\.[0-9]*\).*/\1/p' requirements-dev.txt)
-MATRIX_SKIP ?=
-MATRIX_RUN := $(filter-out $(MATRIX_SKIP),$(MATRIX_VERSIONS))
+# ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each (those marked
+# "# venv: debian-13-root" run in the Debian 13 root).  make test-matrix runs them all (MATRIX_ONLY="2.16 2.21": some);
+# `make test` runs MATRIX_TEST: the oldest and the newest on this machine, the newest stable and the next in the root.
+MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS) $(ROOT_TOOLS))))
+HOST_MATRIX_VERSIONS := $(sort $(patsubst ansible-core-%,%,$(filter ansible-core-%,$(TOOLS))))
+MATRIX_TEST := $(firstword $(HOST_MATRIX_VERSIONS)) $(lastword $(HOST_MATRIX_VERSIONS)) 2.21 2.22
+MATRIX_ONLY ?= $(MATRIX_VERSIONS)
+MATRIX_RUN := $(filter $(MATRIX_ONLY),$(MATRIX_VERSIONS))
 
-test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (module_defaults, mailbox, role re-run, mail) under each ansible-core of the matrix
-	$(call banner,"test-matrix: ansible-core $(MATRIX_RUN)$(if $(MATRIX_SKIP), (skipped: $(MATRIX_SKIP)))")
+test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (module_defaults, mailbox, role re-run, mail, ad-hoc; in process and not) under each ansible-core of the matrix (MATRIX_ONLY=...: some)
+	$(call banner,"test-matrix: ansible-core $(MATRIX_RUN)$(if $(filter-out $(MATRIX_RUN),$(MATRIX_VERSIONS)), (not run: $(filter-out $(MATRIX_RUN),$(MATRIX_VERSIONS))))")
 	@rc=0; $(MAKE) sandbox-start >/dev/null || rc=$$?; \
 	if [ $$rc = 0 ]; then bash tests/matrix/run.sh $(CURDIR) $(SANDBOX_DIR) $(MATRIX_RUN) || rc=$$?; fi; \
 	$(MAKE) sandbox-stop >/dev/null || true; \
@@ -306,10 +372,10 @@ test-matrix: setup $(foreach v,$(MATRIX_RUN),venv-ansible-core-$(v)) ## Smoke (m
 # shows every failure; the summary at the end gives each step's result and time.
 TEST_STEPS := lint changelog-lint role-readme-check sanity unit integration galaxy-import docs test-matrix
 
-test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix (less .venv's ansible-core); summary
+test: ## setup, lint, changelog-lint, role-readme-check, sanity, unit, integration, galaxy-import, docs, test-matrix (legs 2.16, 2.19, 2.21, 2.22); summary
 	@rm -rf $(REPORTS); results=(); rc=0; \
 	run() { local start=$$SECONDS; \
-		if $(MAKE) "$$1" MATRIX_SKIP=$(VENV_CORE_MINOR) </dev/null; then results+=("$$(printf '%-18s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
+		if $(MAKE) "$$1" MATRIX_ONLY="$(MATRIX_TEST)" </dev/null; then results+=("$$(printf '%-18s PASS  %4ds' "$$1" $$((SECONDS - start)))"); \
 		else rc=1; results+=("$$(printf '%-18s FAIL  %4ds' "$$1" $$((SECONDS - start)))"); return 1; fi; }; \
 	if run setup; then for step in $(TEST_STEPS); do run $$step || true; done; \
 	else for step in $(TEST_STEPS); do results+=("$$(printf '%-18s SKIP  (setup failed)' $$step)"); done; fi; \

@@ -24,6 +24,7 @@ from ansible.plugins.loader import connection_loader
 from ansible.template import Templar
 
 from ansible_collections.glassdome.mailcow.plugins.action.mailcow_mailbox import ActionModule
+from ansible_collections.glassdome.mailcow.plugins.plugin_utils import _in_process
 from ansible_collections.glassdome.mailcow.plugins.plugin_utils._in_process import InProcessModuleAction, same_python
 
 
@@ -89,3 +90,21 @@ def test_every_api_module_has_its_in_process_action() -> None:
     for name in API_MODULES:
         action = importlib.import_module("ansible_collections.glassdome.mailcow.plugins.action." + name)
         assert issubclass(action.ActionModule, InProcessModuleAction)
+
+
+REPO = COLLECTION.parent
+
+
+def test_readme_runtime_and_matrix_agree_on_the_supported_series() -> None:
+    """README's table: a row per matrix leg (tests/requirements/ansible-core-*.txt), from requires_ansible's series on;
+    "in the task's worker" exactly on VERIFIED_SERIES, the one list the action plugin reads."""
+    legs = sorted((path.stem.split("-")[-1] for path in (REPO / "tests" / "requirements").glob("ansible-core-*.txt")),
+                  key=lambda v: tuple(map(int, v.split("."))))
+    readme = (REPO / "README.md").read_text()
+    table = readme[readme.index("## Supported ansible-core"):]
+    rows = dict(re.findall(r"^\| (2\.\d+)[^|]*\|[^|]*\|[^|]*\| ([^|]+) \|$", table, re.M))
+    assert list(rows) == legs
+    assert [series for series, how in rows.items() if how.startswith("in the task's worker")] == list(_in_process.VERIFIED_SERIES)
+    assert all(series in legs for series in _in_process.VERIFIED_SERIES)
+    minimum = re.search(r'^requires_ansible: ">=(\d+\.\d+)\.0"$', (REPO / "meta" / "runtime.yml").read_text(), re.M)
+    assert minimum and minimum.group(1) == legs[0]
