@@ -16,6 +16,7 @@ from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
+from .status import Status
 from .sessions import Session, SessionStore, cookie_from, cookie_header
 from .wire import JSON, PHP_DEFAULT, Request, Response
 
@@ -100,8 +101,9 @@ class MailcowApi:
 
     def __init__(self, store: Store, keys: ApiKeys, fail2ban: Fail2Ban, version: str,
                  hostname: str, on_mail_change: Callable[[], None],
-                 collect_maildir: Callable[[str, str], None] | None = None) -> None:
+                 collect_maildir: Callable[[str, str], None] | None = None, status: Status | None = None) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
+        self.status = status or Status()
         self.sessions = SessionStore()
         self.version, self.hostname = version, hostname
         self.on_mail_change, self.collect_maildir = on_mail_change, collect_maildir
@@ -172,7 +174,9 @@ class MailcowApi:
             elif route.category == "syncjobs":
                 body = syncjobs.get(call, route.obj, route.extra)
             elif route.category == "status":
-                body = reads.get_status(call, route.obj, self.version)
+                body = self.status.answer(route.obj, self.version)
+            elif route.category == "fail2ban":
+                body = phpjson.encode_compact(self.fail2ban.get())  # get/fail2ban/<anything> is get/fail2ban
             elif route.category in ("rl-domain", "rl-mbox"):
                 body = reads.get_ratelimit(call, "domain" if route.category == "rl-domain" else "mailbox", route.obj)
             elif route.category == "dkim":
@@ -217,6 +221,11 @@ class MailcowApi:
             "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
             "da-acl": ("username", domain_admins.edit_acl),
         }
+        if route.category == "fail2ban":
+            # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
+            if route.obj is not None:
+                return error(404, "Cannot edit item")
+            return self._write(session, call, self.fail2ban.edit, _merge("network", items, attr), "Cannot edit item")
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")
