@@ -206,9 +206,12 @@ class MailcowClient:
 
     # -- public verbs ---------------------------------------------------------------------------
 
-    def get(self, *segments: str, params: dict[str, str] | None = None) -> t.Any:
-        """GET /get/<segments>; returns parsed JSON with Mailcow's ``{}``-for-empty left to the caller."""
-        return self._call("GET", api_path("get", *segments), params=params)
+    def get(self, *segments: str, params: dict[str, str] | None = None, empty_ok: bool = False) -> t.Any:
+        """GET /get/<segments>; returns parsed JSON with Mailcow's ``{}``-for-empty left to the caller.
+
+        ``empty_ok``: an empty body is an answer (None), for reads Mailcow has no case for (get/status/solr).
+        """
+        return self._call("GET", api_path("get", *segments), params=params, empty_ok=empty_ok)
 
     def write(self, action: str, category: str, body: t.Any, *segments: str) -> list[Entry]:
         """POST /<action>/<category>[/<segments>]; returns the success entries, raises on any danger entry."""
@@ -218,7 +221,7 @@ class MailcowClient:
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None) -> t.Any:
+    def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None, empty_ok: bool = False) -> t.Any:
         attempt = 0
         started = time.monotonic()
         while True:
@@ -230,13 +233,13 @@ class MailcowClient:
                     raise
                 failed = exc
             if response is not None and not (method == "GET" and response.status_code in RETRY_STATUSES and attempt < self.retries):
-                return self._parse(method, path, response)
+                return self._parse(method, path, response, empty_ok)
             attempt += 1
             delay = self._delay(attempt, response)
             if time.monotonic() - started + delay > self.retry_window:
                 if failed is not None:
                     raise failed
-                return self._parse(method, path, response)
+                return self._parse(method, path, response, empty_ok)
             time.sleep(delay)
 
     def _may_retry(self, method: str, attempt: int, exc: MailcowTransportError) -> bool:
@@ -284,7 +287,7 @@ class MailcowClient:
                 "request to Mailcow API at %s failed: %s" % (self.base_url, _root_cause(exc)), method=method, path=path
             ) from None
 
-    def _parse(self, method: str, path: str, response: t.Any) -> t.Any:
+    def _parse(self, method: str, path: str, response: t.Any, empty_ok: bool = False) -> t.Any:
         status = response.status_code
         text = response.text
         data = _json_or_none(text)
@@ -292,6 +295,8 @@ class MailcowClient:
             raise _auth_error(method, path, status, data)
         if status != 200:
             raise _status_error(method, path, status, data, text, response.headers.get("Content-Type", ""))
+        if not text.strip() and empty_ok and method == "GET":
+            return None
         if not text.strip():
             # Mailcow prints nothing when the key is missing (GET) or a PHP exception escaped (writes),
             # e.g. the loser of two racing adds of the same object.
