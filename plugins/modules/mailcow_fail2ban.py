@@ -11,8 +11,8 @@ module: mailcow_fail2ban
 short_description: Set Mailcow's fail2ban (ban times, attempts, network sizes, allow and deny lists) and lift bans
 version_added: 0.1.0
 description:
-  - Ensures Mailcow's fail2ban settings: how long a client is banned, after how many failed logins within which window,
-    how large a network a ban covers, and which networks are never (O(allowlist)) or always (O(denylist)) banned.
+  - Ensures Mailcow's fail2ban settings, that is how long a client is banned, after how many failed logins within which
+    window, how large a network a ban covers, and which networks are never (O(allowlist)) or always (O(denylist)) banned.
   - Settings not given keep their value on the server. The lists, when given, are the whole lists.
   - Lifts current bans of the networks in O(unban).
   - Every option is checked before any request, with Mailcow's own limits, because Mailcow silently changes values it

@@ -56,8 +56,8 @@ def check_entries(values: t.Any, option: str, *, hosts: bool) -> list[str]:
     for value in values or []:
         text = check_text(value, option).strip()
         if not (is_network(text) or (hosts and HOSTNAME_RE.match(text))):
-            raise MailcowOptionError("%s: %r is not %s, such as 192.0.2.0/24 or 2001:db8::/32; Mailcow would drop it without saying so"
-                                     % (option, value, kinds))
+            why = "" if option == "unban" else "; Mailcow would drop it without saying so"
+            raise MailcowOptionError("%s: %r is not %s, such as 192.0.2.0/24 or 2001:db8::/32%s" % (option, value, kinds, why))
         entries.add(text)
     return sorted(entries)
 

@@ -16,6 +16,7 @@ from .model import Store
 from .reqlog import RequestLog
 from .router import MailcowApi, is_api_path, is_bad_request, parse_route
 from .stats import Stats, route_pattern
+from .logs import Logs
 from .status import Status
 from .wire import Request, Response
 
@@ -31,8 +32,10 @@ class App:
         self.fail2ban = Fail2Ban(config.f2b_max, config.f2b_window, config.f2b_ban)
         self.mailsync = MailSync(config.mail_dir, config.vmail_dir, config.mail_uid, config.mail_gid)
         self.status = Status()
+        self.logs = Logs()
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
-                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir, status=self.status)
+                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir, status=self.status,
+                              logs=self.logs)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:
@@ -49,6 +52,7 @@ class App:
         self.store.reset()
         self.api.sessions.clear()
         self.status.reset()
+        self.logs.reset()
         self.fail2ban.reset_settings()
         self.sync_mail()
 

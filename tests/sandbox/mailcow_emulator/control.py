@@ -15,8 +15,9 @@ POST /_sandbox/f2b/ban            {"ip"}: ban that address's network as its fail
 GET  /_sandbox/status             containers' states and vmail figures;  POST /_sandbox/status
                                   {"containers": {"clamd": "exited"}, "vmail": {"disk", "used", "total", "used_percent"}}
 POST /_sandbox/syncjob_run        {"id", "success", "exit_status", "log"}: what imapsync's runner records
+POST /_sandbox/logs               {"log": "postfix", "entries": [...]}: entries (oldest first) become the log's newest
 POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay); containers,
-                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear)
+                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs emptied
 """
 from __future__ import annotations
 
@@ -169,6 +170,14 @@ def _status_set(app: "App", body: Any) -> dict[str, Any]:
     return app.status.set(data.get("containers"), data.get("vmail"))
 
 
+def _logs_push(app: "App", body: Any) -> dict[str, Any]:
+    data = _dict(body)
+    entries = data.get("entries")
+    if not isinstance(entries, list):
+        raise ControlError("expected {\"log\": <name>, \"entries\": [<object>, ...]}")
+    return {"log": data.get("log"), "entries": app.logs.push(str(data.get("log")), entries)}
+
+
 def _syncjob_run(app: "App", body: Any) -> dict[str, Any]:
     data = _dict(body)
     return syncjobs.record_run(app.store, int(data["id"]), success=bool(data.get("success", True)),
@@ -196,6 +205,7 @@ ROUTES: dict[str, Callable[["App", Any], dict[str, Any]]] = {
     "POST /f2b/ban": _f2b_ban,
     "GET /status": _status_get,
     "POST /status": _status_set,
+    "POST /logs": _logs_push,
     "POST /syncjob_run": _syncjob_run,
     "POST /reset": _reset,
 }

@@ -79,7 +79,6 @@ class Fail2Ban:
         self._lock = threading.Lock()
         self._failures: dict[str, deque[float]] = {}
         self._banned_until: dict[str, float] = {}  # network -> monotonic end of its ban
-        self._unban_queued: set[str] = set()
         self._ban_counts: dict[str, int] = {}
         self.reset_settings()
 
@@ -151,13 +150,12 @@ class Fail2Ban:
             for network, until in list(self._banned_until.items()):
                 if now >= until:
                     del self._banned_until[network]
-                    self._unban_queued.discard(network)
                 elif address in ipaddress.ip_network(network):
                     return True
             return False
 
     def unban(self, network: str) -> None:
-        """F2B_QUEUE_UNBAN: netfilter lifts the ban (here at once)."""
+        """F2B_QUEUE_UNBAN: netfilter lifts the ban within seconds; here at once."""
         with self._lock:
             self._banned_until.pop(str(_network(network) or network), None)
 
@@ -205,7 +203,8 @@ class Fail2Ban:
             answer["regex"] = dict(REGEX)
             answer["whitelist"] = "\n".join(sorted(self.whitelist))
             answer["blacklist"] = "\n".join(sorted(self.blacklist))
-            bans = [{"queued_for_unban": 1 if network in self._unban_queued else 0, "network": network, "ip": network.split("/")[0],
+            # Unbans are carried out at once here, so no ban is ever queued for one.
+            bans = [{"queued_for_unban": 0, "network": network, "ip": network.split("/")[0],
                      "banned_until": _countdown(until - now)} for network, until in self._banned_until.items() if until > now]
         if bans:
             answer["active_bans"] = bans

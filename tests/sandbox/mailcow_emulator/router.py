@@ -16,6 +16,7 @@ from . import alias_domains, aliases, apppasswords, dkim, domain_admins, domains
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
+from .logs import Logs
 from .status import Status
 from .sessions import Session, SessionStore, cookie_from, cookie_header
 from .wire import JSON, PHP_DEFAULT, Request, Response
@@ -101,9 +102,11 @@ class MailcowApi:
 
     def __init__(self, store: Store, keys: ApiKeys, fail2ban: Fail2Ban, version: str,
                  hostname: str, on_mail_change: Callable[[], None],
-                 collect_maildir: Callable[[str, str], None] | None = None, status: Status | None = None) -> None:
+                 collect_maildir: Callable[[str, str], None] | None = None, status: Status | None = None,
+                 logs: Logs | None = None) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
         self.status = status or Status()
+        self.logs = logs or Logs()
         self.sessions = SessionStore()
         self.version, self.hostname = version, hostname
         self.on_mail_change, self.collect_maildir = on_mail_change, collect_maildir
@@ -152,6 +155,9 @@ class MailcowApi:
         post = _post_fields(req, route.action)
         if isinstance(post, Response):
             return post
+        if session.role is not None:
+            # api_log($_POST): every authenticated request, before it is carried out.
+            self.logs.api_request(req.path + ("?" + req.query if req.query else ""), req.method, req.client_ip, post)
         call = Call(store=self.store, returns=session.returns, role=session.role,
                     username=session.username, hostname=self.hostname,
                     charges=charges, collect_maildir=self.collect_maildir)
@@ -175,6 +181,11 @@ class MailcowApi:
                 body = syncjobs.get(call, route.obj, route.extra)
             elif route.category == "status":
                 body = self.status.answer(route.obj, self.version)
+            elif route.category == "logs":
+                logged = self.logs.answer(route.obj, route.extra)
+                if logged is None:
+                    return error(404, "route not found")
+                body = logged
             elif route.category == "fail2ban":
                 body = phpjson.encode_compact(self.fail2ban.get())  # get/fail2ban/<anything> is get/fail2ban
             elif route.category in ("rl-domain", "rl-mbox"):

@@ -46,12 +46,14 @@ VALID = {
     "mailcow_alias_domain": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "alias_domain": "alias-" + DOMAIN},
     "mailcow_domain_admin": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "username": "admin1"},
     "mailcow_syncjob": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
+    "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
 REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
             "mailcow_app_password": {"mailbox": "a@" + DOMAIN, "name": "Phone"}, "mailcow_app_password_info": {"mailbox": "a@" + DOMAIN},
             "mailcow_alias_domain": {"alias_domain": "alias-" + DOMAIN}, "mailcow_alias_domain_info": {},
-            "mailcow_domain_admin": {"username": "admin1"}, "mailcow_syncjob": {"mailbox": "a@" + DOMAIN}}
+            "mailcow_domain_admin": {"username": "admin1"}, "mailcow_syncjob": {"mailbox": "a@" + DOMAIN},
+            "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"}}
 
 
 @pytest.mark.parametrize("name", MODULES)
