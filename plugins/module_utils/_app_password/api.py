@@ -25,7 +25,7 @@ def check_mailbox(mailbox: str, option: str = "mailbox") -> str:
     problem = path_problem(mailbox)
     if problem:
         raise MailcowPathError("%s %r: Mailcow's API lists app passwords only by the mailbox's address in the URL, and %s: "
-                                 "manage this mailbox's app passwords in Mailcow's UI, or rename the mailbox" % (option, mailbox, problem))
+                               "manage this mailbox's app passwords in Mailcow's UI, or rename the mailbox" % (option, mailbox, problem))
     return mailbox
 
 

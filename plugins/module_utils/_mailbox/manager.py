@@ -29,7 +29,13 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
     plan,
     templates_by_name,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import carry_out, get_normalized, list_mailboxes, list_templates, refuse_pathless_writes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import (
+    carry_out,
+    get_normalized,
+    list_mailboxes,
+    list_templates,
+    refuse_pathless_writes,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 

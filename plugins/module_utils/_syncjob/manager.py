@@ -25,7 +25,15 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries im
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, parse_address, whole
-from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import Desired, Plan, compared_view, desired_from_params, diff_view, normalize, plan
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import (
+    Desired,
+    Plan,
+    compared_view,
+    desired_from_params,
+    diff_view,
+    normalize,
+    plan,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api import (
     carry_out,
     jobs_by_key,
