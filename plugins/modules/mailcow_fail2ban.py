@@ -71,14 +71,14 @@ options:
     type: int
   allowlist:
     description:
-      - Addresses, networks (C(address/prefix)) and host names that are never banned: the whole list; V([]) empties it.
+      - Addresses, networks (C(address/prefix)) and host names that are never banned, the whole list; V([]) empties it.
       - Not given, the list stays as it is.
     type: list
     elements: str
     aliases: [whitelist]
   denylist:
     description:
-      - Addresses and networks that are always banned: the whole list; V([]) empties it. Host names are not allowed here.
+      - Addresses and networks that are always banned, the whole list; V([]) empties it. Host names are not allowed here.
       - Not given, the list stays as it is.
     type: list
     elements: str
