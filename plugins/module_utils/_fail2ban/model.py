@@ -111,21 +111,19 @@ def countdown_seconds(value: t.Any) -> int | None:
     return int(match.group(1)) * 3600 + int(match.group(2)) * 60 + int(match.group(3)) if match else None
 
 
+def _ban(ban: dict[str, t.Any], left: int | None, now: datetime.datetime, *, permanent: bool) -> dict[str, t.Any]:
+    network = str(ban.get("network"))
+    until = (now + datetime.timedelta(seconds=left)).strftime("%Y-%m-%dT%H:%M:%SZ") if left is not None else None
+    return {"network": network, "ip": str(ban.get("ip") or network.split("/", maxsplit=1)[0]), "permanent": permanent,
+            "banned_until": until, "seconds_left": left, "queued_for_unban": _flag(ban.get("queued_for_unban"))}
+
+
 def bans(raw: t.Any, now: datetime.datetime) -> list[dict[str, t.Any]]:
     """The current bans: temporary ones (with when they end, ISO 8601 in UTC) and permanent ones, by network."""
     raw = raw if isinstance(raw, dict) else {}
-    found = []
-    for ban in raw.get("active_bans") or []:
-        if isinstance(ban, dict):
-            left = countdown_seconds(ban.get("banned_until"))
-            until = (now + datetime.timedelta(seconds=left)).strftime("%Y-%m-%dT%H:%M:%SZ") if left is not None else None
-            found.append({"network": str(ban.get("network")), "ip": str(ban.get("ip") or str(ban.get("network")).split("/")[0]),
-                          "permanent": False, "banned_until": until, "seconds_left": left,
-                          "queued_for_unban": _flag(ban.get("queued_for_unban"))})
-    for ban in raw.get("perm_bans") or []:
-        if isinstance(ban, dict):
-            found.append({"network": str(ban.get("network")), "ip": str(ban.get("ip") or str(ban.get("network")).split("/")[0]),
-                          "permanent": True, "banned_until": None, "seconds_left": None, "queued_for_unban": False})
+    found = [_ban(ban, countdown_seconds(ban.get("banned_until")), now, permanent=False)
+             for ban in raw.get("active_bans") or [] if isinstance(ban, dict)]
+    found += [_ban(ban, None, now, permanent=True) for ban in raw.get("perm_bans") or [] if isinstance(ban, dict)]
     return sorted(found, key=lambda ban: (ban["permanent"], ban["network"]))
 
 
