@@ -19,6 +19,6 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._log.model impor
 def log_entries(client: MailcowClient, params: dict[str, t.Any]) -> dict[str, t.Any]:
     now = datetime.datetime.now(datetime.timezone.utc)
     desired = desired_from_params(params, now)
-    raw = read_log(client, desired.log, desired.count)
+    raw = read_log(client, desired.log, desired.newest)
     entries = [entry for entry in (normalize(desired.log, item) for item in raw) if matches(desired, entry)]
     return {"changed": False, "log": desired.log, "entries": entries, "read": len(raw)}

@@ -55,7 +55,7 @@ UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 class Desired(t.NamedTuple):
     log: str
-    count: int
+    newest: int  # the count option: how many of the newest entries are read
     since: datetime.datetime | None
     contains: str | None
 
