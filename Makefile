@@ -95,9 +95,22 @@ need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is
 	integration ansible-test-integration sandbox-start sandbox-stop test demo bench clean distclean \
 	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix
 
+# `make help` shows the targets in two groups: first a user's (trying the collection), then a
+# contributor's (make test first, then the rest in the order of this file).
+USER_TARGETS := demo sandbox-start sandbox-stop setup clean distclean help
+CONTRIBUTOR_FIRST := test unit integration lint sanity
+
 help: ## Show this help
-	@printf 'glassdome.mailcow: make targets (a fresh Debian 12 machine needs only `make demo` or `make test`)\n\n'
-	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F ':.*## ' '{ printf "  %-20s %s\n", $$1, $$2 }'
+	@printf 'glassdome.mailcow: make targets (a fresh Debian 12 machine needs only `make demo`)\n'
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F ':.*## ' -v user='$(USER_TARGETS)' -v first='$(CONTRIBUTOR_FIRST)' ' \
+		{ desc[$$1] = $$2; order[++n] = $$1 } \
+		function show(name) { if (name in desc && !(name in shown)) { printf "  %-24s %s\n", name, desc[name]; shown[name] = 1 } } \
+		END { \
+			printf "\nTry the collection (then `. .sandbox/env.sh` puts ansible and the collection in your shell):\n"; \
+			k = split(user, list, " "); for (i = 1; i <= k; i++) show(list[i]); \
+			printf "\nContribute (`make test` runs every check CI runs):\n"; \
+			k = split(first, list, " "); for (i = 1; i <= k; i++) show(list[i]); \
+			for (i = 1; i <= n; i++) show(order[i]) }'
 
 # --------------------------------------------------------------------------- setup
 
@@ -353,7 +366,10 @@ demo: ## Start the sandbox and run playbooks/demo.yml against it (leaves the san
 	$(call banner,"demo: ansible-playbook $(DEMO_PLAYBOOK)")
 	source $(SANDBOX_DIR)/env.sh && ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) \
 		ansible-playbook -i $(DEMO_INVENTORY) $(DEMO_PLAYBOOK)
-	@echo "The sandbox is still running: 'make sandbox-stop' stops it."
+	@printf '\nThe sandbox is still running (make sandbox-stop stops it). In any shell, this line puts\n'
+	@printf 'ansible, ansible-playbook, ansible-doc, the collection and the sandbox connection in place:\n\n'
+	@printf '    . %q\n\n' '$(SANDBOX_DIR)/env.sh'
+	@printf 'then try:  ansible localhost -m glassdome.mailcow.mailcow_mailbox_info -a domain=demo.example\n'
 
 bench: ## Run the benchmark (tests/bench/run.py)
 	$(call need,$(BENCH_SCRIPT),make bench)

@@ -45,7 +45,8 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each API answer, from V(1) to V(3600). Connecting waits at most 5 seconds of it.
+      - Seconds each API request may take in all, from V(1) to V(3600), that is connecting (at most 5 seconds of it),
+        sending, and the whole answer, however slowly the server sends it. Each retry has its own O(timeout).
       - A write whose answer does not come within this time may still have been carried out;
         the module then re-reads the object once to decide (see the notes).
     type: int
@@ -60,6 +61,14 @@ options:
         sent twice. From V(0) (no retries) to V(10).
     type: int
     default: 3
+  max_answer_mib:
+    description:
+      - The largest API answer read, in MiB, from V(1) to V(4096). A larger answer is refused with an error
+        naming its size, without being read whole (its C(Content-Length) alone is enough when the server sends one).
+      - The default is far above what Mailcow sends for thousands of objects; raise it only for an answer
+        that really is that large.
+    type: int
+    default: 64
 notes:
   - A write whose outcome is unknown (the connection was lost after sending, no answer within
     O(timeout), HTTP 504, or HTTP 200 with an empty body, which is how Mailcow answers the loser of two
@@ -68,6 +77,11 @@ notes:
     object that now matches is a success, reported with an C(outcome); one that differs is
     edited once; one that is missing is reported as not created. The error message says the
     write "may have been applied" only when re-reading could not decide it.
+  - Redirects are not followed, because the API key would go along. An HTTP 301, 302, 303, 307 or 308 answer is an
+    error naming its target. An O(api_url) with V(http://) to a host other than this machine (V(localhost),
+    V(127.0.0.0/8), V(::1)) is used with a warning, because the API key then travels unencrypted.
+  - An answer that is not the JSON Mailcow sends (for example a list of strings, or a number, where
+    objects are expected) is an error, never an empty result.
   - After 3 consecutive connection failures (or HTTP 502, 503, 504 answers of a proxy in front
     of Mailcow) in one task, no new write is started; the error
     lists what was done, what failed (C(failed_entries)) and what was not attempted

@@ -12,6 +12,8 @@ version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
+  - Internal to the role C(glassdome.mailcow.mailboxes), which checks its variables with it before any request; not a stable
+    interface for playbooks, and left out of the collection's documentation site.
   - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes)),
     M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)), M(glassdome.mailcow.mailcow_app_password) (O(kind=app_passwords))
     or M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs)) against that module's entry options - unknown fields (with the

@@ -89,21 +89,24 @@ def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, k
     An empty ``kind`` list deletes the whole domain: only with purge_allow_empty. Deleting more than
     purge_max_share percent of the domain's ``existing`` objects in one run: only with that raised,
     whatever the list (so emptying a domain takes both options, and one of them alone never does).
-    The message names what would be deleted (the first 10 and the count) and the option to change.
+    The message names what would be deleted (the first 10 and the count) and the option to change, with
+    the variable that sets it in the mailboxes role, where the user meets it under that name.
     """
     shown = ", ".join(purged[:10]) + (" and %d more" % (len(purged) - 10) if len(purged) > 10 else "")
     would = "would delete %d of the %d %s of %s%s" % (len(purged), existing, kind, domain, ": %s" % shown if purged else "")
     if not params[kind] and not params.get("purge_allow_empty"):
         raise MailcowOptionError(
             "purge=true with an empty %s list %s. Refused because an empty or misspelt list would empty the %s: "
-            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want" % (kind, would, scope)
+            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want (in the glassdome.mailcow.mailboxes "
+            "role: mailcow_mailboxes_purge_allow_empty and mailcow_mailboxes_purge_max_share)" % (kind, would, scope)
         )
     limit = params.get("purge_max_share")
     limit = PURGE_MAX_SHARE_DEFAULT if limit is None else limit
     if purged and len(purged) * 100 > limit * existing:
         raise MailcowOptionError(
             "purge=true %s, which is more than purge_max_share=%d%% of them in one run. Check the %s list, or raise "
-            "purge_max_share (up to 100) to allow it" % (would, limit, kind)
+            "purge_max_share (up to 100; in the glassdome.mailcow.mailboxes role: mailcow_mailboxes_purge_max_share) "
+            "to allow it" % (would, limit, kind)
         )
 
 

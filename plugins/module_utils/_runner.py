@@ -17,7 +17,13 @@ from urllib.parse import quote, quote_plus
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MailcowClient, url_userinfo
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import (
+    HAS_REQUESTS,
+    REQUESTS_IMPORT_ERROR,
+    MailcowClient,
+    cleartext_warning,
+    url_userinfo,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowTLSError, MailcowTransportError
 
@@ -48,10 +54,10 @@ def mask_secrets(module: AnsibleModule, params: dict[str, t.Any]) -> None:
 
 
 def message(exc: MailcowError) -> str:
-    """The error's text; a failure without any HTTP answer also names the options that decide where and how long."""
+    """The error's text; a failure without any HTTP answer also names the option that decides where (and how long, after a timeout)."""
     text = str(exc)
     if isinstance(exc, MailcowTransportError) and not isinstance(exc, MailcowTLSError) and exc.status is None and "api_url" not in text:
-        text += ". Check api_url (MAILCOW_API_URL), and timeout for a slow server"
+        text += ". Check api_url (MAILCOW_API_URL)" + (", or raise timeout for a slow server" if exc.timed_out else "")
     return text
 
 
@@ -64,6 +70,9 @@ def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any
     client = None
     try:
         client = api_client(params)
+        warning = cleartext_warning(params["api_url"])
+        if warning:
+            module.warn(warning)
         result = task(client, params)
     except MailcowError as exc:
         _warn_all(module, client.warnings if client is not None else [])
@@ -71,7 +80,7 @@ def run_api_module(module: AnsibleModule, task: Task, *, params: dict[str, t.Any
     except Exception as exc:  # pylint: disable=broad-exception-caught
         # A bug, not a Mailcow answer: fail_json masks the secrets its text might carry (a traceback would not be).
         module.fail_json(msg="unexpected error: %s: %s" % (type(exc).__name__, exc), exception=traceback.format_exc())
-    _warn_all(module, list(client.warnings) + list(result.pop("warnings", None) or []))
+    _warn_all(module, list(client.warnings if client is not None else []) + list(result.pop("warnings", None) or []))
     module.exit_json(**result)
 
 

@@ -30,6 +30,9 @@ attributes:
     details:
       - The folder is opened read-only (C(EXAMINE)) and message bodies are read with C(PEEK), so nothing changes.
       - With O(mark_seen=true), check mode reports C(changed) and the flags as they would be, without storing them.
+      - Check mode does not wait (O(wait_timeout)) - it searches once and succeeds, and RV(msg) says how many of the
+        O(wait_count) messages are there. The mail waited for is most often one an earlier task sends, and in check
+        mode M(glassdome.mailcow.mailcow_send_mail) sends nothing, so a wait could only time out.
   diff_mode:
     support: none
   idempotent:
@@ -102,6 +105,7 @@ options:
         (O(wait_method)) and searches again after each. A last search runs when the time is up, then the task fails with a
         message naming the filters.
       - V(0) does not wait and requires nothing - an empty RV(messages) is a success.
+      - In check mode the task does not wait; see the C(check_mode) attribute.
     type: int
     default: 0
   wait_method:
@@ -192,6 +196,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+msg:
+  description: In check mode with O(wait_timeout), that the task did not wait and how many of the wanted messages matched.
+  returned: in check mode, when O(wait_timeout) is set
+  type: str
+  sample: "check mode: did not wait; 0 of the 1 message(s) wanted are in folder INBOX of bob@example.org now, matching ..."
 folder:
   description: The folder that was read.
   returned: success

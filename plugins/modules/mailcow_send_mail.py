@@ -29,7 +29,8 @@ attributes:
   check_mode:
     support: full
     details:
-      - Check mode sends nothing and makes no SMTP connection.
+      - Check mode sends nothing and makes no SMTP connection; RV(msg) says so. A later
+        M(glassdome.mailcow.mailcow_message_info) task that waits for this mail does not wait in check mode.
       - With O(save_to_sent=true), check mode logs in to IMAP (read-only) to find the Sent folder and, with O(message_id),
         looks for the Message-ID there, so it predicts C(changed) exactly. Otherwise it connects nowhere and reports C(changed=true).
   diff_mode:
@@ -176,6 +177,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+msg:
+  description: In check mode, that nothing was sent and to whom it would go.
+  returned: in check mode, unless the message is already in Sent
+  type: str
+  sample: "check mode: nothing was sent (it would go to bob@example.org); a task that waits for this mail will not find it"
 message_id:
   description: The Message-ID of the message, with angle brackets; the generated one when O(message_id) was not set.
   returned: always

@@ -13,7 +13,7 @@ Ansible forked for this task (one process per task and host, discarded afterward
 - the task's connection is ``local`` (``connection: local``, ``delegate_to: localhost``);
 - the module's Python, as Ansible resolves it for the host (``ansible_python_interpreter``, or a
   discovered interpreter), is the Python running Ansible (``ansible_playbook_python``, as for the
-  implicit localhost and as README recommends);
+  implicit localhost and as docs/use-it.md recommends);
 - no become, no async;
 - ansible-core 2.19 or later (serialization profiles and the module result hook);
 - the variable ``glassdome_mailcow_in_process`` is not false (false: always a module process).

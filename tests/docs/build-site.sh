@@ -8,10 +8,19 @@
 #    its fragments) are added as pages;
 # 3. build.sh renders the module, role and playbook pages and runs sphinx-build -W (warnings fail).
 # The site is DEST/src/build/html.
+# The pages are generated from a copy of the collection without plugins/filter: those two filters only
+# carry the mailboxes role's checks of its variables, and the site lists what users call (their own
+# docs say they are internal to the role; `ansible-doc -t filter` still shows them).
 set -eu -o pipefail
 repo=$1 dest=$2 version=$3
 src=$dest/src
 rm -rf "$dest" && mkdir -p "$src" && chmod 755 "$dest" "$src"
+
+copy=$dest/collection/ansible_collections/glassdome/mailcow
+mkdir -p "$copy"
+(cd "$repo" && git ls-files -co --exclude-standard -z | grep -zv -e '^plugins/filter/' -e '^tests/' \
+	| while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done | tar --null --no-recursion -T - -cf -) | tar -xf - -C "$copy"
+export ANSIBLE_COLLECTIONS_PATH=$dest/collection
 
 antsibull-docs sphinx-init --use-current --dest-dir "$src" \
 	--index-rst-source "$repo/tests/docs/index.rst" \
@@ -43,3 +52,17 @@ CONF
 sed -i 's|^sphinx-build |cp -r readme.md changelog.rst external.rst docs rst/\n&|' "$src/build.sh"
 grep -q '^cp -r readme.md changelog.rst external.rst docs rst/' "$src/build.sh"
 bash "$src/build.sh"
+
+# What the site must not show: the role's internal filters, and the collection under two names in its menu.
+html=$src/build/html
+if find "$html" -name '*_filter.html' | grep .; then
+	echo "build-site.sh: the site lists the role's internal filters (above)" >&2; exit 1
+fi
+python3 - "$html/index.html" <<'PY'
+import re, sys
+menu = re.search(r'<div class="wy-menu wy-menu-vertical".*?</div>', open(sys.argv[1], encoding="utf-8").read(), re.S)
+entries = [" ".join(text.split()) for text in re.findall(r">([^<>]+)</a>", menu.group(0) if menu else "")]
+named = [entry for entry in entries if "glassdome.mailcow" in entry.lower()]
+if not entries or len(named) > 1:
+    sys.exit("build-site.sh: the menu of index.html names the collection more than once, or is missing: %s" % entries)
+PY

@@ -2,6 +2,8 @@
 """Mailcow behaviour the transcripts do not cover, as read from Mailcow's source (docs/mailcow-api.md)."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -140,3 +142,33 @@ def test_only_api_v1_reaches_the_api(api: Emulator) -> None:
     assert (reply.status, reply.content_type) == (404, "text/html")
     assert api.request("GET", "/api/v1//get//status/version").json() == {"version": "2026-07a"}  # merge_slashes
     assert api.request("GET", "/api/v1/get/mailbox/ALICE%40x.example").json()["username"] == "alice@x.example"
+
+
+def test_mailbox_usage_is_what_its_maildir_holds(api: Emulator) -> None:
+    """messages / quota_used (and the domain's msgs_total / bytes_total) are Dovecot's figures on a real
+    Mailcow: every message of every folder at its stored size. The sandbox reads them from the maildir."""
+    add = {"local_part": "mia", "domain": "x.example", "password": PW, "password2": PW, "quota": 1}
+    assert api.request("POST", "/api/v1/add/mailbox", add).json()[-1]["type"] == "success"
+    empty = _mailbox(api, "mia@x.example")
+    assert (empty["messages"], empty["quota_used"], empty["percent_in_use"]) == (0, 0, 0)
+    maildir = Path(api.config["vmail_dir"]) / "x.example" / "mia"
+    files = {
+        "new/1796612002.M1P1.vm,S=700000,W=702000": b"x" * 10,  # Dovecot's S= is the stored size
+        "cur/1796612003.M2P1.vm:2,S": b"y" * 1234,  # no S=: its length on disk
+        ".Sent/cur/1796612004.M3P1.vm,S=1000:2,S": b"z",
+        ".Sent/tmp/1796612005.M4P1.vm": b"still being delivered",  # tmp/ is not a message yet
+        "dovecot-uidlist": b"3 V1 N4\n",
+    }
+    try:
+        for name, data in files.items():
+            (maildir / name).parent.mkdir(parents=True, exist_ok=True)
+            (maildir / name).write_bytes(data)
+        mailbox = _mailbox(api, "mia@x.example")
+        assert (mailbox["messages"], mailbox["quota_used"]) == (3, 700000 + 1234 + 1000)
+        assert mailbox["percent_in_use"] == 67  # of 1 MiB, rounded half up as PHP does
+        reduced = api.request("GET", "/api/v1/get/mailbox/reduced/x.example").json()
+        assert [(m["username"], m["messages"]) for m in reduced] == [("alice@x.example", 0), ("mia@x.example", 3)]
+        domain = api.request("GET", "/api/v1/get/domain/x.example").json()
+        assert (domain["msgs_total"], domain["bytes_total"]) == (3, 702234)
+    finally:
+        shutil.rmtree(maildir, ignore_errors=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
-from conftest import RW_KEY, Emulator, free_port
+from conftest import RW_KEY, Emulator, free_port, wait_for
 
 DOMAIN = "fm.example"
 PASSWORD = "Fault-Matrix-1"
@@ -189,7 +189,7 @@ def expect_failure(server: Emulator, module: Module, pattern: str, **overrides: 
 def test_connection_refused(server: Emulator, name: str) -> None:
     module = MODULES[name]
     expect_failure(server, module, r"^could not connect to Mailcow API at https://127\.0\.0\.1:\d+/api/v1: Connection refused \(GET /get/\S+ was not sent\)\. "
-                   r"Check api_url \(MAILCOW_API_URL\), and timeout for a slow server$",
+                   r"Check api_url \(MAILCOW_API_URL\)$",
                    api_url="https://127.0.0.1:%d" % free_port())
     assert requests_seen(server) == 0
     if module.writes:
@@ -336,3 +336,66 @@ def test_info_empty_body_fails(server: Emulator, name: str) -> None:
     server.control("POST", "faults", {"kind": "empty", "path": "/api/v1/get/"})
     expect_failure(server, module, r"^Mailcow API answered GET /get/\S+ with an empty body \(no data\)$")
     assert requests_seen(server) == 1
+
+
+# -- answers that never end, or end too late to hold ------------------------------------------------
+def streams(server: Emulator) -> dict[str, int]:
+    """How the server's trickled and huge answers ended: "finished", or "client gone" (the client left first)."""
+    return dict(server.control("GET", "stats")["streams"])
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_info_trickled_answer_fails_at_the_timeout(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    # One byte every 2 s: even a 2-byte answer ({}) cannot come within the 1 s timeout.
+    server.control("POST", "faults", {"kind": "trickle", "delay": 2, "count": 0, "path": "/api/v1/get/"})
+    expect_failure(server, module, r"^the answer of Mailcow API at https://127\.0\.0\.1:\d+/api/v1 to GET /get/\S+ was not complete within 1 seconds "
+                   r"\(\d+ bytes came in that time\)\. Check api_url \(MAILCOW_API_URL\), or raise timeout for a slow server$", timeout=1, retries=0)
+    assert requests_seen(server) == 1
+    assert wait_for(lambda: streams(server) == {"client gone": 1}, 10), streams(server)  # it left while the server was still sending
+
+
+@pytest.mark.parametrize("name", ["mailbox", "domain", "syncjob", "app_password_bulk"])
+def test_trickled_write_answer_is_decided_by_a_re_read(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "trickle", "delay": 2, "path": "/api/v1/add/"})
+    status, result = run_module(server, module, timeout=1)
+    assert (status, result["changed"]) == (0, True), result
+    assert outcomes(module, result) == {module.objects[0]: "confirmed"}
+    assert requests_seen(server) == module.reads + module.writes + 1 + module.after
+    assert wait_for(lambda: streams(server) == {"client gone": 1}, 10), streams(server)
+    converge(server, module, changed=False)
+
+
+@pytest.mark.parametrize("name", list(MODULES))
+def test_huge_answer_is_refused_unread(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "huge", "path": "/api/v1/get/"})
+    expect_failure(server, module, r"^Mailcow API answered GET /get/\S+ with an answer of 209715200 bytes \(its Content-Length\): refused without "
+                   r"reading it whole, as max_answer_mib allows 64 MiB\. Is api_url the Mailcow server\? If an answer this large is right, "
+                   r"raise max_answer_mib$")
+    assert requests_seen(server) == 1  # not retried: it would be as large again
+    assert wait_for(lambda: streams(server) == {"client gone": 1}, 10), streams(server)
+    if module.writes:
+        assert state(server, module) == []
+        converge(server, module, changed=True)
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_huge_unannounced_answer_is_refused_at_max_answer_mib(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "huge", "announce": False, "path": "/api/v1/get/"})
+    expect_failure(server, module, r"^Mailcow API answered GET /get/\S+ with an answer larger than 2 MiB: refused without reading it whole, "
+                   r"as max_answer_mib allows 2 MiB\.", max_answer_mib=2)
+    assert requests_seen(server) == 1
+    assert wait_for(lambda: streams(server) == {"client gone": 1}, 10), streams(server)
+
+
+@pytest.mark.parametrize("name", SINGLE)
+def test_huge_answer_to_a_write_is_decided_by_a_re_read(server: Emulator, name: str) -> None:
+    module = MODULES[name]
+    server.control("POST", "faults", {"kind": "huge", "size": 3 * 1024 * 1024, "path": "/api/v1/add/"})
+    cause = r"Mailcow API answered POST /add/%s with an answer of 3145728 bytes \(its Content-Length\): refused .*" % module.add_path
+    expect_failure(server, module, not_created(module, cause), max_answer_mib=1)
+    assert requests_seen(server) == module.reads + module.writes + 1  # the huge answer was not performed: the re-read shows nothing
+    converge(server, module, changed=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import http.client
+import json
 import ssl
 import time
 
 import pytest
 
-from conftest import Emulator
+from conftest import RW_KEY, Emulator, wait_for
 
 DOMAIN = {"domain": "faults.example", "key_size": 0}
 
@@ -120,3 +121,42 @@ def test_fault_after_lets_the_first_requests_through(emulator: Emulator) -> None
     assert [emulator.request("GET", "/api/v1/get/status/version").status for _attempt in range(2)] == [200, 200]
     reply = emulator.request("GET", "/api/v1/get/status/version")
     assert (reply.status, reply.headers.get("Retry-After")) == (503, "3")
+
+
+def test_trickle_fault_performs_the_request_then_sends_its_answer_byte_by_byte(emulator: Emulator) -> None:
+    emulator.control("POST", "faults", {"kind": "trickle", "delay": 0.01, "path": "/api/v1/add/"})
+    conn = emulator.connection()
+    conn.request("POST", "/api/v1/add/domain", body=b'{"domain": "faults.example", "key_size": 0}',
+                 headers={"X-API-Key": RW_KEY, "Content-Type": "application/json"})
+    response = conn.getresponse()
+    pieces = []
+    while True:
+        piece = response.read1(65536)
+        if not piece:
+            break
+        pieces.append(piece)
+    conn.close()
+    assert len(pieces) > 10  # it came in many pieces, not at once
+    assert json.loads(b"".join(pieces))[0]["type"] == "success"
+    assert emulator.request("GET", "/api/v1/get/domain/faults.example").json()["domain_name"] == "faults.example"
+    assert wait_for(lambda: emulator.control("GET", "stats")["streams"] == {"finished": 1})
+
+
+def test_a_client_that_leaves_a_trickle_is_counted(emulator: Emulator) -> None:
+    emulator.control("POST", "faults", {"kind": "trickle", "delay": 0.2, "path": "/api/v1/get/"})
+    conn = emulator.connection()
+    conn.request("GET", "/api/v1/get/status/version", headers={"X-API-Key": RW_KEY})
+    response = conn.getresponse()
+    assert response.read1(1) == b"{"
+    conn.close()
+    assert wait_for(lambda: emulator.control("GET", "stats")["streams"] == {"client gone": 1})
+
+
+@pytest.mark.parametrize("announce", [True, False])
+def test_huge_fault_sends_a_body_of_the_given_size(emulator: Emulator, announce: bool) -> None:
+    emulator.control("POST", "faults", {"kind": "huge", "size": 3 * 1024 * 1024 + 5, "announce": announce})
+    reply = emulator.request("GET", "/api/v1/get/domain/all")
+    assert reply.status == 200 and len(reply.body) == 3 * 1024 * 1024 + 5 and reply.body.startswith(b'[{"domain_name": "huge.example"')
+    assert reply.headers.get("Content-Length") == (str(3 * 1024 * 1024 + 5) if announce else None)
+    assert emulator.control("GET", "stats")["by_route"] == {"GET /api/v1/get/domain/all": 1}
+    assert wait_for(lambda: emulator.control("GET", "stats")["streams"] == {"finished": 1})

@@ -31,13 +31,12 @@ def sandbox_facts() -> dict[str, t.Any]:
 def sandbox_env(facts: dict[str, t.Any]) -> dict[str, str]:
     """The environment a user of the sandbox would have after `. .sandbox/env.sh`."""
     env_file = Path(facts.get("state_dir", REPO / ".sandbox")) / "env.sh"
-    env = dict(os.environ)
-    for line in env_file.read_text().splitlines():
-        line = line.strip()
-        if line.startswith("export ") and "=" in line:
-            key, _sep, value = line[len("export "):].partition("=")
-            env[key] = value.strip().strip("'\"")
-    env.setdefault("ANSIBLE_COLLECTIONS_PATH", str(REPO / ".build" / "installed"))
+    # Sourced by a shell, as a user does: some lines extend PATH and ANSIBLE_COLLECTIONS_PATH.
+    sourced = subprocess.run(["bash", "-c", '. "$1" && env -0', "env.sh", str(env_file)], env=dict(os.environ),
+                             capture_output=True, check=True, stdin=subprocess.DEVNULL)
+    env = dict(item.split("=", 1) for item in sourced.stdout.decode().split("\0") if "=" in item)
+    # The copy under test: the caller's ANSIBLE_COLLECTIONS_PATH wins over env.sh's (this checkout's .build/installed).
+    env["ANSIBLE_COLLECTIONS_PATH"] = os.environ.get("ANSIBLE_COLLECTIONS_PATH") or str(REPO / ".build" / "installed")
     # Modules run with the interpreter that has the project's requirements (requests).
     env.setdefault("ANSIBLE_PYTHON_INTERPRETER", sys.executable)
     env["ANSIBLE_FORCE_COLOR"] = "0"

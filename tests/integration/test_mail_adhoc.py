@@ -84,3 +84,21 @@ def test_no_password_in_vvvv_output(runner: Runner, mailboxes: dict[str, str], w
             assert result["error_type"] == "MailcowAuthError" and "login to the" in result["msg"], output
         assert mailboxes["password"] not in output, "%s printed the password with -vvvv" % module
         assert "password" in output  # the option name is there, its value masked
+
+
+def test_check_mode_send_then_wait_says_why_nothing_came(runner: Runner, mailboxes: dict[str, str]) -> None:
+    """--check on a send followed by a wait: the send says it sent nothing, the wait does not wait (it could only time out)."""
+    subject = "Check mode %06d" % random.randrange(1000000)
+    status, sent, output = adhoc_result(runner, "glassdome.mailcow.mailcow_send_mail", {
+        "from": mailboxes["sender"], "password": mailboxes["password"], "to": [mailboxes["reader"]],
+        "subject": subject, "body": "Not sent.\n"}, "--check")
+    assert status == "CHANGED" and not sent["sent"] and sent["accepted"] == [], output
+    assert sent["msg"] == ("check mode: nothing was sent (it would go to %s); a task that waits for this mail will not find it"
+                           % mailboxes["reader"]), output
+
+    status, info, output = adhoc_result(runner, "glassdome.mailcow.mailcow_message_info", {
+        "username": mailboxes["reader"], "password": mailboxes["password"], "subject": subject, "wait_timeout": 600}, "--check")
+    assert status == "SUCCESS" and info["matched"] == 0 and info["messages"] == [], output
+    assert info["msg"].startswith("check mode: did not wait; 0 of the 1 message(s) wanted are in folder INBOX of %s now, matching subject %r."
+                                  % (mailboxes["reader"], subject)), info["msg"]
+    assert "without --check the task waits up to 600 seconds" in info["msg"]

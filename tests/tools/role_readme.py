@@ -23,6 +23,9 @@ import yaml  # type: ignore[import-untyped]
 ROOT = Path(__file__).resolve().parents[2]
 ROLE = ROOT / "roles" / "mailboxes"
 SPECS = ROLE / "meta" / "argument_specs.yml"
+# A list or mapping variable has no default in meta/argument_specs.yml, so that null (left empty in YAML) passes ansible-core's
+# validation and means empty: its default is the one of defaults/main.yml.
+ROLE_DEFAULTS = ROLE / "defaults" / "main.yml"
 README = ROLE / "README.md"
 BEGIN = "<!-- BEGIN VARIABLES (generated from meta/argument_specs.yml by `make role-readme`: do not edit) -->"
 END = "<!-- END VARIABLES -->"
@@ -48,26 +51,31 @@ def type_of(spec: dict[str, t.Any]) -> str:
     return kind
 
 
-def default_of(spec: dict[str, t.Any]) -> str:
+def default_of(spec: dict[str, t.Any], fallback: dict[str, t.Any], name: str) -> str:
     if spec.get("required"):
         return "**required**"
-    if "default" not in spec:
+    if "default" in spec:
+        default = spec["default"]
+    elif name in fallback:
+        default = fallback[name]
+    else:
         return ""
-    return "`%s`" % yaml.safe_dump(spec["default"], default_flow_style=True).strip().removesuffix("\n...").strip()
+    return "`%s`" % yaml.safe_dump(default, default_flow_style=True).strip().removesuffix("\n...").strip()
 
 
-def table(options: dict[str, dict[str, t.Any]], name_header: str) -> list[str]:
+def table(options: dict[str, dict[str, t.Any]], name_header: str, fallback: dict[str, t.Any] | None = None) -> list[str]:
     lines = ["| %s | type | default | description |" % name_header, "|---|---|---|---|"]
     for name, spec in options.items():
         secret = " Secret (`no_log`)." if spec.get("no_log") else ""
-        lines.append("| `%s` | %s | %s | %s%s |" % (name, type_of(spec), default_of(spec), plain(spec.get("description", "")), secret))
+        default = default_of(spec, fallback or {}, name)
+        lines.append("| `%s` | %s | %s | %s%s |" % (name, type_of(spec), default, plain(spec.get("description", "")), secret))
     return lines
 
 
 def render(specs: dict[str, t.Any]) -> str:
     """The generated block, markers included."""
     options: dict[str, dict[str, t.Any]] = specs["argument_specs"]["main"].get("options", {})
-    lines = [BEGIN, "", *table(options, "variable")]
+    lines = [BEGIN, "", *table(options, "variable", yaml.safe_load(ROLE_DEFAULTS.read_text(encoding="utf-8")))]
     for name, spec in options.items():
         if spec.get("options"):
             what = "Each entry of" if spec.get("type") == "list" else "Keys of"

@@ -23,6 +23,7 @@ TIMEOUT_RANGE = (1, 3600)
 
 
 RETRIES_RANGE = (0, 10)
+MAX_ANSWER_MIB_RANGE = (1, 4096)
 
 
 def api_argspec() -> dict[str, dict[str, t.Any]]:
@@ -38,6 +39,7 @@ def api_argspec() -> dict[str, dict[str, t.Any]]:
         "ca_path": {"type": "path", "fallback": (env_fallback, ["MAILCOW_CA_PATH"])},
         "timeout": {"type": "int", "default": 30},
         "retries": {"type": "int", "default": 3},
+        "max_answer_mib": {"type": "int", "default": 64},
     }
 
 
@@ -59,6 +61,7 @@ def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
             " and ".join(missing), "is" if len(missing) == 1 else "are", "s" * (len(missing) > 1), "s" * (len(missing) > 1)))
     timeout = whole(params["timeout"], "timeout", TIMEOUT_RANGE[0], TIMEOUT_RANGE[1], "a whole number of seconds")
     retries = whole(params.get("retries", 3), "retries", RETRIES_RANGE[0], RETRIES_RANGE[1], "a whole number of retries")
+    max_answer_mib = whole(params.get("max_answer_mib", 64), "max_answer_mib", MAX_ANSWER_MIB_RANGE[0], MAX_ANSWER_MIB_RANGE[1], "a whole number of MiB")
     validate = params.get("validate_certs")
     return MailcowClient(
         params["api_url"],
@@ -67,5 +70,6 @@ def api_client(params: dict[str, t.Any], **kwargs: t.Any) -> MailcowClient:
         ca_path=params.get("ca_path"),
         timeout=timeout,
         retries=retries,
+        max_answer_mib=max_answer_mib,
         **kwargs,
     )

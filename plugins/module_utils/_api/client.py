@@ -9,13 +9,16 @@ shape into a MailcowError. It never calls fail_json and never puts the API key i
 
 from __future__ import annotations
 
+import codecs
 import http.cookiejar
+import ipaddress
 import json
 import re
 import time
 import typing as t
 from urllib.parse import quote, urlsplit
 
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.bounded import BoundedAdapter, bounded
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.messages import split_msg, translate
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowAuthError,
@@ -31,11 +34,11 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowUnknownOutcomeError,
     MailcowValidationError,
 )
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget, check_ca_path
 
 REQUESTS_IMPORT_ERROR: str | None
 try:
     import requests
-    from requests.adapters import HTTPAdapter
 except ImportError as exc:  # pragma: no cover - reported by the module via missing_required_lib
     REQUESTS_IMPORT_ERROR = str(exc)
     HAS_REQUESTS = False
@@ -55,6 +58,10 @@ CONNECT_TIMEOUT = 5.0
 # A read is not retried once this many seconds have passed since its first attempt, so a server
 # that is down fails a task in about 15 s by default (3 retries: 0.5 + 1 + 2 s of backoff).
 RETRY_WINDOW = 15.0
+# The largest answer read, in MiB (option max_answer_mib): Mailcow's largest listings are a few MiB.
+MAX_ANSWER_MIB = 64
+READ_CHUNK = 65536
+REDIRECTS = frozenset((301, 302, 303, 307, 308))
 
 
 def normalize_base_url(api_url: str) -> str:
@@ -97,12 +104,55 @@ def check_api_key(api_key: str) -> str:
 
 
 def as_list(data: t.Any) -> list[dict[str, t.Any]]:
-    """Mailcow answers ``{}`` for an empty list and an object for a single hit."""
+    """Mailcow answers ``{}`` for an empty list and an object for a single hit; any other shape is an error, never empty."""
+    if isinstance(data, list) and all(isinstance(item, dict) for item in data):
+        return data
+    if isinstance(data, dict):
+        return [data] if data else []
+    raise MailcowError("Mailcow API answered with %s where a list of objects was expected: %s" % (json_kind(data), _snippet(json.dumps(data))))
+
+
+def json_kind(data: t.Any) -> str:
+    """``a JSON string``, ``a list holding a number``...: what an answer is, for messages."""
     if isinstance(data, list):
-        return [item for item in data if isinstance(item, dict)]
-    if isinstance(data, dict) and data:
-        return [data]
-    return []
+        odd = [item for item in data if not isinstance(item, dict)]
+        return "a list holding %s" % json_kind(odd[0]) if odd else "a list"
+    kinds = ((bool, "a JSON boolean"), (str, "a JSON string"), ((int, float), "a JSON number"), (dict, "a JSON object"))
+    return next((name for kind, name in kinds if isinstance(data, kind)), "JSON null")
+
+
+def cleartext_warning(api_url: str) -> str | None:
+    """A warning when ``api_url`` sends the API key unencrypted to a host that is not this machine; None otherwise."""
+    parts = urlsplit(normalize_base_url(api_url))
+    if parts.scheme != "http" or is_loopback(parts.hostname or ""):
+        return None
+    return ("api_url (MAILCOW_API_URL) %s uses http://: the API key and everything else travel unencrypted to %s. Use https:// "
+            "(Mailcow serves its API over HTTPS), or reach Mailcow through a loopback address" % (url_shown(api_url), parts.hostname))
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 and ::1 (also as an IPv4-mapped address)."""
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    mapped = getattr(address, "ipv4_mapped", None)
+    return bool(address.is_loopback or (mapped is not None and mapped.is_loopback))
+
+
+def url_shown(url: str) -> str:
+    """A URL for a message: scheme, host, port and path only (never user info or a query)."""
+    parts = urlsplit(str(url).strip())
+    host = parts.hostname or ""
+    host = "[%s]" % host if ":" in host else host
+    try:
+        port = ":%d" % parts.port if parts.port else ""
+    except ValueError:
+        port = ""
+    return "%s://%s%s%s" % (parts.scheme, host, port, parts.path) if parts.scheme else _snippet(parts.path, 200)
 
 
 # Mailcow's route travels in the URL path, which is decoded twice before json_api.php splits it on
@@ -153,6 +203,14 @@ def api_path(*segments: t.Any) -> str:
     return "/" + "/".join(path_segment(segment, category) for segment in segments)
 
 
+class Answer(t.NamedTuple):
+    """One HTTP answer, read whole (within the request's deadline and max_answer_mib)."""
+
+    status_code: int
+    headers: t.Mapping[str, str]
+    text: str
+
+
 class Entry(t.NamedTuple):
     """One entry of a Mailcow write answer."""
 
@@ -177,6 +235,7 @@ class MailcowClient:
         retries: int = 3,
         backoff: float = 0.5,
         pool_size: int = 10,
+        max_answer_mib: int = MAX_ANSWER_MIB,
     ) -> None:
         if not HAS_REQUESTS:
             raise MailcowError("the Python library requests is required: %s" % REQUESTS_IMPORT_ERROR)
@@ -187,13 +246,16 @@ class MailcowClient:
         # What a read had to do differently (e.g. a name found by listing); the runner shows each once as a warning.
         self.warnings: list[str] = []
         self.backoff = backoff
+        self.max_answer_mib = max_answer_mib
+        if validate_certs and ca_path:
+            check_ca_path(ca_path)
         self._session = requests.Session()
         # Mailcow's MCSESSID cookie carries the authentication; replaying it would bypass the key.
         self._session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         self._session.headers.update({"X-API-Key": api_key, "Accept": "application/json", "User-Agent": USER_AGENT})
         self._session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         self._session.trust_env = False
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
+        adapter = BoundedAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
 
@@ -225,7 +287,8 @@ class MailcowClient:
         attempt = 0
         started = time.monotonic()
         while True:
-            response, failed = None, None
+            response: Answer | None = None
+            failed: MailcowTransportError | None = None
             try:
                 response = self._send(method, path, body, params)
             except MailcowTransportError as exc:
@@ -237,8 +300,8 @@ class MailcowClient:
             attempt += 1
             delay = self._delay(attempt, response)
             if time.monotonic() - started + delay > self.retry_window:
-                if failed is not None:
-                    raise failed
+                if failed is not None or response is None:
+                    raise t.cast(MailcowTransportError, failed)
                 return self._parse(method, path, response, empty_ok)
             time.sleep(delay)
 
@@ -255,44 +318,93 @@ class MailcowClient:
             delay = max(delay, float(retry_after))
         return min(delay, 10.0)
 
-    def _send(self, method: str, path: str, body: t.Any, params: dict[str, str] | None) -> t.Any:
+    def _send(self, method: str, path: str, body: t.Any, params: dict[str, str] | None) -> Answer:
+        """One request and its whole answer, within ``timeout`` seconds all told (connecting, headers, body)."""
         url = self.base_url + path
         timeout = (min(CONNECT_TIMEOUT, self.timeout), self.timeout)
-        kwargs: dict[str, t.Any] = {"timeout": timeout, "params": params, "allow_redirects": False}
+        kwargs: dict[str, t.Any] = {"timeout": timeout, "params": params, "allow_redirects": False, "stream": True}
         if body is not None:
             # requests sets Content-Type: application/json; without it Mailcow ignores the body.
             kwargs["json"] = body
-        try:
-            return self._session.request(method, url, **kwargs)
-        except requests.exceptions.SSLError as exc:
-            raise MailcowTLSError(
-                "TLS verification of %s failed: %s. Point ca_path (MAILCOW_CA_PATH) at the CA that signed "
-                "the server certificate, or set validate_certs=false for a test server" % (self.base_url, _root_cause(exc)),
-                method=method, path=path, not_sent=True,
-            ) from None
-        except requests.exceptions.ConnectTimeout:
-            raise MailcowTransportError(
-                "could not connect to Mailcow API at %s within %s seconds (%s %s was not sent)" % (self.base_url, timeout[0], method, path),
-                method=method, path=path, not_sent=True,
-            ) from None
-        except requests.exceptions.Timeout:
-            raise MailcowTransportError(
-                "no answer from Mailcow API at %s within %s seconds after sending %s %s" % (self.base_url, self.timeout, method, path),
-                method=method, path=path, timed_out=True,
-            ) from None
-        except requests.exceptions.ConnectionError as exc:
-            raise _connection_error(self.base_url, method, path, exc) from None
-        except requests.exceptions.RequestException as exc:
-            raise MailcowTransportError(
-                "request to Mailcow API at %s failed: %s" % (self.base_url, _root_cause(exc)), method=method, path=path
-            ) from None
+        with bounded(Budget(self.timeout)) as budget:
+            try:
+                response = self._session.request(method, url, **kwargs)
+            except requests.exceptions.SSLError as exc:
+                raise MailcowTLSError(
+                    "TLS verification of %s failed: %s. %s" % (self.base_url, _root_cause(exc), _tls_hint(self.base_url, exc)),
+                    method=method, path=path, not_sent=True,
+                ) from None
+            except requests.exceptions.ConnectTimeout:
+                raise MailcowTransportError(
+                    "could not connect to Mailcow API at %s within %s seconds (%s %s was not sent)" % (self.base_url, timeout[0], method, path),
+                    method=method, path=path, not_sent=True,
+                ) from None
+            except requests.exceptions.Timeout:
+                if budget.exceeded != "time":
+                    # The socket timeout of connecting ran out during the TLS handshake: nothing was sent.
+                    raise MailcowTransportError(
+                        "could not connect to Mailcow API at %s within %s seconds: no TLS handshake (%s %s was not sent)"
+                        % (self.base_url, timeout[0], method, path), method=method, path=path, not_sent=True,
+                    ) from None
+                raise self._timed_out(method, path, budget, None) from None
+            except requests.exceptions.ConnectionError as exc:
+                if budget.exceeded == "time":
+                    raise self._timed_out(method, path, budget, None) from None
+                raise _connection_error(self.base_url, method, path, exc) from None
+            except requests.exceptions.RequestException as exc:
+                raise MailcowTransportError(
+                    "request to Mailcow API at %s failed: %s" % (self.base_url, _root_cause(exc)), method=method, path=path
+                ) from None
+            try:
+                return Answer(response.status_code, response.headers, self._read(method, path, response, budget))
+            finally:
+                response.close()
 
-    def _parse(self, method: str, path: str, response: t.Any, empty_ok: bool = False) -> t.Any:
+    def _read(self, method: str, path: str, response: t.Any, budget: Budget) -> str:
+        """The body as text, refused past max_answer_mib without being read whole, within the request's deadline."""
+        limit = self.max_answer_mib * 1024 * 1024
+        length = str(response.headers.get("Content-Length") or "")
+        if length.isdigit() and int(length) > limit:
+            raise self._too_large(method, path, response.status_code, "an answer of %s bytes (its Content-Length)" % length)
+        body = bytearray()
+        try:
+            for chunk in response.iter_content(READ_CHUNK):
+                body += chunk
+                if len(body) > limit:
+                    raise self._too_large(method, path, response.status_code, "an answer larger than %d MiB" % self.max_answer_mib)
+        except requests.exceptions.RequestException as exc:
+            if budget.exceeded == "time":
+                raise self._timed_out(method, path, budget, budget.received) from None
+            raise MailcowTransportError(
+                "connection to Mailcow API at %s lost while reading the answer to %s %s (HTTP %s, %d bytes read): %s"
+                % (self.base_url, method, path, response.status_code, len(body), _root_cause(exc)), method=method, path=path,
+            ) from None
+        return body.decode(_charset(response.headers.get("Content-Type", "")), "replace")
+
+    def _timed_out(self, method: str, path: str, budget: Budget, received: int | None) -> MailcowTransportError:
+        """The request's deadline passed: before the headers were complete (``received`` None) or while the body came."""
+        if received is None:
+            text = "no answer from Mailcow API at %s within %s seconds after sending %s %s" % (self.base_url, self.timeout, method, path)
+        else:
+            text = ("the answer of Mailcow API at %s to %s %s was not complete within %s seconds (%d bytes came in that time)"
+                    % (self.base_url, method, path, self.timeout, received))
+        return MailcowTransportError(text, method=method, path=path, timed_out=True)
+
+    def _too_large(self, method: str, path: str, status: int, size: str) -> MailcowError:
+        text = ("Mailcow API answered %s %s with %s: refused without reading it whole, as max_answer_mib allows %d MiB. Is api_url "
+                "the Mailcow server? If an answer this large is right, raise max_answer_mib" % (method, path, size, self.max_answer_mib))
+        if method == "POST":
+            return MailcowUnknownOutcomeError(text, method=method, path=path, status=status)
+        return MailcowError(text, method=method, path=path, status=status)
+
+    def _parse(self, method: str, path: str, response: Answer, empty_ok: bool = False) -> t.Any:
         status = response.status_code
         text = response.text
         data = _json_or_none(text)
         if status in (401, 403):
             raise _auth_error(method, path, status, data)
+        if status in REDIRECTS:
+            raise _redirect_error(self.base_url, method, path, status, response.headers.get("Location", ""))
         if status != 200:
             raise _status_error(method, path, status, data, text, response.headers.get("Content-Type", ""))
         if not text.strip() and empty_ok and method == "GET":
@@ -314,6 +426,12 @@ class MailcowClient:
             )
         if isinstance(data, dict) and data.get("type") == "error":
             raise _router_error(method, path, status, data)
+        if method == "GET" and not (isinstance(data, dict) or (isinstance(data, list) and all(isinstance(item, dict) for item in data))):
+            # Every read answers an object, a list of objects, or {} / [] for nothing: anything else is not Mailcow's answer.
+            raise MailcowError(
+                "Mailcow API answered %s %s with %s where an object or a list of objects was expected: %s. Is api_url the Mailcow server?"
+                % (method, path, json_kind(data), _snippet(text)), method=method, path=path, status=status,
+            )
         return data
 
     def _entries(self, method: str, path: str, answer: t.Any) -> list[Entry]:
@@ -361,11 +479,50 @@ def _root_cause(exc: BaseException) -> str:
             break
         seen = inner
     text = str(seen)
+    # "certificate verify failed: Hostname mismatch, certificate is not valid for 'mail.example.org'. (_ssl.c:1006)": all of it.
+    match = re.search(r"certificate verify failed.*?\(_ssl\.c:\d+\)", text)
+    if match:
+        return match.group(0)
     match = re.search(r"\[Errno -?\d+\] ([^')\]]+)", text)
     if match:
         return match.group(1).strip()
-    match = re.search(r"(certificate verify failed[^')\]]*\)?|Connection refused|timed out|Name or service not known)", text)
-    return match.group(1) if match else text
+    match = re.search(r"(certificate verify failed[^\"]*|Connection refused|timed out|Name or service not known)", text)
+    return match.group(1).rstrip("')") if match else text
+
+
+def _tls_hint(base_url: str, exc: BaseException) -> str:
+    """What to do about a failed TLS handshake: an http port spoken to with https://, a host name the certificate does not name, a CA."""
+    text = repr(exc)
+    if "WRONG_VERSION_NUMBER" in text or "wrong version number" in text:
+        return "Is the port an HTTPS port? The server did not answer TLS: if it serves plain HTTP, use http:// in api_url (MAILCOW_API_URL)"
+    if any(word in text for word in ("Hostname mismatch", "IP address mismatch", "doesn't match")):
+        return ("Use the host name the certificate names in api_url (MAILCOW_API_URL), or point ca_path (MAILCOW_CA_PATH) at a CA "
+                "whose certificate for this name the server presents")
+    return ("Point ca_path (MAILCOW_CA_PATH) at the CA that signed the server certificate, or set validate_certs=false "
+            "for a test server")
+
+
+def _charset(content_type: str) -> str:
+    """The charset a Content-Type names, if Python knows it; UTF-8 (JSON's encoding) otherwise."""
+    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type or "", re.IGNORECASE)
+    if match:
+        try:
+            return codecs.lookup(match.group(1)).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _redirect_error(base_url: str, method: str, path: str, status: int, location: str) -> MailcowError:
+    """A redirect is refused (following it would send the API key on): the message names where it points."""
+    target = url_shown(location) if location else "nowhere (no Location header)"
+    hint = "Set api_url (MAILCOW_API_URL) to the Mailcow server's own address"
+    if location.startswith("https://") and base_url.startswith("http://"):
+        hint = "The server wants HTTPS: use https:// in api_url (MAILCOW_API_URL)"
+    return MailcowTransportError(
+        "Mailcow API answered %s %s with HTTP %s, a redirect to %s; redirects are not followed, so that the API key goes only to "
+        "api_url. %s" % (method, path, status, target, hint), method=method, path=path, status=status,
+    )
 
 
 def _connection_error(base_url: str, method: str, path: str, exc: BaseException) -> MailcowTransportError:
@@ -375,8 +532,11 @@ def _connection_error(base_url: str, method: str, path: str, exc: BaseException)
             "could not connect to Mailcow API at %s: %s (%s %s was not sent)" % (base_url, cause, method, path),
             method=method, path=path, not_sent=True,
         )
+    hint = ""
+    if base_url.startswith("http://") and any(word in repr(exc) for word in ("reset", "RemoteDisconnected", "closed connection without response")):
+        hint = ". Is the port an HTTPS port? api_url uses http://, and a TLS server drops a plain-text request: use https://"
     return MailcowTransportError(
-        "connection to Mailcow API at %s lost after sending %s %s: %s" % (base_url, method, path, cause), method=method, path=path
+        "connection to Mailcow API at %s lost after sending %s %s: %s%s" % (base_url, method, path, cause, hint), method=method, path=path
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import os
 import socket
 import ssl
 import types
@@ -23,6 +24,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTLSError,
     MailcowTransportError,
 )
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget, DeadlineReader, StepTooLarge, bounded_file, check_ca_path
 
 Kind = t.Literal["smtp", "imap"]
 Security = t.Literal["tls", "starttls"]
@@ -102,8 +104,12 @@ def tls_context(*, validate_certs: bool | None, ca_path: str | None) -> ssl.SSLC
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     else:
+        check_ca_path(ca_path)
         try:
-            context = ssl.create_default_context(cafile=ca_path or None)
+            if ca_path and os.path.isdir(ca_path):
+                context = ssl.create_default_context(capath=ca_path)  # a c_rehash directory, as requests takes it for the API
+            else:
+                context = ssl.create_default_context(cafile=ca_path or None)
         except (OSError, ssl.SSLError) as exc:
             raise MailcowOptionError("cannot load the CA bundle ca_path=%s (option ca_path or MAILCOW_CA_PATH): %s"
                                      % (ca_path, getattr(exc, "strerror", None) or exc)) from None
@@ -121,6 +127,9 @@ def connection_error(exc: BaseException, endpoint: Endpoint, *, timeout: float, 
                                       % (where, exc.verify_message or exc.reason or exc))
     elif isinstance(exc, ssl.SSLError):
         cls, text = MailcowTLSError, "TLS handshake with the %s failed: %s. %s" % (where, exc.reason or exc, tls_hint(endpoint))
+    elif isinstance(exc, StepTooLarge):
+        text = "the %s sent more than %s during %s without finishing its answer: is %s a mail server?" % (
+            where, exc.args[0] if exc.args else "its limit", step, endpoint.address)
     elif isinstance(exc, (socket.timeout, TimeoutError)):
         text = "the %s did not answer within %s seconds (option timeout) during %s. %s" % (where, timeout, step, tls_hint(endpoint))
     elif isinstance(exc, socket.gaierror):
@@ -130,6 +139,32 @@ def connection_error(exc: BaseException, endpoint: Endpoint, *, timeout: float, 
     else:
         text = "connection to the %s failed (%s): %s. Check %s" % (where, step, getattr(exc, "strerror", None) or exc, fix_host(endpoint, port=True))
     return cls(text, method=step.upper(), path=endpoint.url)
+
+
+# The most one step (a command and its answer) may bring: an SMTP reply is a few lines; an IMAP FETCH may carry a
+# whole message, and Mailcow refuses messages over 100 MiB by default.
+STEP_LIMIT = {"smtp": 1024 * 1024, "imap": 128 * 1024 * 1024}
+
+
+class BoundedSteps:
+    """smtplib or imaplib connection whose every step (a command and its answer, or the greeting) keeps to ``budget``.
+
+    Both libraries make their reader with ``self.file = self.sock.makefile("rb")`` (again after STARTTLS);
+    this property swaps in a reader that keeps to the step's deadline and byte budget. A subclass starts
+    a step (``budget.start(name)``) when it connects and each time it sends a command.
+    """
+
+    budget: Budget
+
+    @property
+    def file(self) -> t.Any:
+        return self.__dict__.get("_bounded_file")
+
+    @file.setter
+    def file(self, value: t.Any) -> None:
+        if value is not None and not isinstance(getattr(value, "raw", None), DeadlineReader):
+            value = bounded_file(self.sock, value, self.budget)  # type: ignore[attr-defined]
+        self.__dict__["_bounded_file"] = value
 
 
 def fix_host(endpoint: Endpoint, *, port: bool = False) -> str:

@@ -33,7 +33,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTLSError,
     MailcowTransportError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, Session, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import STEP_LIMIT, BoundedSteps, Endpoint, Session, connection_error
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_protocol import (
     Folder,
     Part,
@@ -49,6 +49,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_proto
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.imap_search import Filters, build_search
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.message import SUMMARY_HEADERS, decode_text, parse_full_message, summarize_headers
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget
 
 # Untagged responses (during IDLE, or to NOOP) that may mean a new match: new messages, or changed flags (unseen).
 IDLE_EVENTS = frozenset((b"EXISTS", b"RECENT", b"FETCH"))
@@ -68,13 +69,44 @@ def _text(data: t.Any) -> str:
     return re.sub(r"\s*\(\d+\.\d+( \+ \d+\.\d+)* secs\)\.?$", "", " ".join(str(data).split()))
 
 
+class _Steps(BoundedSteps):
+    """Each IMAP step (the greeting, a command and everything up to its tagged answer) within ``timeout`` seconds,
+    however slowly the server sends and however many untagged lines it sends meanwhile."""
+
+    def open(self, host: t.Any = "", port: t.Any = None, timeout: t.Any = None) -> None:
+        self.budget.start("greeting")
+        super().open(host, port, timeout)  # type: ignore[misc]
+
+    def send(self, data: t.Any) -> None:
+        words = data.split(b" ", 3)
+        tag = getattr(self, "tagpre", None)
+        step = ""
+        if tag and len(words) > 1 and words[0].startswith(tag):
+            step = b" ".join(words[1:3] if words[1].upper() == b"UID" and len(words) > 2 else words[1:2]).strip().upper().decode("ascii", "replace")
+        self.budget.start(step)
+        super().send(data)  # type: ignore[misc]
+
+
+class BoundedIMAP4(_Steps, imaplib.IMAP4):
+    def __init__(self, budget: Budget, host: str, port: int, **kwargs: t.Any) -> None:
+        self.budget = budget
+        super().__init__(host, port, **kwargs)
+
+
+class BoundedIMAP4SSL(_Steps, imaplib.IMAP4_SSL):
+    def __init__(self, budget: Budget, host: str, port: int, **kwargs: t.Any) -> None:
+        self.budget = budget
+        super().__init__(host, port, **kwargs)
+
+
 class ImapSession(Session):
     """A connection, a login and at most one selected folder. Use as a context manager."""
 
-    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
+    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float, step_limit: int = STEP_LIMIT["imap"]) -> None:
         self.endpoint = endpoint
         self.context = context
         self.timeout = timeout
+        self.budget = Budget(timeout, step_limit)
         self.conn: imaplib.IMAP4 | None = None
         self.username: str | None = None
         self.folder: str | None = None
@@ -85,9 +117,9 @@ class ImapSession(Session):
         host, port = self.endpoint.host, self.endpoint.port
         try:
             if self.endpoint.security == "tls":
-                self.conn = imaplib.IMAP4_SSL(host, port, ssl_context=self.context, timeout=self.timeout)
+                self.conn = BoundedIMAP4SSL(self.budget, host, port, ssl_context=self.context, timeout=self.timeout)
                 return
-            self.conn = imaplib.IMAP4(host, port, timeout=self.timeout)
+            self.conn = BoundedIMAP4(self.budget, host, port, timeout=self.timeout)
             if "STARTTLS" not in self.conn.capabilities:
                 raise MailcowTLSError("the %s does not offer STARTTLS, so the password cannot be sent safely. If it expects TLS "
                                       "from the first byte (like 993), set imap_security=tls" % self.endpoint.label,
@@ -97,7 +129,7 @@ class ImapSession(Session):
             raise MailcowTransportError("the %s did not start a session: %s" % (self.endpoint.label, _text(exc)),
                                         method="CONNECT", path=self.endpoint.url) from None
         except (OSError, ssl.SSLError) as exc:
-            raise connection_error(exc, self.endpoint, timeout=self.timeout) from None
+            raise connection_error(exc, self.endpoint, timeout=self.timeout, step=self.budget.step or "connect") from None
 
     @property
     def capabilities(self) -> frozenset[str]:
@@ -177,7 +209,9 @@ class ImapSession(Session):
             status, data = conn.select(mailbox_arg(folder), readonly=readonly)
         except imaplib.IMAP4.abort as exc:
             raise self._broken(exc, "SELECT") from None
-        except (imaplib.IMAP4.error, OSError, ssl.SSLError) as exc:
+        except OSError as exc:  # ssl.SSLError too
+            raise connection_error(exc, self.endpoint, timeout=self.timeout, step="SELECT") from None
+        except imaplib.IMAP4.error as exc:
             raise MailcowError("the %s refused to open folder %s: %s" % (self.endpoint.label, folder, _text(exc)),
                                method="SELECT", path=self.endpoint.url) from None
         if status != "OK":

@@ -80,12 +80,21 @@ def outgoing_from_params(params: dict[str, t.Any]) -> OutgoingMessage:
     return spec
 
 
+# What check mode says instead of sending, and instead of waiting (a mail to wait for was most often not sent).
+CHECK_MODE_NOT_SENT = "check mode: nothing was sent (it would go to %s); a task that waits for this mail will not find it"
+CHECK_MODE_NO_WAIT = ("check mode: did not wait; %d of the %d message(s) wanted are in folder %s of %s now, matching %s. A mail "
+                      "that an earlier task sends in a real run is not sent in check mode; without --check the task waits up to "
+                      "%s seconds for it")
+
+
 def send_mail(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]:
     spec = outgoing_from_params(params)
     login = params.get("username") or spec.sender.addr_spec
     smtp = endpoint_of("smtp", params, login)
     result: dict[str, t.Any] = {"changed": True, "message_id": spec.message_id, "recipients": spec.recipients, "accepted": [],
                                 "refused": {}, "sent": False, "saved_to_sent": False, "found_in_sent": False}
+    if check_mode:
+        result["msg"] = CHECK_MODE_NOT_SENT % ", ".join(spec.recipients)
     if not params.get("save_to_sent"):
         if not check_mode:
             result.update(_submit(smtp, params, spec, login)[0])
@@ -95,6 +104,7 @@ def send_mail(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.Any]
         folder, exists = find_sent_folder(imap)
         result["sent_folder"] = folder
         if params.get("message_id") and exists and _in_folder(imap, folder, spec.message_id):
+            result.pop("msg", None)
             return dict(result, changed=False, found_in_sent=True)
         if check_mode:
             return result
@@ -171,11 +181,14 @@ def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.A
     filters = filters_from_params(params, now=datetime.datetime.now(datetime.timezone.utc))
     limit, folder = params.get("limit") or 0, params.get("folder") or "INBOX"
     mark = bool(params.get("mark_seen"))
+    # Check mode does not wait: the mail waited for is most often one an earlier task sends, and in check
+    # mode that task sent nothing, so the wait could only time out. One search shows what is there now.
+    skip_wait = check_mode and (params.get("wait_timeout") or 0) > 0
     with imap_session(params, params["username"]) as imap:
         imap.login(params["username"], params["password"])
         # EXAMINE cannot change anything; SELECT only when flags are to change for real.
         imap.select(folder, readonly=not mark or check_mode)
-        uids = wait_for(imap, filters, params, folder)
+        uids = imap.search(filters) if skip_wait else wait_for(imap, filters, params, folder)
         newest = sorted(uids, reverse=True)[:limit] if limit > 0 else sorted(uids, reverse=True)
         messages = imap.read_messages(newest, include_body=params.get("include_body", True), max_body=params.get("max_body_size") or 65536)
         unseen = [m["uid"] for m in messages if "\\Seen" not in m["flags"]] if mark else []
@@ -184,7 +197,11 @@ def message_info(params: dict[str, t.Any], *, check_mode: bool) -> dict[str, t.A
     for message in messages:
         if message["uid"] in unseen:
             message["flags"].append("\\Seen")
-    return {"changed": bool(unseen), "folder": folder, "matched": len(uids), "messages": messages}
+    result = {"changed": bool(unseen), "folder": folder, "matched": len(uids), "messages": messages}
+    if skip_wait:
+        wanted = max(1, params.get("wait_count") or 1)
+        result["msg"] = CHECK_MODE_NO_WAIT % (len(uids), wanted, folder, params["username"], describe(filters), params["wait_timeout"])
+    return result
 
 
 def wait_for(imap: ImapSession, filters: Filters, params: dict[str, t.Any], folder: str) -> list[int]:

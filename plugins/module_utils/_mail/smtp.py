@@ -24,10 +24,41 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowTransportError,
     MailcowValidationError,
 )
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import Endpoint, Session, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.endpoint import STEP_LIMIT, BoundedSteps, Endpoint, Session, connection_error
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport import Budget, StepTooLarge, size_text
 
 # A 4xx reply (RFC 5321 4.2.1) is a temporary refusal: the same message may be accepted later.
 TRY_LATER = ". A 4xx reply is temporary: the server asks to try again later (greylisting, rate limits, a lookup that failed)"
+
+
+# Commands smtplib sends; anything else sent (an AUTH LOGIN answer, the message after DATA) belongs to the step before.
+SMTP_VERBS = frozenset(("EHLO", "HELO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "QUIT"))
+
+
+class _Steps(BoundedSteps):
+    """Each SMTP step (the greeting, a command and its reply) within ``timeout`` seconds, however slowly the server sends."""
+
+    def connect(self, host: str = "localhost", port: int = 0, source_address: t.Any = None) -> tuple[int, bytes]:
+        self.budget.start("greeting")
+        return super().connect(host, port, source_address)  # type: ignore[misc]
+
+    def send(self, s: t.Any) -> None:
+        data = s if isinstance(s, bytes) else str(s).encode("ascii", "replace")
+        verb = data[:10].split(b" ")[0].strip().upper().decode("ascii", "replace")
+        self.budget.start(verb if verb in SMTP_VERBS else "")
+        super().send(s)  # type: ignore[misc]
+
+
+class BoundedSMTP(_Steps, smtplib.SMTP):
+    def __init__(self, budget: Budget, **kwargs: t.Any) -> None:
+        self.budget = budget
+        super().__init__(**kwargs)
+
+
+class BoundedSMTPSSL(_Steps, smtplib.SMTP_SSL):
+    def __init__(self, budget: Budget, **kwargs: t.Any) -> None:
+        self.budget = budget
+        super().__init__(**kwargs)
 
 
 class SendResult(t.NamedTuple):
@@ -45,10 +76,11 @@ def _reply(code: int, text: bytes | str) -> str:
 class SmtpSession(Session):
     """One authenticated submission connection. Use as a context manager; it always says QUIT."""
 
-    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float) -> None:
+    def __init__(self, endpoint: Endpoint, context: ssl.SSLContext, *, timeout: float, step_limit: int = STEP_LIMIT["smtp"]) -> None:
         self.endpoint = endpoint
         self.context = context
         self.timeout = timeout
+        self.budget = Budget(timeout, step_limit)
         self.conn: smtplib.SMTP | None = None
 
     def _where(self, step: str) -> dict[str, t.Any]:
@@ -58,10 +90,10 @@ class SmtpSession(Session):
         host, port = self.endpoint.host, self.endpoint.port
         try:
             if self.endpoint.security == "tls":
-                self.conn = smtplib.SMTP_SSL(host, port, timeout=self.timeout, context=self.context)
+                self.conn = BoundedSMTPSSL(self.budget, host=host, port=port, timeout=self.timeout, context=self.context)
                 self.conn.ehlo()
                 return
-            self.conn = smtplib.SMTP(host, port, timeout=self.timeout)
+            self.conn = BoundedSMTP(self.budget, host=host, port=port, timeout=self.timeout)
             self.conn.ehlo()
             if not self.conn.has_extn("starttls"):
                 raise MailcowTLSError("the %s does not offer STARTTLS, so the password cannot be sent safely. If it expects TLS "
@@ -69,9 +101,9 @@ class SmtpSession(Session):
             self.conn.starttls(context=self.context)
             self.conn.ehlo()
         except smtplib.SMTPServerDisconnected as exc:
-            # smtplib reports a read timeout as a disconnect ("Connection unexpectedly closed: timed out").
-            if "timed out" in str(exc):
-                raise connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step="greeting") from None
+            bounded = self._bounded(exc)
+            if bounded is not None:
+                raise bounded from None
             raise MailcowTransportError("the %s closed the connection before its greeting" % self.endpoint.label, **self._where("CONNECT")) from None
         except smtplib.SMTPResponseException as exc:
             raise MailcowTransportError("the %s refused the session: %s" % (self.endpoint.label, _reply(exc.smtp_code, exc.smtp_error)),
@@ -148,9 +180,20 @@ class SmtpSession(Session):
         return MailcowValidationError("the %s refused sender %s: %s%s" % (self.endpoint.label, sender, reply, TRY_LATER if 400 <= code < 500 else ""),
                                       **where)
 
-    def _broken(self, exc: BaseException, step: str) -> MailcowError:
-        if isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc):
+    def _bounded(self, exc: BaseException) -> MailcowError | None:
+        """The error of a step that ran out of time or past its byte budget (smtplib reports both as a disconnect); else None."""
+        step = self.budget.step or "greeting"
+        if self.budget.exceeded == "size":
+            return connection_error(StepTooLarge(size_text(self.budget.limit or 0)), self.endpoint, timeout=self.timeout, step=step)
+        if self.budget.exceeded == "time" or "timed out" in str(exc):
+            # smtplib reports a read timeout as a disconnect ("Connection unexpectedly closed: timed out").
             return connection_error(TimeoutError(), self.endpoint, timeout=self.timeout, step=step)
+        return None
+
+    def _broken(self, exc: BaseException, step: str) -> MailcowError:
+        bounded = self._bounded(exc) if isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) else None
+        if bounded is not None:
+            return bounded
         if isinstance(exc, smtplib.SMTPServerDisconnected):
             return MailcowTransportError("the %s closed the connection during %s" % (self.endpoint.label, step), **self._where(step))
         if isinstance(exc, smtplib.SMTPResponseException):

@@ -34,8 +34,8 @@ class App:
         self.status = Status()
         self.logs = Logs()
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
-                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir, status=self.status,
-                              logs=self.logs)
+                              on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
+                              maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:
@@ -87,7 +87,7 @@ class App:
 
     def _api(self, req: Request) -> tuple[Response, str]:
         fault = self.faults.take(req.method, req.path)
-        if fault is not None and (fault.kind in ("status", "html") or (fault.kind == "drop" and not fault.process)):
+        if fault is not None and (fault.kind in ("status", "html", "huge") or (fault.kind == "drop" and not fault.process)):
             return _with_retry_after(fault, _fault_response(fault)), f"fault:{fault.kind}"
         race = self._race_key(req)
         with self.pool:  # php-fpm: processing, and its latency, holds a worker
@@ -101,6 +101,8 @@ class App:
             return response, "race:lost"
         if fault is not None and fault.kind == "drop":
             return Response(drop=True), "fault:drop(processed)"
+        if fault is not None and fault.kind == "trickle":
+            response.pace = fault.delay
         return response, f"fault:{fault.kind}" if fault else ""
 
     def _process(self, req: Request, fault: Fault | None, lost_race: str | None) -> Response:
@@ -135,6 +137,8 @@ class App:
 def _fault_response(fault: Fault) -> Response:
     if fault.kind == "drop":
         return Response(drop=True)
+    if fault.kind == "huge":
+        return Response(status=200, size=fault.size, announce=fault.announce)
     if fault.kind == "html":
         return Response.text(fault.status, _nginx_page(fault.status), "text/html")
     if fault.body == "empty":

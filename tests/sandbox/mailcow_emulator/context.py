@@ -22,6 +22,13 @@ class Call:
     mail_changed: bool = False  # the users file / tcp tables must be refreshed
     # Moves a deleted mailbox's maildir aside, as Mailcow's maildir garbage collector does.
     collect_maildir: Callable[[str, str], None] | None = None
+    # (messages, bytes) in a mailbox's maildir (Dovecot's quota figures); None: no mail stack, the model's own.
+    maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None
+
+    def usage(self, domain: str, local_part: str, recorded: tuple[int, int]) -> tuple[int, int]:
+        """A mailbox's (messages, bytes): from its maildir when the sandbox runs a mail stack, else as recorded."""
+        found = self.maildir_usage(domain, local_part) if self.maildir_usage is not None else None
+        return recorded if found is None else found
 
     def push(self, kind: str, log: list[Any], msg: Any) -> None:
         self.returns.append({"type": kind, "log": log, "msg": msg})

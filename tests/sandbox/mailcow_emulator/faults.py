@@ -4,7 +4,11 @@
 kinds: status (a 5xx with a small JSON body, or none with "body": "empty"), html (nginx's 502
 page, text/html), drop (connection closed without an answer; "process": true performs the
 request first, i.e. a lost reply), slow (sleep `delay` s, then answer normally), empty (HTTP 200
-with an empty body; a write is not performed: Mailcow's uncaught-exception reply).
+with an empty body; a write is not performed: Mailcow's uncaught-exception reply), trickle (the
+request is performed, then its answer is sent one byte every `delay` s after the headers), huge (HTTP
+200 with a JSON-looking body of `size` bytes, sent as fast as the client reads, with its
+Content-Length unless "announce": false; the request is not performed). Whether the client stayed for
+a whole trickle or huge answer is counted under "streams" in the stats.
 "after": N lets the first N matching requests through untouched (a server that dies after N
 writes); "retry_after": a Retry-After header (seconds) on a status/html answer.
 """
@@ -14,7 +18,8 @@ import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-KINDS = ("status", "html", "drop", "slow", "empty")
+KINDS = ("status", "html", "drop", "slow", "empty", "trickle", "huge")
+HUGE_DEFAULT = 200 * 1024 * 1024
 NGINX_PAGE = (
     "<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n"
     "<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
@@ -33,6 +38,8 @@ class Fault:
     process: bool = False
     after: int = 0  # matching requests let through before the fault starts
     retry_after: int | None = None
+    size: int = HUGE_DEFAULT  # bytes of a huge answer
+    announce: bool = True  # a huge answer's Content-Length is sent
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Fault":
@@ -48,6 +55,10 @@ class Fault:
         fault.process = bool(data.get("process", False))
         fault.after = int(data.get("after", 0))
         fault.retry_after = int(data["retry_after"]) if data.get("retry_after") is not None else None
+        fault.size = int(data.get("size", HUGE_DEFAULT))
+        fault.announce = bool(data.get("announce", True))
+        if fault.kind == "trickle" and "delay" not in data:
+            fault.delay = 2.0
         return fault
 
     def matches(self, method: str, path: str) -> bool:

@@ -7,10 +7,12 @@ connection's own thread so one slow client cannot stall the accept loop.
 """
 from __future__ import annotations
 
+import select
 import socket
 import ssl
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
@@ -87,18 +89,53 @@ class ApiHandler(BaseHTTPRequestHandler):
             self.rfile.readline()
 
     def _send(self, response: Response) -> None:
+        streamed = bool(response.pace or response.size)
+        if not response.announce:
+            self.close_connection = True  # the body ends when the connection closes
         self.send_response(response.status)
         if response.content_type is not None:
             self.send_header("Content-Type", response.content_type)
         for name, value in response.headers:
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        if response.announce:
+            self.send_header("Content-Length", str(response.size or len(response.body)))
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and streamed:
+            self.wfile.flush()
+            self._stream(response)
+        elif self.command != "HEAD":
             self.wfile.write(response.body)
         self.wfile.flush()
+
+    def _stream(self, response: Response) -> None:
+        """A trickled or huge body; the stats count whether the client stayed to its end."""
+        try:
+            if response.size:
+                block = (b'{"domain_name": "huge.example", "description": "' + b"x" * 200 + b'"},') * 256
+                sent = 0
+                self.wfile.write(b"[")
+                sent += 1
+                while sent < response.size:
+                    part = block[:response.size - sent]
+                    self.wfile.write(part)
+                    sent += len(part)
+            else:
+                for index in range(len(response.body)):
+                    if index and select.select([self.connection], [], [], 0)[0]:
+                        # A client waiting for its answer sends nothing: readable means it closed the connection.
+                        raise ConnectionResetError("the client closed the connection")
+                    self.wfile.write(response.body[index:index + 1])
+                    self.wfile.flush()
+                    if index + 1 < len(response.body):
+                        time.sleep(response.pace)
+            self.wfile.flush()
+        except (ConnectionError, ssl.SSLError, socket.timeout, OSError):
+            self.close_connection = True
+            self.server.app.stats.stream("client gone")
+            raise ConnectionResetError("the client left before the answer was complete") from None
+        self.server.app.stats.stream("finished")
 
     def _drop(self) -> None:
         """Close without a word; SO_LINGER 0 makes it a reset, like a REJECTing firewall."""

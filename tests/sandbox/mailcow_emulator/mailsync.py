@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Keeps the sandbox mail stack in step: Dovecot's passwd-file and the maildir garbage collector.
+"""Keeps the sandbox mail stack in step: Dovecot's passwd-file and the maildir garbage collector;
+reads each maildir's message count and size, as Dovecot's quota reports them to a real Mailcow.
 
 users file (tests/sandbox/README.md, "Emulator -> mail stack"), one line per mailbox that may
 receive mail:  user:{SSHA512}hash:uid:gid::<vmail>/<domain>/<local>::[extra fields]
@@ -102,3 +103,43 @@ class MailSync:
             shutil.move(str(source), str(target))
         except OSError:
             pass  # best effort, as the real collector
+
+    def usage(self, domain: str, local_part: str) -> tuple[int, int] | None:
+        """(messages, bytes) stored in a mailbox's maildir, every folder counted; None without a mail stack.
+
+        A real Mailcow shows Dovecot's quota figures (its quota2 table): every message of every
+        folder, Sent and Trash included, at its physical size. Dovecot names each message file
+        `<unique>,S=<size>,W=<size with CRLF>[:2,<flags>]`; S is that size. A maildir not created
+        yet (no mail, no login) holds nothing.
+        """
+        if self.vmail_dir is None:
+            return None
+        root = os.path.join(str(self.vmail_dir), domain, local_part)
+        messages = size = 0
+        try:
+            folders = [root] + [entry.path for entry in os.scandir(root) if entry.name.startswith(".") and entry.is_dir()]
+        except OSError:
+            return 0, 0
+        for folder in folders:
+            for sub in ("cur", "new"):
+                try:
+                    entries = list(os.scandir(os.path.join(folder, sub)))
+                except OSError:
+                    continue
+                for entry in entries:
+                    stored = _stored_size(entry)
+                    if stored is not None:
+                        messages += 1
+                        size += stored
+        return messages, size
+
+
+def _stored_size(entry: os.DirEntry[str]) -> int | None:
+    """A message file's size: its S= field, else its length on disk; None when it is gone or not a file."""
+    for field in entry.name.split(":", 1)[0].split(",")[1:]:
+        if field.startswith("S=") and field[2:].isdigit():
+            return int(field[2:])
+    try:
+        return entry.stat().st_size if entry.is_file() else None
+    except OSError:
+        return None

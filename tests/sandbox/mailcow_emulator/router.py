@@ -102,14 +102,15 @@ class MailcowApi:
 
     def __init__(self, store: Store, keys: ApiKeys, fail2ban: Fail2Ban, version: str,
                  hostname: str, on_mail_change: Callable[[], None],
-                 collect_maildir: Callable[[str, str], None] | None = None, status: Status | None = None,
-                 logs: Logs | None = None) -> None:
+                 collect_maildir: Callable[[str, str], None] | None = None,
+                 maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None,
+                 status: Status | None = None, logs: Logs | None = None) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
         self.status = status or Status()
         self.logs = logs or Logs()
         self.sessions = SessionStore()
         self.version, self.hostname = version, hostname
-        self.on_mail_change, self.collect_maildir = on_mail_change, collect_maildir
+        self.on_mail_change, self.collect_maildir, self.maildir_usage = on_mail_change, collect_maildir, maildir_usage
 
     def handle(self, req: Request, charges: list[tuple[str, int]]) -> Response:
         session = self.sessions.attach(cookie_from(req.header("Cookie")))
@@ -160,7 +161,7 @@ class MailcowApi:
             self.logs.api_request(req.path + ("?" + req.query if req.query else ""), req.method, req.client_ip, post)
         call = Call(store=self.store, returns=session.returns, role=session.role,
                     username=session.username, hostname=self.hostname,
-                    charges=charges, collect_maildir=self.collect_maildir)
+                    charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage)
         handler = {"get": self._get, "add": self._add, "edit": self._edit, "delete": self._delete}
         if route.action not in handler:
             return error(404, "route not found")

@@ -31,6 +31,7 @@ class Stats:
             self._requests = 0
             self._by_route: Counter[str] = Counter()
             self._by_status: Counter[str] = Counter()
+            self._streams: Counter[str] = Counter()
 
     def count(self, pattern: str, status: int | str) -> None:
         with self._lock:
@@ -38,10 +39,16 @@ class Stats:
             self._by_route[pattern] += 1
             self._by_status[str(status)] += 1
 
+    def stream(self, outcome: str) -> None:
+        """How a trickled or huge answer ended: "finished", or "client gone" (it closed the connection first)."""
+        with self._lock:
+            self._streams[outcome] += 1
+
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "requests": self._requests,
                 "by_route": dict(sorted(self._by_route.items())),
                 "by_status": dict(sorted(self._by_status.items())),
+                "streams": dict(sorted(self._streams.items())),
             }

@@ -46,12 +46,13 @@ def domain_view(call: Call, d: Domain) -> dict[str, Any]:
     max_new = min(d.quota * MIB - in_use, d.maxquota * MIB)
     count = len(call.store.mailboxes_of(d.name))
     aliases = alias_count(call, d.name)
+    usage = [call.usage(m.domain, m.local_part, (m.messages, m.bytes)) for m in call.store.mailboxes_of(d.name)]
     view: dict[str, Any] = {
         "max_new_mailbox_quota": max_new,
         "def_new_mailbox_quota": min(max_new, d.defquota * MIB),
         "quota_used_in_domain": str(in_use),
-        "bytes_total": 0,
-        "msgs_total": 0,
+        "bytes_total": sum(used for _messages, used in usage),
+        "msgs_total": sum(messages for messages, _used in usage),
         "mboxes_in_domain": count,
         "mboxes_left": d.mailboxes - count,
         "domain_name": d.name,
@@ -94,8 +95,9 @@ def mailbox_details(call: Call, username: Any, reduced: bool = False) -> dict[st
 
 
 def mailbox_view(call: Call, m: Mailbox, reduced: bool = False) -> dict[str, Any]:
+    messages, used = call.usage(m.domain, m.local_part, (m.messages, m.bytes))
     # PHP round(): half away from zero, unlike Python round().
-    percent: Any = "- " if m.quota == 0 else int(m.bytes * 100 / m.quota + 0.5)
+    percent: Any = "- " if m.quota == 0 else int(used * 100 / m.quota + 0.5)
     view: dict[str, Any] = {
         "username": m.username,
         "active": m.active,
@@ -104,10 +106,10 @@ def mailbox_view(call: Call, m: Mailbox, reduced: bool = False) -> dict[str, Any
         "name": m.name,
         "local_part": m.local_part,
         "quota": m.quota,
-        "messages": m.messages,
+        "messages": messages,
         "attributes": dict(m.attributes),
         "custom_attributes": [],  # DB default {} decodes to an empty PHP array: "[]"
-        "quota_used": m.bytes,
+        "quota_used": used,
         "percent_in_use": percent,
         "created": m.created,
         "modified": m.modified,

@@ -37,6 +37,9 @@ class Response:
     content_type: str | None = JSON
     headers: list[tuple[str, str]] = field(default_factory=list)
     drop: bool = False  # close the connection without answering
+    pace: float = 0.0  # seconds between the body's bytes (0: all at once)
+    size: int = 0  # a generated body of this many bytes instead of ``body`` (a huge answer)
+    announce: bool = True  # send Content-Length (else the body ends when the connection closes)
 
     @classmethod
     def text(cls, status: int, text: str, content_type: str | None = JSON) -> "Response":

@@ -434,8 +434,25 @@ def test_unknown_host() -> None:
 
 
 def test_missing_ca_file_is_an_option_error(tmp_path: Path) -> None:
-    with pytest.raises(errors.MailcowOptionError, match=r"cannot load the CA bundle ca_path=.*nope.pem \(option ca_path or MAILCOW_CA_PATH\)"):
+    with pytest.raises(errors.MailcowOptionError, match=r"^ca_path \(MAILCOW_CA_PATH\) .*nope.pem does not exist: give the path of the PEM file"):
         tls_context(validate_certs=True, ca_path=str(tmp_path / "nope.pem"))
+
+
+def test_unreadable_or_wrong_ca_file_is_named(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.pem"
+    garbage.write_text("not a certificate\n")
+    with pytest.raises(errors.MailcowOptionError, match=r"^ca_path \(MAILCOW_CA_PATH\) .*garbage.pem is not a PEM CA bundle"):
+        tls_context(validate_certs=True, ca_path=str(garbage))
+    empty = tmp_path / "empty.pem"
+    empty.write_text("")
+    with pytest.raises(errors.MailcowOptionError, match=r"^ca_path \(MAILCOW_CA_PATH\) .*empty.pem is not a PEM CA bundle"):
+        tls_context(validate_certs=True, ca_path=str(empty))
+
+
+def test_a_ca_directory_is_used_as_one(tmp_path: Path, certs) -> None:
+    hashed = tmp_path / "cas"
+    hashed.mkdir()
+    assert tls_context(validate_certs=True, ca_path=str(hashed)).verify_mode == ssl.CERT_REQUIRED
 
 
 @pytest.mark.parametrize(
