@@ -268,9 +268,12 @@ class MailcowClient:
 
     # -- public verbs ---------------------------------------------------------------------------
 
-    def get(self, *segments: str, params: dict[str, str] | None = None) -> t.Any:
-        """GET /get/<segments>; returns parsed JSON with Mailcow's ``{}``-for-empty left to the caller."""
-        return self._call("GET", api_path("get", *segments), params=params)
+    def get(self, *segments: str, params: dict[str, str] | None = None, empty_ok: bool = False) -> t.Any:
+        """GET /get/<segments>; returns parsed JSON with Mailcow's ``{}``-for-empty left to the caller.
+
+        ``empty_ok``: an empty body is an answer (None), for reads Mailcow has no case for (get/status/solr).
+        """
+        return self._call("GET", api_path("get", *segments), params=params, empty_ok=empty_ok)
 
     def write(self, action: str, category: str, body: t.Any, *segments: str) -> list[Entry]:
         """POST /<action>/<category>[/<segments>]; returns the success entries, raises on any danger entry."""
@@ -280,7 +283,7 @@ class MailcowClient:
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None) -> t.Any:
+    def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None, empty_ok: bool = False) -> t.Any:
         attempt = 0
         started = time.monotonic()
         while True:
@@ -293,13 +296,13 @@ class MailcowClient:
                     raise
                 failed = exc
             if response is not None and not (method == "GET" and response.status_code in RETRY_STATUSES and attempt < self.retries):
-                return self._parse(method, path, response)
+                return self._parse(method, path, response, empty_ok)
             attempt += 1
             delay = self._delay(attempt, response)
             if time.monotonic() - started + delay > self.retry_window:
                 if failed is not None or response is None:
                     raise t.cast(MailcowTransportError, failed)
-                return self._parse(method, path, response)
+                return self._parse(method, path, response, empty_ok)
             time.sleep(delay)
 
     def _may_retry(self, method: str, attempt: int, exc: MailcowTransportError) -> bool:
@@ -394,7 +397,7 @@ class MailcowClient:
             return MailcowUnknownOutcomeError(text, method=method, path=path, status=status)
         return MailcowError(text, method=method, path=path, status=status)
 
-    def _parse(self, method: str, path: str, response: Answer) -> t.Any:
+    def _parse(self, method: str, path: str, response: Answer, empty_ok: bool = False) -> t.Any:
         status = response.status_code
         text = response.text
         data = _json_or_none(text)
@@ -404,6 +407,8 @@ class MailcowClient:
             raise _redirect_error(self.base_url, method, path, status, response.headers.get("Location", ""))
         if status != 200:
             raise _status_error(method, path, status, data, text, response.headers.get("Content-Type", ""))
+        if not text.strip() and empty_ok and method == "GET":
+            return None
         if not text.strip():
             # Mailcow prints nothing when the key is missing (GET) or a PHP exception escaped (writes),
             # e.g. the loser of two racing adds of the same object.

@@ -16,6 +16,8 @@ from .model import Store
 from .reqlog import RequestLog
 from .router import MailcowApi, is_api_path, is_bad_request, parse_route
 from .stats import Stats, route_pattern
+from .logs import Logs
+from .status import Status
 from .wire import Request, Response
 
 _REASONS = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Temporarily Unavailable",
@@ -29,9 +31,11 @@ class App:
         self.keys = ApiKeys(config.rw_key, config.ro_key, {k: list(v) for k, v in config.allow_from.items()})
         self.fail2ban = Fail2Ban(config.f2b_max, config.f2b_window, config.f2b_ban)
         self.mailsync = MailSync(config.mail_dir, config.vmail_dir, config.mail_uid, config.mail_gid)
+        self.status = Status()
+        self.logs = Logs()
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
                               on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
-                              maildir_usage=self.mailsync.usage)
+                              maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:
@@ -47,6 +51,9 @@ class App:
     def reset_objects(self) -> None:
         self.store.reset()
         self.api.sessions.clear()
+        self.status.reset()
+        self.logs.reset()
+        self.fail2ban.reset_settings()
         self.sync_mail()
 
     # -- one request ---------------------------------------------------------------------------

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""API key authentication (sessions.inc.php "API" block) and the fail2ban it feeds."""
+"""API key authentication (sessions.inc.php "API" block) and the fail2ban it feeds (fail2ban.py)."""
 from __future__ import annotations
 
 import re
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from . import validate
+from .fail2ban import Fail2Ban
+
+__all__ = ["ApiKeys", "Fail2Ban"]
 
 _KEY_JUNK = re.compile(r"[^a-zA-Z0-9-]")
 
@@ -38,63 +38,3 @@ class ApiKeys:
         for item in self.allow_from.get(access, []):
             entries.extend(e for e in re.split(r"[ ,;\n]", item) if e)
         return validate.ip_acl(ip, entries)
-
-
-class Fail2Ban:
-    """Mailcow's netfilter container: N failed API logins within a window ban the IP.
-
-    A banned client's connections are reset (see the HTTP layer), which is what a REJECT rule
-    in front of nginx looks like from the client side. max_failures <= 0 disables it.
-    """
-
-    def __init__(self, max_failures: int = 10, window: float = 600, ban_time: float = 1800) -> None:
-        self.max_failures, self.window, self.ban_time = max_failures, window, ban_time
-        self._lock = threading.Lock()
-        self._failures: dict[str, deque[float]] = {}
-        self._banned_until: dict[str, float] = {}
-
-    def record_failure(self, ip: str) -> None:
-        if self.max_failures <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            stamps = self._failures.setdefault(ip, deque())
-            stamps.append(now)
-            while stamps and now - stamps[0] > self.window:
-                stamps.popleft()
-            if len(stamps) >= self.max_failures:
-                self._banned_until[ip] = now + self.ban_time
-                stamps.clear()
-
-    def is_banned(self, ip: str) -> bool:
-        with self._lock:
-            until = self._banned_until.get(ip)
-            if until is None:
-                return False
-            if time.monotonic() >= until:
-                del self._banned_until[ip]
-                return False
-            return True
-
-    def state(self) -> dict[str, object]:
-        now = time.monotonic()
-        with self._lock:
-            return {
-                "max_failures": self.max_failures, "window": self.window, "ban_time": self.ban_time,
-                "banned": {ip: round(until - now, 1) for ip, until in self._banned_until.items() if until > now},
-                "failures": {ip: len(s) for ip, s in self._failures.items() if s},
-            }
-
-    def configure(self, max_failures: int | None, window: float | None, ban_time: float | None) -> None:
-        with self._lock:
-            if max_failures is not None:
-                self.max_failures = max_failures
-            if window is not None:
-                self.window = window
-            if ban_time is not None:
-                self.ban_time = ban_time
-
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
-            self._banned_until.clear()

@@ -11,8 +11,13 @@ POST /_sandbox/workers            {"workers": N}
 POST /_sandbox/allow_from         {"rw": [...], "ro": [...]}
 GET  /_sandbox/f2b                fail2ban state;  POST /_sandbox/f2b {"max", "window", "ban"}
 POST /_sandbox/f2b/clear          lift every ban and forget failures
+POST /_sandbox/f2b/ban            {"ip"}: ban that address's network as its failed logins would
+GET  /_sandbox/status             containers' states and vmail figures;  POST /_sandbox/status
+                                  {"containers": {"clamd": "exited"}, "vmail": {"disk", "used", "total", "used_percent"}}
 POST /_sandbox/syncjob_run        {"id", "success", "exit_status", "log"}: what imapsync's runner records
-POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay)
+POST /_sandbox/logs               {"log": "postfix", "entries": [...]}: entries (oldest first) become the log's newest
+POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay); containers,
+                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs emptied
 """
 from __future__ import annotations
 
@@ -148,6 +153,31 @@ def _f2b_clear(app: "App", body: Any) -> dict[str, Any]:
     return app.fail2ban.state()
 
 
+def _f2b_ban(app: "App", body: Any) -> dict[str, Any]:
+    try:
+        app.fail2ban.ban(str(_dict(body).get("ip")))
+    except ValueError as exc:
+        raise ControlError("expected {\"ip\": <an IPv4 or IPv6 address>}: %s" % exc) from None
+    return app.fail2ban.state()
+
+
+def _status_get(app: "App", body: Any) -> dict[str, Any]:
+    return app.status.view()
+
+
+def _status_set(app: "App", body: Any) -> dict[str, Any]:
+    data = _dict(body)
+    return app.status.set(data.get("containers"), data.get("vmail"))
+
+
+def _logs_push(app: "App", body: Any) -> dict[str, Any]:
+    data = _dict(body)
+    entries = data.get("entries")
+    if not isinstance(entries, list):
+        raise ControlError("expected {\"log\": <name>, \"entries\": [<object>, ...]}")
+    return {"log": data.get("log"), "entries": app.logs.push(str(data.get("log")), entries)}
+
+
 def _syncjob_run(app: "App", body: Any) -> dict[str, Any]:
     data = _dict(body)
     return syncjobs.record_run(app.store, int(data["id"]), success=bool(data.get("success", True)),
@@ -172,6 +202,10 @@ ROUTES: dict[str, Callable[["App", Any], dict[str, Any]]] = {
     "GET /f2b": _f2b_get,
     "POST /f2b": _f2b_set,
     "POST /f2b/clear": _f2b_clear,
+    "POST /f2b/ban": _f2b_ban,
+    "GET /status": _status_get,
+    "POST /status": _status_set,
+    "POST /logs": _logs_push,
     "POST /syncjob_run": _syncjob_run,
     "POST /reset": _reset,
 }

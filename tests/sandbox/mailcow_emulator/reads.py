@@ -123,10 +123,3 @@ def get_alias(call: Call, obj: str | None, extra: str | None, args: dict[str, st
             data.extend(alias_view(a) for a in call.store.real_aliases_of(domain))
     call.charge("alias_list_item", len(data))
     return process_get_return(data)
-
-
-# -- status ----------------------------------------------------------------------------------
-def get_status(call: Call, obj: str | None, version: str) -> str:
-    if obj == "version":
-        return phpjson.encode_compact({"version": version})  # plain json_encode, not pretty
-    return ""  # containers/vmail/host need docker: not emulated, and unknown objects print nothing

@@ -17,6 +17,8 @@ from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domain
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
+from .logs import Logs
+from .status import Status
 from .sessions import Session, SessionStore, cookie_from, cookie_header
 from .wire import JSON, PHP_DEFAULT, Request, Response
 
@@ -102,8 +104,11 @@ class MailcowApi:
     def __init__(self, store: Store, keys: ApiKeys, fail2ban: Fail2Ban, version: str,
                  hostname: str, on_mail_change: Callable[[], None],
                  collect_maildir: Callable[[str, str], None] | None = None,
-                 maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None) -> None:
+                 maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None,
+                 status: Status | None = None, logs: Logs | None = None) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
+        self.status = status or Status()
+        self.logs = logs or Logs()
         self.sessions = SessionStore()
         self.version, self.hostname = version, hostname
         self.on_mail_change, self.collect_maildir, self.maildir_usage = on_mail_change, collect_maildir, maildir_usage
@@ -152,6 +157,9 @@ class MailcowApi:
         post = _post_fields(req, route.action)
         if isinstance(post, Response):
             return post
+        if session.role is not None:
+            # api_log($_POST): every authenticated request, before it is carried out.
+            self.logs.api_request(req.path + ("?" + req.query if req.query else ""), req.method, req.client_ip, post)
         call = Call(store=self.store, returns=session.returns, role=session.role,
                     username=session.username, hostname=self.hostname,
                     charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage)
@@ -175,7 +183,14 @@ class MailcowApi:
             elif route.category == "syncjobs":
                 body = syncjobs.get(call, route.obj, route.extra)
             elif route.category == "status":
-                body = reads.get_status(call, route.obj, self.version)
+                body = self.status.answer(route.obj, self.version)
+            elif route.category == "logs":
+                logged = self.logs.answer(route.obj, route.extra)
+                if logged is None:
+                    return error(404, "route not found")
+                body = logged
+            elif route.category == "fail2ban":
+                body = phpjson.encode_compact(self.fail2ban.get())  # get/fail2ban/<anything> is get/fail2ban
             elif route.category in ("rl-domain", "rl-mbox"):
                 body = reads.get_ratelimit(call, "domain" if route.category == "rl-domain" else "mailbox", route.obj)
             elif route.category == "dkim":
@@ -224,6 +239,11 @@ class MailcowApi:
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit),
         }
+        if route.category == "fail2ban":
+            # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
+            if route.obj is not None:
+                return error(404, "Cannot edit item")
+            return self._write(session, call, self.fail2ban.edit, _merge("network", items, attr), "Cannot edit item")
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")

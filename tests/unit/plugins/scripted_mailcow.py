@@ -120,3 +120,13 @@ def transcript(case: str, source: Path | str | None = None) -> dict[str, t.Any]:
                 if record["case"] == case:
                     return record["response"]
     raise KeyError(case)
+
+
+def recorded_request(case: str, source: str) -> dict[str, t.Any]:
+    """The recorded request of one case of ``source`` (a file name in tests/fixtures/mailcow-api): method, path, headers, body."""
+    with (TRANSCRIPTS.parent / source).open() as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["case"] == case:
+                return record["request"]
+    raise KeyError(case)
