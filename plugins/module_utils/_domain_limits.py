@@ -55,6 +55,10 @@ def refuse(problems: list[tuple[str, str]], domain: str) -> None:
     """Raise one MailcowValidationError for every ``(entry, problem)`` found before any write; nothing when none."""
     if not problems:
         return
+    by_entry: dict[str, list[str]] = {}
+    for name, text in problems:
+        by_entry.setdefault(name, []).append(text)
+    problems = [(name, "; ".join(texts)) for name, texts in by_entry.items()]
     shown = "; ".join("%s: %s" % problem for problem in problems[:FIRST])
     more = "; ... (%d more)" % (len(problems) - FIRST) if len(problems) > FIRST else ""
     error = MailcowValidationError(
@@ -97,12 +101,13 @@ def mailbox_problems(raw: dict[str, t.Any], plans: t.Sequence[t.Any]) -> list[tu
         problems.extend((p.address, why) for p in creates[room:])
     used = to_int(raw.get("quota_used_in_domain"))
     freed = sum(_quota_m(p, "before") for p in deletes + resized) * MIB
-    wanted = [p for p in creates + resized if _quota_m(p, "after") > 0]
+    refused = {name for name, _text in problems}
+    wanted = [p for p in creates + resized if _quota_m(p, "after") > 0 and p.address not in refused]
     new = sum(_quota_m(p, "after") for p in wanted)
     left = total - int((used - freed) / MIB + 0.5)
     if wanted and new > left:
         why = "the new quotas add up to %d MiB, more than the %d MiB left of the domain's total quota (%d MiB)" % (new, max(left, 0), total)
-        problems.extend((p.address, why) for p in wanted if not any(name == p.address for name, _text in problems))
+        problems.extend((p.address, why) for p in wanted)
     return problems
 
 
