@@ -36,7 +36,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     desired = desired_from_params(params, default_domain=params.get("domain"))
     the_plan = plan(desired, get_normalized(client, desired.address))
     warnings = goto_warnings(client, [the_plan], desired.domain)
-    check_aliases(client, desired.domain, [the_plan])
+    warnings += check_aliases(client, desired.domain, [the_plan], check_mode=check_mode)
     after = the_plan.after or {}
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
@@ -63,7 +63,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += purged
     # Read before any write: a failed read must not turn a done write into a failed task.
     warnings = goto_warnings(client, plans, domain, set(existing) | {d.key for d in desireds if d.state == "present"})
-    check_aliases(client, domain, plans)
+    warnings += check_aliases(client, domain, plans, check_mode=check_mode)
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.key: d for d in desireds})

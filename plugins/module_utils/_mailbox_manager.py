@@ -43,7 +43,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     templates = read_templates(client, [desired], existing)
     (desired,), warnings = drop_alias_grants(client, [desired], existing)
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
-    check_mailboxes(client, desired.domain, [the_plan])
+    warnings += check_mailboxes(client, desired.domain, [the_plan], check_mode=check_mode)
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
@@ -69,7 +69,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         purged = [Plan(address, "delete", mb, None) for address, mb in sorted(existing.items()) if address not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind="mailboxes", domain=domain)
         plans += purged
-    check_mailboxes(client, domain, plans)
+    warnings += check_mailboxes(client, domain, plans, check_mode=check_mode)
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.address: d for d in desireds}, purge_tags, templates)

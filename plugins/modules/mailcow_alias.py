@@ -184,7 +184,7 @@ notes:
     accepts a goto in any domain, so a goto is never refused for its domain.
   - Before its first add, and in check mode alike, the module reads the alias's domain once and refuses, naming each
     entry, more new aliases than the domain has left (aliases deleted in the same run counted first) and adds into a
-    domain that does not exist.
+    domain that does not exist (in check mode a warning instead, since an earlier task may create the domain).
   - When Mailcow refuses an entry after others were written, the other entries are still written and the task fails with
     RV(changed=true), the refused entry and Mailcow's reason in RV(failed_entries) and the written ones in RV(done).
 seealso:

@@ -167,8 +167,8 @@ notes:
   - Before its first write, and in check mode alike, the module refuses what Mailcow would refuse because of the domain's
     limits, naming each entry and the limit - a quota above the domain's maximum per mailbox, new quotas adding up to more
     than what is left of the domain's total quota, more mailboxes than the domain allows (mailboxes deleted in the same run
-    counted first), an add into a domain that does not exist - and a O(sender_acl) entry naming a domain that is neither a
-    domain nor an alias domain of this Mailcow. For this it reads the domain once when the run adds a mailbox or changes a
+    counted first), an add into a domain that does not exist (in check mode a warning instead, since an earlier task may
+    create the domain) - and a O(sender_acl) entry naming a domain that is neither a domain nor an alias domain of this Mailcow. For this it reads the domain once when the run adds a mailbox or changes a
     quota, and each other domain named in O(sender_acl) once.
   - When Mailcow refuses an entry after others were written (for example a password below the server's password policy),
     the other entries are still written and the task fails with RV(changed=true), the refused entry and Mailcow's reason in

@@ -39,7 +39,7 @@ def test_recorded_limits_let_a_fitting_run_through() -> None:
 
 def test_quota_above_the_maximum_per_mailbox_names_the_entry_and_the_limit() -> None:
     assert mailbox_problems(DOMAIN, [create("a", 100), create("dan", 3000)]) == [
-        ("dan@example.org", "quota 3000 MiB is above the domain's maximum per mailbox (2048 MiB)")]
+        ("dan@example.org", "quota 3000 MiB is above the domain's maximum per mailbox (2048 MiB)", "mailbox_quota_exceeded")]
 
 
 def test_unlimited_quota_is_never_refused_and_takes_nothing() -> None:
@@ -48,28 +48,29 @@ def test_unlimited_quota_is_never_refused_and_takes_nothing() -> None:
 
 def test_sum_counts_deletes_and_resizes_first() -> None:
     full = used(2, 4096)
-    assert [name for name, _text in mailbox_problems(full, [create("a", 10)])] == ["a@example.org"]
+    assert [problem[0] for problem in mailbox_problems(full, [create("a", 10)])] == ["a@example.org"]
     freed = Plan("old@example.org", "delete", {"quota": 2048}, None)
     shrunk = Plan("big@example.org", "update", {"quota": 2048}, {"quota": 1000})
     assert mailbox_problems(full, [freed, shrunk, create("a", 2048), create("b", 1048)]) == []
-    assert mailbox_problems(full, [freed, shrunk, create("a", 2048), create("b", 1049)])[0][1] == (
-        "the new quotas add up to 4097 MiB, more than the 4096 MiB left of the domain's total quota (4096 MiB)")
+    assert mailbox_problems(full, [freed, shrunk, create("a", 2048), create("b", 1049)])[0][1:] == (
+        "the new quotas add up to 4097 MiB, more than the 4096 MiB left of the domain's total quota (4096 MiB)", "mailbox_quota_left_exceeded")
 
 
 def test_an_entry_refused_for_its_own_quota_does_not_count_in_the_sum() -> None:
-    assert [name for name, _text in mailbox_problems(DOMAIN, [create("a", 2048), create("dan", 3000)])] == ["dan@example.org"]
+    assert [problem[0] for problem in mailbox_problems(DOMAIN, [create("a", 2048), create("dan", 3000)])] == ["dan@example.org"]
 
 
 def test_mailbox_count_counts_deletes_first() -> None:
     nine = used(9, 0)
     assert mailbox_problems(nine, [create("a"), create("b")]) == [
-        ("b@example.org", "the domain allows 10 mailboxes and holds 9: 1 more can be added, 2 are to be added")]
+        ("b@example.org", "the domain allows 10 mailboxes and holds 9: 1 more can be added, 2 are to be added", "max_mailbox_exceeded")]
     assert mailbox_problems(nine, [Plan("old@example.org", "delete", {"quota": 0}), create("a"), create("b")]) == []
 
 
 def test_aliases_beyond_what_is_left() -> None:
     few = dict(DOMAIN, aliases_left=1)
-    assert alias_problems(few, [create("a"), create("b")]) == [("b@example.org", "the domain allows 400 aliases and has 1 left: 2 are to be added")]
+    assert alias_problems(few, [create("a"), create("b")]) == [
+        ("b@example.org", "the domain allows 400 aliases and has 1 left: 2 are to be added", "max_alias_exceeded")]
     assert alias_problems(few, [Plan("old@example.org", "delete"), create("a"), create("b")]) == []
     # Mailcow refuses only when exactly none is left: a domain above its (lowered) maximum still takes aliases.
     assert alias_problems(dict(DOMAIN, aliases_left=-3), [create("a")]) == []
@@ -77,7 +78,9 @@ def test_aliases_beyond_what_is_left() -> None:
 
 def test_refusal_lists_each_entry_once_with_all_its_reasons() -> None:
     with pytest.raises(MailcowValidationError) as info:
-        refuse([("a@x", "one"), ("b@x", "two"), ("a@x", "three")], "x")
+        refuse([("a@x", "one", "k1"), ("b@x", "two", "k2"), ("a@x", "three", "k3")], "x")
     assert str(info.value) == "Mailcow would refuse 2 entries in domain x, so nothing was written: a@x: one; three; b@x: two"
-    assert info.value.to_result()["failed_entries"] == [{"item": "a@x", "error": "one; three"}, {"item": "b@x", "error": "two"}]
+    assert info.value.msg_key == "k1"
+    assert info.value.to_result()["failed_entries"] == [
+        {"item": "a@x", "error": "one; three", "msg_key": "k1"}, {"item": "b@x", "error": "two", "msg_key": "k2"}]
     refuse([], "x")
