@@ -198,7 +198,8 @@ def undecided(exc: MailcowError, when: str) -> MailcowError:
 
 
 def named(exc: MailcowError, items: list[str]) -> MailcowError:
-    """``exc`` with ``failed_entries``; a refusal's message led by the entries it is about when it does not name them."""
+    """``exc`` (the only write of a run, nothing else done) with ``failed_entries``; a refusal's with ``changed`` false and its
+    message led by the entries it is about when it does not name them."""
     text = str(exc)
     refusal = exc.msg_key is not None and not isinstance(exc, (MailcowTransportError, MailcowUnknownOutcomeError))
     if refusal and not any(item.lower() in text.lower() for item in items):
@@ -207,6 +208,10 @@ def named(exc: MailcowError, items: list[str]) -> MailcowError:
     if isinstance(exc, MailcowTransportError) and isinstance(error, MailcowTransportError):
         error.not_sent, error.timed_out = exc.not_sent, exc.timed_out
     error.details = dict(exc.details, failed_entries=[{"item": item, "error": str(exc)} for item in items])
+    if exc.partly_applied:
+        error.details.update(changed=True, partly_done=list(items))
+    elif refusal:  # refused: surely not carried out (a write whose answer was lost may have been)
+        error.details["changed"] = False
     return error
 
 
@@ -260,14 +265,15 @@ def summary_error(writes: Writes) -> MailcowBatchError:
 
     ``done`` lists the entries whose writes were all carried out; an entry of which some writes were
     carried out and another failed (e.g. a mailbox added whose sender_acl edit was refused) is
-    ``partly_done``. ``changed`` is true when any write was carried out.
+    ``partly_done``, as is one whose refused request Mailcow partly carried out. ``changed`` is true when any write was carried out.
     """
     by_cause: dict[str, list[Failure]] = {}
     for failure in writes.failures:
         by_cause.setdefault(_cause(failure[1]), []).append(failure)
     failed = [item for items, _exc in writes.failures for item in items]
     done = [item for item in writes.done if item not in set(failed)]
-    partly = [item for item in writes.done if item in set(failed)]
+    applied = [item for items, exc in writes.failures if exc.partly_applied for item in items]
+    partly = list(dict.fromkeys([item for item in writes.done if item in set(failed)] + applied))
     parts = []
     if failed:
         causes = "; ".join(_cause_part(cause, group_) for cause, group_ in by_cause.items())
@@ -276,11 +282,11 @@ def summary_error(writes: Writes) -> MailcowBatchError:
         reason = writes.stop_reason or _stop_reason(STOP_AFTER, 0)
         parts.append("%d not attempted after %s: %s" % (len(writes.not_attempted), reason, _names(writes.not_attempted)))
     if partly:
-        parts.append("%d partly done (their other writes were carried out): %s" % (len(partly), _names(partly)))
+        parts.append("%d partly done (some of their writes were carried out): %s" % (len(partly), _names(partly)))
     parts.append("%d done%s" % (len(done), ": " + _names(done) if done else ""))
     error = MailcowBatchError("; ".join(parts) + ". Every entry is listed in failed_entries, not_attempted and done")
     error.details = {
-        "changed": bool(writes.done),
+        "changed": bool(writes.done or partly),
         "failed_entries": [{"item": item, "error": str(exc)} for items, exc in writes.failures for item in items],
         "not_attempted": list(writes.not_attempted),
         "done": done,

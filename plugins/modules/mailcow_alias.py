@@ -347,7 +347,7 @@ changed:
   type: bool
 failed_entries:
   description:
-    - On failure, every alias Mailcow refused (or would refuse: a refusal the domain's limits predict fails the task before
+    - On failure, every alias Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
       any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
   type: list

@@ -168,8 +168,9 @@ notes:
     limits, naming each entry and the limit - a quota above the domain's maximum per mailbox, new quotas adding up to more
     than what is left of the domain's total quota, more mailboxes than the domain allows (mailboxes deleted in the same run
     counted first), an add into a domain that does not exist (in check mode a warning instead, since an earlier task may
-    create the domain) - and a O(sender_acl) entry naming a domain that is neither a domain nor an alias domain of this Mailcow. For this it reads the domain once when the run adds a mailbox or changes a
-    quota, and each other domain named in O(sender_acl) once.
+    create the domain) - and a O(sender_acl) entry naming a domain that is neither a domain nor an alias domain of this
+    Mailcow. For this it reads the domain once when the run adds a mailbox or changes a quota, and each other domain named
+    in O(sender_acl) once.
   - When Mailcow refuses an entry after others were written (for example a password below the server's password policy),
     the other entries are still written and the task fails with RV(changed=true), the refused entry and Mailcow's reason in
     RV(failed_entries) and the written ones in RV(done).
@@ -311,7 +312,7 @@ changed:
   type: bool
 failed_entries:
   description:
-    - On failure, every mailbox Mailcow refused (or would refuse: a refusal the domain's limits predict fails the task before
+    - On failure, every mailbox Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
       any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
   type: list

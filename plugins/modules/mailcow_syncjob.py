@@ -441,7 +441,7 @@ changed:
   type: bool
 failed_entries:
   description:
-    - On failure, every job Mailcow refused (or would refuse: a refusal the domain's limits predict fails the task before
+    - On failure, every job Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
       any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
   type: list

@@ -99,7 +99,7 @@ READERS = [name for name, module in MODULES.items() if not module.writes]
 
 
 def run_module(emulator: Emulator, module: Module, **overrides: t.Any) -> tuple[int, dict[str, t.Any]]:
-    return run_main(emulator, module.name, dict(module.args, retries=1, timeout=5, **overrides))
+    return run_main(emulator, module.name, dict(dict(module.args, retries=1, timeout=5), **overrides))
 
 
 def requests_seen(emulator: Emulator) -> int:

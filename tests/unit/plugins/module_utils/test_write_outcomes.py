@@ -219,7 +219,8 @@ def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
     message = str(info.value)
     assert message.startswith("3 failed (3 outcome unknown, e.g. connection to Mailcow API at ")
     assert "the server stopped answering" in message and "may have been applied" in message
-    assert "; 4 not attempted after 3 consecutive connection failures: m04@example.org, m05@example.org, m06@example.org, m07@example.org; 1 done: m00@example.org." in message
+    assert ("; 4 not attempted after 3 consecutive connection failures: m04@example.org, m05@example.org, m06@example.org, m07@example.org; "
+            "1 done: m00@example.org.") in message
     details = info.value.to_result()
     assert details["not_attempted"] == ["%s@example.org" % n for n in names[4:]] and details["done"] == ["m00@example.org"]
     assert len([s for s in mailcow.seen if s[0] == "POST"]) == 4
