@@ -252,7 +252,8 @@ def _cause(exc: MailcowError) -> str:
         return "HTTP %s" % exc.status if exc.status else "transport error"
     if isinstance(exc, MailcowUnknownOutcomeError):
         return "outcome unknown"
-    return exc.msg_key or ("error" if type(exc) is MailcowError else type(exc).__name__)
+    name = type(exc).__name__
+    return exc.msg_key or ("error" if name == "MailcowError" else name)
 
 
 def _names(items: list[str]) -> str:

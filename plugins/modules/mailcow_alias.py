@@ -186,7 +186,7 @@ notes:
     entry, more new aliases than the domain has left (aliases deleted in the same run counted first) and adds into a
     domain that does not exist (in check mode a warning instead, since an earlier task may create the domain).
   - When Mailcow refuses an entry after others were written, the other entries are still written and the task fails with
-    RV(changed=true), the refused entry and Mailcow's reason in RV(failed_entries) and the written ones in RV(done).
+    C(changed=true), the refused entry and Mailcow's reason in RV(failed_entries) and the written ones in RV(done).
 seealso:
   - module: glassdome.mailcow.mailcow_alias_info
   - module: glassdome.mailcow.mailcow_domain
@@ -340,13 +340,10 @@ outcome:
   returned: when re-reading decided a write
   type: str
   sample: created_concurrently
-changed:
-  description:
-    - On failure too, true when any write was carried out before the task failed (the entries in RV(done) and RV(partly_done)).
-  returned: always
-  type: bool
 failed_entries:
   description:
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
     - On failure, every alias Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
       any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure

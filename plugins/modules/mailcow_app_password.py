@@ -236,13 +236,10 @@ outcome:
   returned: when re-reading decided a write, or another run added the same name at once
   type: str
   sample: confirmed
-changed:
-  description:
-    - On failure too, true when any write was carried out before the task failed (the entries in RV(done) and RV(partly_done)).
-  returned: always
-  type: bool
 failed_entries:
   description:
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
     - On failure, every app password Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
       any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure

@@ -172,7 +172,7 @@ notes:
     Mailcow. For this it reads the domain once when the run adds a mailbox or changes a quota, and each other domain named
     in O(sender_acl) once.
   - When Mailcow refuses an entry after others were written (for example a password below the server's password policy),
-    the other entries are still written and the task fails with RV(changed=true), the refused entry and Mailcow's reason in
+    the other entries are still written and the task fails with C(changed=true), the refused entry and Mailcow's reason in
     RV(failed_entries) and the written ones in RV(done).
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox_info
@@ -305,13 +305,10 @@ outcome:
   returned: when re-reading decided a write
   type: str
   sample: created_concurrently
-changed:
-  description:
-    - On failure too, true when any write was carried out before the task failed (the entries in RV(done) and RV(partly_done)).
-  returned: always
-  type: bool
 failed_entries:
   description:
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
     - On failure, every mailbox Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
       any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
