@@ -35,6 +35,9 @@ class MailcowError(Exception):
         self.msg_args = list(msg_args)
         # Extra result keys for fail_json (e.g. failed_entries of a bulk run); never secrets.
         self.details: dict[str, t.Any] = {}
+        # A refusal in an answer that also reports success for other parts of the same request (Mailcow saves the
+        # valid sender_acl entries of an edit and drops the others): the write was partly carried out.
+        self.partly_applied = False
 
     def to_result(self) -> dict[str, t.Any]:
         """Extra fail_json keys; only those that are known."""

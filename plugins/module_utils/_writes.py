@@ -176,11 +176,17 @@ class Writes:
             self.failures.append((items, undecided(exc, "after a retry")))
 
     def raise_failures(self) -> None:
-        """One failure alone is raised as it is; more, or skipped writes, as one summarised MailcowBatchError."""
+        """Raise what failed, saying what was done, what was refused and what was not attempted.
+
+        The only write of a run, refused, is raised as Mailcow's refusal (named by its entry when the
+        message does not name it); anything more (other writes done, skipped, or several refused) as
+        one summarised MailcowBatchError with ``changed`` true when any write was carried out.
+        """
         self.failures.extend((items, undecided(exc, "")) for items, exc in self.unknown)
         self.unknown = []
-        if len(self.failures) == 1 and not self.not_attempted:
-            raise self.failures[0][1]
+        if len(self.failures) == 1 and not self.not_attempted and not self.done:
+            items, exc = self.failures[0]
+            raise named(exc, items)
         if self.failures or self.not_attempted:
             raise summary_error(self)
 
@@ -189,6 +195,27 @@ def undecided(exc: MailcowError, when: str) -> MailcowError:
     """The error of a write whose outcome no re-read decided."""
     text = "%s; its outcome is unknown%s: the write may have been applied (re-run to converge)" % (exc, " " + when if when else "")
     return MailcowUnknownOutcomeError(text, method=exc.method, path=exc.path, status=exc.status, msg_key=exc.msg_key, msg_args=exc.msg_args)
+
+
+def named(exc: MailcowError, items: list[str]) -> MailcowError:
+    """``exc`` (the only write of a run, nothing else done) with ``failed_entries``; a refusal's with ``changed`` false and its
+    message led by the entries it is about when it does not name them."""
+    text = str(exc)
+    refusal = exc.msg_key is not None and not isinstance(exc, (MailcowTransportError, MailcowUnknownOutcomeError))
+    if refusal and not any(item.lower() in text.lower() for item in items):
+        text = "%s: %s" % (", ".join(items), text)
+    error = type(exc)(text, method=exc.method, path=exc.path, status=exc.status, msg_key=exc.msg_key, msg_args=exc.msg_args)
+    if isinstance(exc, MailcowTransportError) and isinstance(error, MailcowTransportError):
+        error.not_sent, error.timed_out = exc.not_sent, exc.timed_out
+    error.details = dict(exc.details, failed_entries=[{"item": item, "error": str(exc)} for item in items])
+    if exc.partly_applied:
+        error.details.update(changed=True, partly_done=list(items))
+    elif refusal:  # refused: surely not carried out (a write whose answer was lost may have been)
+        error.details["changed"] = False
+    return error
+
+
+MISSING_DOMAIN = "domain %s does not exist on this Mailcow (create it with mailcow_domain or the role's mailcow_domain_settings)"
 
 
 def explain_missing_domain(writes: Writes, path: str, exists: t.Callable[[str], bool]) -> None:
@@ -205,8 +232,7 @@ def explain_missing_domain(writes: Writes, path: str, exists: t.Callable[[str], 
         return
     count = sum(len(items) for items, _exc in refused)
     error = MailcowNotFoundError(
-        "domain %s does not exist on this Mailcow (create it with mailcow_domain or the role's mailcow_domain_settings)%s"
-        % (domain, ": %d not created" % count if count > 1 else ""),
+        MISSING_DOMAIN % domain + (": %d not created" % count if count > 1 else ""),
         method="POST", path=path, status=200, msg_key=refused[0][1].msg_key,
     )
     if len(refused) == len(writes.failures) and not writes.not_attempted and not writes.unknown:
@@ -226,7 +252,8 @@ def _cause(exc: MailcowError) -> str:
         return "HTTP %s" % exc.status if exc.status else "transport error"
     if isinstance(exc, MailcowUnknownOutcomeError):
         return "outcome unknown"
-    return exc.msg_key or type(exc).__name__
+    name = type(exc).__name__
+    return exc.msg_key or ("error" if name == "MailcowError" else name)
 
 
 def _names(items: list[str]) -> str:
@@ -235,26 +262,47 @@ def _names(items: list[str]) -> str:
 
 
 def summary_error(writes: Writes) -> MailcowBatchError:
-    """Count per cause with one example message each, the first names, every entry in ``details``."""
+    """Count per cause with one example message each, the first names, every entry in ``details``.
+
+    ``done`` lists the entries whose writes were all carried out; an entry of which some writes were
+    carried out and another failed (e.g. a mailbox added whose sender_acl edit was refused) is
+    ``partly_done``, as is one whose refused request Mailcow partly carried out. ``changed`` is true when any write was carried out.
+    """
     by_cause: dict[str, list[Failure]] = {}
     for failure in writes.failures:
         by_cause.setdefault(_cause(failure[1]), []).append(failure)
     failed = [item for items, _exc in writes.failures for item in items]
+    done = [item for item in writes.done if item not in set(failed)]
+    applied = [item for items, exc in writes.failures if exc.partly_applied for item in items]
+    partly = list(dict.fromkeys([item for item in writes.done if item in set(failed)] + applied))
     parts = []
     if failed:
-        causes = "; ".join("%d %s, e.g. %s" % (sum(len(i) for i, _e in group_), cause, group_[0][1]) for cause, group_ in by_cause.items())
+        causes = "; ".join(_cause_part(cause, group_) for cause, group_ in by_cause.items())
         parts.append("%d failed (%s): %s" % (len(failed), causes, _names(failed)))
     if writes.not_attempted:
         reason = writes.stop_reason or _stop_reason(STOP_AFTER, 0)
         parts.append("%d not attempted after %s: %s" % (len(writes.not_attempted), reason, _names(writes.not_attempted)))
-    parts.append("%d done" % len(writes.done))
-    error = MailcowBatchError("; ".join(parts) + ". Every entry is listed in failed_entries and not_attempted")
+    if partly:
+        parts.append("%d partly done (some of their writes were carried out): %s" % (len(partly), _names(partly)))
+    parts.append("%d done%s" % (len(done), ": " + _names(done) if done else ""))
+    error = MailcowBatchError("; ".join(parts) + ". Every entry is listed in failed_entries, not_attempted and done")
     error.details = {
+        "changed": bool(writes.done or partly),
         "failed_entries": [{"item": item, "error": str(exc)} for items, exc in writes.failures for item in items],
         "not_attempted": list(writes.not_attempted),
-        "done": list(writes.done),
+        "done": done,
     }
+    if partly:
+        error.details["partly_done"] = partly
     return error
+
+
+def _cause_part(cause: str, failures: list[Failure]) -> str:
+    """"2 mailbox_quota_exceeded, e.g. <message>", or for one entry "mailbox_quota_exceeded: <message>"."""
+    count = sum(len(items) for items, _exc in failures)
+    if count == 1:
+        return "%s: %s" % (cause, failures[0][1])
+    return "%d %s, e.g. %s" % (count, cause, failures[0][1])
 
 
 class Resolver(t.NamedTuple):

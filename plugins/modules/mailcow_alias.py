@@ -182,7 +182,13 @@ notes:
     not send the matching flag again, and then silently skips the whole edit. The module always sends it.
   - An alias cannot have the address of a mailbox; Mailcow refuses it.
   - When an alias is created or its goto changes, the module reads the mailboxes of the alias's domain once and warns
-    about a goto in that domain that is neither a mailbox nor an alias there (mail sent to it would bounce).
+    about a goto in that domain that is neither a mailbox nor an alias there (mail sent to it would bounce). Mailcow
+    accepts a goto in any domain, so a goto is never refused for its domain.
+  - Before its first add, and in check mode alike, the module reads the alias's domain once and refuses, naming each
+    entry, more new aliases than the domain has left (aliases deleted in the same run counted first) and adds into a
+    domain that does not exist (in check mode a warning instead, since an earlier task may create the domain).
+  - When Mailcow refuses an entry after others were written, the other entries are still written and the task fails with
+    C(changed=true), the refused entry and Mailcow's reason in RV(failed_entries) and the written ones in RV(done).
 seealso:
   - module: glassdome.mailcow.mailcow_alias_info
   - module: glassdome.mailcow.mailcow_domain
@@ -338,7 +344,10 @@ outcome:
   sample: created_concurrently
 failed_entries:
   description:
-    - On failure of a bulk run (or several failed writes), every failed alias with its error; the message lists the first 10.
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
+    - On failure, every alias Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
+      any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
   type: list
   elements: dict
@@ -351,13 +360,21 @@ not_attempted:
   returned: failure
   type: list
   elements: str
-  sample: [carol@example.org]
+  sample: []
 done:
-  description: On failure of several writes, the aliases whose writes succeeded before the task failed.
+  description: On failure, the aliases whose writes all succeeded before the task failed.
   returned: failure
   type: list
   elements: str
-  sample: [alice@example.org]
+  sample: [info@example.org]
+partly_done:
+  description:
+    - On failure, the aliases of which one write succeeded and another failed (for example one added whose later edit Mailcow
+      refused); each is also in RV(failed_entries).
+  returned: failure, when there are any
+  type: list
+  elements: str
+  sample: []
 """
 
 

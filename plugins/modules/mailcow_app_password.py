@@ -236,6 +236,39 @@ outcome:
   returned: when re-reading decided a write, or another run added the same name at once
   type: str
   sample: confirmed
+failed_entries:
+  description:
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
+    - On failure, every app password Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
+      any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
+  returned: failure
+  type: list
+  elements: dict
+  sample:
+    - {item: Tablet, error: "Mailcow refused POST /add/app-passwd: the password does not meet the server's password policy (or is empty)"}
+not_attempted:
+  description:
+    - On failure, the app passwords whose writes were not started because the server stopped answering
+      (3 consecutive connection failures, or HTTP 502, 503, 504 answers of a proxy in front of Mailcow).
+  returned: failure
+  type: list
+  elements: str
+  sample: []
+done:
+  description: On failure, the app passwords whose writes all succeeded before the task failed.
+  returned: failure
+  type: list
+  elements: str
+  sample: [Phone]
+partly_done:
+  description:
+    - On failure, the app passwords of which one write succeeded and another failed (for example one added whose later edit Mailcow
+      refused); each is also in RV(failed_entries).
+  returned: failure, when there are any
+  type: list
+  elements: str
+  sample: []
 """
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.manager import manage_many, manage_one

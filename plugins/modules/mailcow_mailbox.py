@@ -164,6 +164,16 @@ notes:
   - Mailcow changes O(tls_enforce_in) and O(tls_enforce_out) through its C(edit/tls_policy) endpoint,
     O(rate_limit) through C(edit/rl-mbox), removes tags through C(delete/mailbox/tag), and sets O(sender_acl) of a
     new mailbox only by an edit after the add; the module does this for you.
+  - Before its first write, and in check mode alike, the module refuses what Mailcow would refuse because of the domain's
+    limits, naming each entry and the limit - a quota above the domain's maximum per mailbox, new quotas adding up to more
+    than what is left of the domain's total quota, more mailboxes than the domain allows (mailboxes deleted in the same run
+    counted first), an add into a domain that does not exist (in check mode a warning instead, since an earlier task may
+    create the domain) - and a O(sender_acl) entry naming a domain that is neither a domain nor an alias domain of this
+    Mailcow. For this it reads the domain once when the run adds a mailbox or changes a quota, and each other domain named
+    in O(sender_acl) once.
+  - When Mailcow refuses an entry after others were written (for example a password below the server's password policy),
+    the other entries are still written and the task fails with C(changed=true), the refused entry and Mailcow's reason in
+    RV(failed_entries) and the written ones in RV(done).
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox_info
   - module: glassdome.mailcow.mailcow_domain
@@ -297,12 +307,15 @@ outcome:
   sample: created_concurrently
 failed_entries:
   description:
-    - On failure of a bulk run (or several failed writes), every failed mailbox with its error; the message lists the first 10.
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
+    - On failure, every mailbox Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
+      any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
   type: list
   elements: dict
   sample:
-    - {item: bob@example.org, error: "Mailcow refused POST /add/mailbox: ..."}
+    - {item: dan@example.org, error: "Mailcow refused POST /add/mailbox: the password does not meet the server's password policy (or is empty)"}
 not_attempted:
   description:
     - On failure, the mailboxes whose writes were not started because the server stopped answering
@@ -310,13 +323,21 @@ not_attempted:
   returned: failure
   type: list
   elements: str
-  sample: [carol@example.org]
+  sample: []
 done:
-  description: On failure of several writes, the mailboxes whose writes succeeded before the task failed.
+  description: On failure, the mailboxes whose writes all succeeded before the task failed.
   returned: failure
   type: list
   elements: str
-  sample: [alice@example.org]
+  sample: [ann@example.org]
+partly_done:
+  description:
+    - On failure, the mailboxes of which one write succeeded and another failed (for example a mailbox added whose O(sender_acl)
+      edit Mailcow refused); each is also in RV(failed_entries).
+  returned: failure, when there are any
+  type: list
+  elements: str
+  sample: []
 """
 
 

@@ -441,21 +441,35 @@ outcome:
   type: str
   sample: confirmed
 failed_entries:
-  description: On failure of several writes, every failed job with its error.
+  description:
+    - The result of a failed task says C(changed=true) when any write was carried out before it failed (the entries in
+      RV(done) and RV(partly_done)).
+    - On failure, every job Mailcow refused (or would refuse; a refusal the domain's limits predict fails the task before
+      any write, in check mode too) or whose write failed, with the reason in words; the message names them (the first 10).
   returned: failure
   type: list
   elements: dict
   sample:
-    - {item: "bob@example.org <- imap.old-provider.example:bob", error: "Mailcow refused POST /edit/syncjob: ..."}
+    - {item: "bob@example.org <- imap.old-provider.example:bob", error: "Mailcow refused POST /add/syncjob: access denied"}
 not_attempted:
-  description: On failure, the jobs whose writes were not started because the server stopped answering.
+  description:
+    - On failure, the jobs whose writes were not started because the server stopped answering
+      (3 consecutive connection failures, or HTTP 502, 503, 504 answers of a proxy in front of Mailcow).
   returned: failure
   type: list
   elements: str
   sample: []
 done:
-  description: On failure of several writes, the jobs whose writes succeeded before the task failed.
+  description: On failure, the jobs whose writes all succeeded before the task failed.
   returned: failure
+  type: list
+  elements: str
+  sample: ["alice@example.org <- imap.old-provider.example:alice"]
+partly_done:
+  description:
+    - On failure, the jobs of which one write succeeded and another failed (for example one added whose later edit Mailcow
+      refused); each is also in RV(failed_entries).
+  returned: failure, when there are any
   type: list
   elements: str
   sample: []

@@ -2,7 +2,10 @@
 """Fixtures: the emulator as a real subprocess on free loopback ports, and a small client."""
 from __future__ import annotations
 
+import contextlib
 import http.client
+import importlib
+import io
 import json
 import os
 import random
@@ -292,3 +295,23 @@ def run_at_once(emulator: Emulator, task: Any, fault: dict[str, Any], runs: int 
     emulator.control("POST", "faults/clear")
     assert all(isinstance(result, dict) for result in results), results
     return results
+
+
+def run_module(emulator: Emulator, name: str, args: dict[str, Any], *, check_mode: bool = False) -> tuple[int, dict[str, Any]]:
+    """Module ``name``'s main() in-process, as Ansible runs it (arguments in, JSON out), connected to the emulator
+    with the read-write key over HTTPS: ``(exit status, result)``. ``args`` set to None are left out."""
+    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+
+    args = dict({"api_url": "https://127.0.0.1:%d" % emulator.https_port, "api_key": RW_KEY, "ca_path": emulator.ca}, **args)
+    args = {key: value for key, value in args.items() if value is not None}
+    if check_mode:
+        args["_ansible_check_mode"] = True
+    code = importlib.import_module("ansible_collections.glassdome.mailcow.plugins.modules." + name)
+    out = io.StringIO()
+    status = 0
+    with patch_module_args(args), contextlib.redirect_stdout(out):
+        try:
+            code.main()
+        except SystemExit as exc:
+            status = int(exc.code or 0)
+    return status, json.loads(out.getvalue())

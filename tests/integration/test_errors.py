@@ -47,10 +47,15 @@ def test_read_only_key_cannot_write(runner: Runner, facts: dict) -> None:
     # A read alone succeeds with the read-only key: deleting a missing mailbox reads, finds nothing, writes nothing.
     assert proc.returncode == 0, proc.stdout
     domain = "ro%s.example" % uuid.uuid4().hex[:8]
-    proc = runner.adhoc("glassdome.mailcow.mailcow_mailbox", "address=ro@%s password=Ro-Pass-12345" % domain, extra_env={"MAILCOW_API_KEY": facts["ro_key"]})
+    assert runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s" % domain).returncode == 0  # with the read-write key
+    try:
+        proc = runner.adhoc("glassdome.mailcow.mailcow_mailbox", "address=ro@%s password=Ro-Pass-12345" % domain,
+                            extra_env={"MAILCOW_API_KEY": facts["ro_key"]})
+    finally:
+        runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s state=absent" % domain)
     assert proc.returncode != 0
     msg = failed_msg(proc)
-    # The mailbox read works with the ro key; the add is refused with 403.
+    # The mailbox and domain reads work with the ro key; the add is refused with 403.
     assert "the API key is read-only (HTTP 403" in msg
     assert facts["ro_key"] not in proc.stdout + proc.stderr
 

@@ -36,8 +36,10 @@ DOMAIN_TASK = "Ensure the domain and its limits"
 MAILBOX_TASK = "Ensure the domain's mailboxes"
 ALIAS_TASK = "Ensure the domain's aliases"
 # Requests of a run that creates everything: the domain (read, add), the mailboxes (the reduced
-# listing, empty, confirmed by the full one, 6 adds), the aliases (listing, 2 adds).
-DOMAIN_REQUESTS, MAILBOX_REQUESTS, ALIAS_REQUESTS = 2, 2 + len(MAILBOXES), 1 + len(ALIASES)
+# listing, empty, confirmed by the full one, the domain's limits, 6 adds), the aliases (listing, the
+# domain's limits, 2 adds).
+DOMAIN_REQUESTS, MAILBOX_REQUESTS, ALIAS_REQUESTS = 2, 3 + len(MAILBOXES), 2 + len(ALIASES)
+MAILBOX_READS = MAILBOX_REQUESTS - len(MAILBOXES)
 ALL_REQUESTS = DOMAIN_REQUESTS + MAILBOX_REQUESTS + ALIAS_REQUESTS
 CONNECTION_LOST = r"connection to Mailcow API at https://127\.0\.0\.1:\d+/api/v1 lost after sending"
 
@@ -76,15 +78,15 @@ CASES = {
         msg=r"^TLS verification of https://127\.0\.0\.1:\d+/api/v1 failed: .*Point ca_path",
         requests=0, domain=False, mailboxes=[], aliases=[], rerun_changes=[DOMAIN_TASK, MAILBOX_TASK, ALIAS_TASK]),
     "server_down_after_2_of_6_adds": Case(
-        faults=[{"kind": "drop", "count": 0, "after": DOMAIN_REQUESTS + 2 + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
+        faults=[{"kind": "drop", "count": 0, "after": DOMAIN_REQUESTS + MAILBOX_READS + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
         msg=r"^3 failed \(3 outcome unknown, e\.g\. %s POST /add/mailbox: .*the server stopped answering.*may have been applied.*"
             r"; 1 not attempted after 3 consecutive connection failures: m5@" % CONNECTION_LOST,
-        requests=DOMAIN_REQUESTS + 2 + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
+        requests=DOMAIN_REQUESTS + MAILBOX_READS + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
     "proxy_502_after_2_of_6_adds": Case(
-        faults=[{"kind": "html", "status": 502, "count": 0, "after": DOMAIN_REQUESTS + 2 + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
+        faults=[{"kind": "html", "status": 502, "count": 0, "after": DOMAIN_REQUESTS + MAILBOX_READS + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
         msg=r"^3 failed \(3 HTTP 502, e\.g\. Mailcow API answered POST /add/mailbox with HTTP 502 \(text/html\): 502 Bad Gateway.*\): m2@.*"
             r"; 1 not attempted after 3 consecutive HTTP 502/503/504 answers of a proxy \(Mailcow itself not answering\): m5@",
-        requests=DOMAIN_REQUESTS + 2 + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
+        requests=DOMAIN_REQUESTS + MAILBOX_READS + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
     "502_page_once_is_retried": Case(
         faults=[{"kind": "html", "status": 502, "path": "/api/v1/get/mailbox/"}], requests=ALL_REQUESTS + 1),
     "502_page_always": Case(
@@ -95,20 +97,33 @@ CASES = {
         faults=[{"kind": "status", "status": 503, "retry_after": 1, "path": "/api/v1/get/alias/"}], requests=ALL_REQUESTS + 1),
     "reset_before_the_server_acted": Case(
         faults=[{"kind": "drop", "path": "/api/v1/add/mailbox"}], failed_task=MAILBOX_TASK,
-        msg=r"^m0@\S+ not created: %s POST /add/mailbox: .*; re-reading shows no such object$" % CONNECTION_LOST,
+        msg=r"^1 failed \(error: m0@\S+ not created: %s POST /add/mailbox: .*; re-reading shows no such object\): m0@\S+; 5 done: m1@" % CONNECTION_LOST,
         requests=DOMAIN_REQUESTS + MAILBOX_REQUESTS + 1, mailboxes=MAILBOXES[1:], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
     "reset_after_the_server_acted": Case(
         faults=[{"kind": "drop", "process": True, "path": "/api/v1/add/alias"}], requests=ALL_REQUESTS + 1),
     "slow_answer_beyond_timeout": Case(
         # The last add answers after 3 s, the task gives up after 1 s and re-reads at once: not there yet.
         faults=[{"kind": "slow", "delay": 3, "after": len(MAILBOXES) - 1, "path": "/api/v1/add/mailbox"}], timeout=1, failed_task=MAILBOX_TASK,
-        msg=r"^no answer from Mailcow API at \S+ within 1 seconds after sending POST /add/mailbox; its outcome is unknown "
-            r"\(re-reading shows it not done yet; the server may still be carrying it out\): the write may have been applied",
+        msg=r"^1 failed \(outcome unknown: no answer from Mailcow API at \S+ within 1 seconds after sending POST /add/mailbox; its outcome is unknown "
+            r"\(re-reading shows it not done yet; the server may still be carrying it out\): the write may have been applied.*\): m5@\S+; 5 done: m0@",
         requests=DOMAIN_REQUESTS + MAILBOX_REQUESTS + 1, aliases=[], rerun_changes=[ALIAS_TASK]),
     "empty_body_on_a_write": Case(
         faults=[{"kind": "empty", "path": "/api/v1/add/alias"}], failed_task=ALIAS_TASK,
-        msg=r"^a0@\S+ not created: Mailcow API answered POST /add/alias with an empty body .*; re-reading shows no such object$",
+        msg=r"^1 failed \(error: a0@\S+ not created: Mailcow API answered POST /add/alias with an empty body .*; re-reading shows no such object\): "
+            r"a0@\S+; 1 done: a1@",
         requests=ALL_REQUESTS + 1, aliases=ALIASES[1:], rerun_changes=[ALIAS_TASK]),
+    # What Mailcow refuses of the mailboxes: before any write when the domain's limits tell (in check mode too), else after the others were written.
+    "more_mailboxes_than_the_domain_allows": Case(
+        role_vars={"mailcow_domain_settings": {"max_mailboxes": 4, "max_aliases": 20}}, failed_task=MAILBOX_TASK,
+        msg=r"^Mailcow would refuse 2 entries in domain \S+, so nothing was written: m4@\S+: the domain allows 4 mailboxes and holds 0: "
+            r"4 more can be added, 6 are to be added; m5@",
+        requests=DOMAIN_REQUESTS + MAILBOX_READS, mailboxes=[], aliases=[], rerun_changes=[DOMAIN_TASK, MAILBOX_TASK, ALIAS_TASK]),
+    "one_mailbox_refused_after_others_were_created": Case(
+        role_vars={"mailcow_mailboxes": [{"local_part": local, "password": "Zq9" if local == "m3" else PASSWORD} for local in MAILBOXES]},
+        failed_task=MAILBOX_TASK,
+        msg=r"^1 failed \(password_complexity: Mailcow refused POST /add/mailbox: the password does not meet the server's password policy "
+            r"\(or is empty\)\): m3@\S+; 5 done: m0@",
+        requests=DOMAIN_REQUESTS + MAILBOX_REQUESTS, mailboxes=[m for m in MAILBOXES if m != "m3"], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
 }
 
 

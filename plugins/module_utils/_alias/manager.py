@@ -26,6 +26,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.api impor
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_limits import check_aliases
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
@@ -35,6 +36,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     desired = desired_from_params(params, default_domain=params.get("domain"))
     the_plan = plan(desired, get_normalized(client, desired.address))
     warnings = goto_warnings(client, [the_plan], desired.domain)
+    warnings += check_aliases(client, desired.domain, [the_plan], check_mode=check_mode)
     after = the_plan.after or {}
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
@@ -61,6 +63,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += purged
     # Read before any write: a failed read must not turn a done write into a failed task.
     warnings = goto_warnings(client, plans, domain, set(existing) | {d.key for d in desireds if d.state == "present"})
+    warnings += check_aliases(client, domain, plans, check_mode=check_mode)
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.key: d for d in desireds})

@@ -601,4 +601,6 @@ def _danger_error(method: str, path: str, failures: list[Entry], successes: int)
     cls: type[MailcowError] = MailcowValidationError
     if first.key in EXISTS_KEYS:
         cls = MailcowExistsError
-    return cls("Mailcow refused %s %s: %s" % (method, path, text), method=method, path=path, status=200, msg_key=first.key, msg_args=first.args)
+    error = cls("Mailcow refused %s %s: %s" % (method, path, text), method=method, path=path, status=200, msg_key=first.key, msg_args=first.args)
+    error.partly_applied = bool(successes)
+    return error

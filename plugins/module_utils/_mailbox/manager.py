@@ -16,6 +16,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.api impor
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_limits import check_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import (
     FULL_ONLY,
@@ -49,6 +50,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     (desired,), warnings = drop_alias_grants(client, [desired], existing)
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
     refuse_pathless_writes([the_plan])
+    warnings += check_mailboxes(client, desired.domain, [the_plan], check_mode=check_mode)
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
@@ -75,6 +77,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         guard_purge([p.address for p in purged], len(existing), params, kind="mailboxes", domain=domain)
         plans += purged
     refuse_pathless_writes(plans)
+    warnings += check_mailboxes(client, domain, plans, check_mode=check_mode)
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.address: d for d in desireds}, purge_tags, templates)

@@ -130,3 +130,9 @@ def recorded_request(case: str, source: str) -> dict[str, t.Any]:
             if record["case"] == case:
                 return record["request"]
     raise KeyError(case)
+
+
+def domain_read(server: ScriptedMailcow, name: str = "example.org", **fields: t.Any) -> None:
+    """Expect the one read of a domain's limits that precedes adds and quota changes: its recorded object, renamed to ``name``."""
+    body = dict(transcript("get_domain_single")["body"], domain_name=name, domain_h_name=name, **fields)
+    server.expect("GET", "/api/v1/get/domain/" + name, reply=body)

@@ -22,7 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowValidationError,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
-from ..scripted_mailcow import DROP, transcript
+from ..scripted_mailcow import DROP, domain_read, transcript
 
 RAW = transcript("get_mailbox_single")["body"]  # alice@example.org, 512 MiB, "Alice Example"
 ADDED = transcript("add_mailbox_success")["body"]
@@ -65,6 +65,7 @@ def add_body(name):
 
 
 def test_empty_body_then_reread_matches_is_success(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply="")  # the loser of a racing add
     mailcow.expect("GET", GET, reply=RAW)
@@ -74,6 +75,7 @@ def test_empty_body_then_reread_matches_is_success(mailcow) -> None:
 
 
 def test_empty_body_then_absent_is_reported_not_created(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply="")
     mailcow.expect("GET", GET, reply={})
@@ -85,14 +87,16 @@ def test_empty_body_then_absent_is_reported_not_created(mailcow) -> None:
 
 
 def test_timeout_after_sending_then_reread_finds_it(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED, delay=1.5)  # the server acted, its answer came too late
     mailcow.expect("GET", GET, reply=RAW)
     assert one(mailcow, timeout=1, **OPTIONS)["outcome"] == "confirmed"
-    assert [s[0] for s in mailcow.seen] == ["GET", "POST", "GET"]  # the write was not sent again
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "POST", "GET"]  # the mailbox, the domain's limits; the write was not sent again
 
 
 def test_connection_lost_and_reread_failing_may_have_been_applied(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=DROP)
     mailcow.expect("GET", GET, reply={"type": "error", "msg": "internal"}, status=500)
@@ -102,6 +106,7 @@ def test_connection_lost_and_reread_failing_may_have_been_applied(mailcow) -> No
 
 
 def test_object_exists_on_a_planned_add_that_matches_is_ok(mailcow) -> None:
+    domain_read(mailcow)
     listing(mailcow, [mailbox("bob")])
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=EXISTS)  # another run added it meanwhile
     mailcow.expect("POST", "/api/v1/add/mailbox", add_body("carol"), reply="")
@@ -113,6 +118,7 @@ def test_object_exists_on_a_planned_add_that_matches_is_ok(mailcow) -> None:
 
 
 def test_object_exists_that_does_not_match_is_edited_once(mailcow) -> None:
+    domain_read(mailcow)
     listing(mailcow, {})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=EXISTS)
     listing(mailcow, [dict(RAW, quota=1073741824)])  # added elsewhere with 1 GiB
@@ -121,28 +127,39 @@ def test_object_exists_that_does_not_match_is_edited_once(mailcow) -> None:
     assert result["mailboxes"] == [{"address": "alice@example.org", "action": "created", "changed": True, "outcome": "retried"}]
 
 
-def test_missing_domain_is_named_after_one_extra_read(mailcow) -> None:
-    body = dict(ADD_BODY, domain="missing.example")
+def test_missing_domain_is_refused_before_the_add(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/alice@missing.example", reply={})
-    mailcow.expect("POST", "/api/v1/add/mailbox", body, reply=DENIED)
     mailcow.expect("GET", "/api/v1/get/domain/missing.example", reply={})
     with pytest.raises(MailcowNotFoundError, match=r"^domain missing.example does not exist on this Mailcow \(create it with mailcow_domain "
-                                                   r"or the role's mailcow_domain_settings\)$"):
+                                                   r"or the role's mailcow_domain_settings\); nothing was written$"):
         one(mailcow, address="alice@missing.example", password="Geheim-123", quota=512)
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET"]
 
 
 def test_missing_domain_in_bulk_is_one_message(mailcow) -> None:
     listing(mailcow, [], domain="missing.example")
-    for name in ("a", "b", "c"):
-        mailcow.expect("POST", "/api/v1/add/mailbox", dict(add_body(name), domain="missing.example"), reply=DENIED)
     mailcow.expect("GET", "/api/v1/get/domain/missing.example", reply={})
     entries = [params(local_part=n, password="Geheim-123", quota=512) for n in ("a", "b", "c")]
-    with pytest.raises(MailcowNotFoundError, match=r"^domain missing.example does not exist on this Mailcow \(.*\): 3 not created$") as info:
+    with pytest.raises(MailcowNotFoundError, match=r"^domain missing.example does not exist on this Mailcow \(.*\): 3 mailboxes not created; "
+                                                   r"nothing was written$") as info:
         manage_many(MailcowClient(mailcow.url, "K"), params(domain="missing.example", mailboxes=entries), check_mode=False, diff=False)
-    assert len(info.value.to_result()["failed_entries"]) == 3
+    assert len(info.value.to_result()["failed_entries"]) == 3 and not info.value.to_result()["changed"]
+    assert "POST" not in [s[0] for s in mailcow.seen]
+
+
+def test_domain_deleted_between_the_read_and_the_add_is_named_after_one_extra_read(mailcow) -> None:
+    body = dict(ADD_BODY, domain="gone.example")
+    mailcow.expect("GET", "/api/v1/get/mailbox/alice@gone.example", reply={})
+    domain_read(mailcow, "gone.example")
+    mailcow.expect("POST", "/api/v1/add/mailbox", body, reply=DENIED)
+    mailcow.expect("GET", "/api/v1/get/domain/gone.example", reply={})
+    with pytest.raises(MailcowNotFoundError, match=r"^domain gone.example does not exist on this Mailcow \(create it with mailcow_domain "
+                                                   r"or the role's mailcow_domain_settings\)$"):
+        one(mailcow, address="alice@gone.example", password="Geheim-123", quota=512)
 
 
 def test_access_denied_in_an_existing_domain_keeps_mailcows_answer(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=DENIED)
     mailcow.expect("GET", "/api/v1/get/domain/example.org", reply=transcript("get_domain_single")["body"])
@@ -151,13 +168,15 @@ def test_access_denied_in_an_existing_domain_keeps_mailcows_answer(mailcow) -> N
 
 
 def test_happy_path_never_reads_again(mailcow) -> None:
+    domain_read(mailcow)
     listing(mailcow, {})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED)
     assert "outcome" not in many(mailcow, ["alice"])["mailboxes"][0]
-    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "POST"]  # the two reads of an empty domain, no more
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "GET", "POST"]  # the two reads of an empty domain and its limits, no more
 
 
 def test_alias_racing_add_takes_its_id_from_the_reread(mailcow) -> None:
+    domain_read(mailcow)
     body = {"address": "info@example.org", "goto": "alice@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
     mailcow.expect("GET", "/api/v1/get/alias/info@example.org", reply={})
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=[RAW])  # the goto is a mailbox: no warning
@@ -169,16 +188,27 @@ def test_alias_racing_add_takes_its_id_from_the_reread(mailcow) -> None:
 
 
 def test_alias_missing_domain_in_bulk(mailcow) -> None:
-    # add/alias says domain_not_found itself: no extra read.
     mailcow.expect("GET", "/api/v1/get/alias/all/missing.example", reply={})
-    mailcow.expect("POST", "/api/v1/add/alias", {"address": "x@missing.example", "goto": "alice@example.org", "active": 1,
-                                                 "sogo_visible": 0, "sender_allowed": 0}, reply=ALIAS_DENIED)
+    mailcow.expect("GET", "/api/v1/get/domain/missing.example", reply={})
     entries = [params(local_part="x", goto=["alice@example.org"], active=True, sogo_visible=False, sender_allowed=False)]
     with pytest.raises(MailcowNotFoundError, match=r"^domain missing.example does not exist on this Mailcow \(create it with mailcow_domain"):
         alias_many(MailcowClient(mailcow.url, "K"), params(domain="missing.example", aliases=entries), check_mode=False, diff=False)
+    assert "POST" not in [s[0] for s in mailcow.seen]
+
+
+def test_alias_domain_deleted_before_the_add_is_named_without_a_read(mailcow) -> None:
+    # add/alias says domain_not_found itself: no extra read.
+    mailcow.expect("GET", "/api/v1/get/alias/all/gone.example", reply={})
+    domain_read(mailcow, "gone.example")
+    mailcow.expect("POST", "/api/v1/add/alias", {"address": "x@gone.example", "goto": "alice@example.org", "active": 1,
+                                                 "sogo_visible": 0, "sender_allowed": 0}, reply=ALIAS_DENIED)
+    entries = [params(local_part="x", goto=["alice@example.org"], active=True, sogo_visible=False, sender_allowed=False)]
+    with pytest.raises(MailcowNotFoundError, match=r"^domain gone.example does not exist on this Mailcow \(create it with mailcow_domain"):
+        alias_many(MailcowClient(mailcow.url, "K"), params(domain="gone.example", aliases=entries), check_mode=False, diff=False)
 
 
 def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
+    domain_read(mailcow)
     names = ["m%02d" % n for n in range(8)]
     listing(mailcow, {})
     mailcow.expect("POST", "/api/v1/add/mailbox", add_body("m00"), reply=ADDED)
@@ -189,7 +219,8 @@ def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
     message = str(info.value)
     assert message.startswith("3 failed (3 outcome unknown, e.g. connection to Mailcow API at ")
     assert "the server stopped answering" in message and "may have been applied" in message
-    assert "; 4 not attempted after 3 consecutive connection failures: m04@example.org, m05@example.org, m06@example.org, m07@example.org; 1 done." in message
+    assert ("; 4 not attempted after 3 consecutive connection failures: m04@example.org, m05@example.org, m06@example.org, m07@example.org; "
+            "1 done: m00@example.org.") in message
     details = info.value.to_result()
     assert details["not_attempted"] == ["%s@example.org" % n for n in names[4:]] and details["done"] == ["m00@example.org"]
     assert len([s for s in mailcow.seen if s[0] == "POST"]) == 4
@@ -197,6 +228,7 @@ def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
 
 
 def test_timeout_after_sending_then_absent_is_not_taken_as_not_created(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED, delay=1.5)
     mailcow.expect("GET", GET, reply={})  # read while the server is still on the add

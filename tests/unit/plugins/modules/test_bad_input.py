@@ -20,7 +20,7 @@ from ansible.module_utils import _internal as ansible_internal
 from ansible.module_utils.common import warnings as ansible_warnings
 from ansible.module_utils.testing import patch_module_args
 
-from ..scripted_mailcow import transcript
+from ..scripted_mailcow import domain_read, transcript
 
 MODULES = "ansible_collections.glassdome.mailcow.plugins.modules."
 MAILBOX = transcript("get_mailbox_single")["body"]  # alice@example.org
@@ -301,6 +301,7 @@ def test_alias_warning_reaches_the_user(mailcow, capsys) -> None:
     mailcow.expect("GET", "/api/v1/get/alias/info@example.org", reply={})
     mailcow.expect("GET", GET_MB, reply=mailboxes("alice"))
     mailcow.expect("GET", GET_AL, reply={})
+    domain_read(mailcow)
     args = {"api_url": mailcow.url, "api_key": "K", "address": "info@example.org", "goto": ["alcie@example.org"], "_ansible_check_mode": True}
     result, _out = run_module("mailcow_alias", args, capsys)
     assert result["changed"] and result["warnings"] == ["alias info@example.org: goto alcie@example.org is neither a mailbox nor an alias of "

@@ -81,7 +81,9 @@ def test_a_grant_mailcow_refuses_fails_naming_it_and_an_unknown_template_writes_
     setup(run_module, emulated)
     run_bulk(run_module, emulated, [{"local_part": "alice", "password": PASSWORD}])
     refused = run_module("mailcow_mailbox", dict(emulated.conn(), address="alice@" + DOMAIN, sender_acl=["@gmail.com", "@" + DOMAIN]))
-    assert refused["rc"] == 1 and "sender_acl entry @gmail.com was refused" in refused["msg"], refused
+    # Mailcow would drop @gmail.com and save the rest: refused before any write, naming the mailbox and the entry.
+    assert refused["rc"] == 1 and "alice@%s: sender_acl entry @gmail.com: gmail.com is not a domain" % DOMAIN in refused["msg"], refused
+    assert get(emulated, "mailbox/alice@" + DOMAIN)["sender_acl"] == []
     unknown = run_bulk(run_module, emulated, [{"local_part": "carol", "password": PASSWORD, "template": "Staf"}])
     assert unknown["rc"] == 1 and "template 'Staf' is not a mailbox template of this Mailcow (it has: Default, Staff)" in unknown["msg"]
     assert [m["username"] for m in get(emulated, "mailbox/all/" + DOMAIN)] == ["alice@" + DOMAIN]

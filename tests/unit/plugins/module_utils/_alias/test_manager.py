@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.manager import manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowExistsError, MailcowOptionError
-from ...scripted_mailcow import transcript
+from ...scripted_mailcow import domain_read, transcript
 
 RAW = transcript("get_alias_by_address")["body"]  # info@example.org, id 189 -> alice@example.org
 ADDED = transcript("add_alias_success")["body"]  # ["alias_added", "info@example.org", "189"]
@@ -37,6 +37,7 @@ def run(server, check_mode=False, **kwargs):
 
 
 def test_create_then_unchanged(mailcow) -> None:
+    domain_read(mailcow)
     body = {"address": "info@example.org", "goto": "alice@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/alias", body, reply=ADDED)
@@ -51,6 +52,7 @@ def test_create_then_unchanged(mailcow) -> None:
 
 
 def test_check_mode_only_reads(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply=RAW)
     boxes(mailcow, "ivan")
     result = run(mailcow, check_mode=True, address="info@example.org", goto=["ivan@example.org"])
@@ -59,7 +61,7 @@ def test_check_mode_only_reads(mailcow) -> None:
     boxes(mailcow, "ivan")
     created = run(mailcow, check_mode=True, address="new@example.org", goto=["ivan@example.org"])
     assert created["changed"] and created["alias"]["id"] is None
-    assert [s[0] for s in mailcow.seen] == ["GET"] * 4
+    assert [s[0] for s in mailcow.seen] == ["GET"] * 5  # the add also reads the domain's limits
 
 
 def test_edit_by_id_sends_only_the_difference(mailcow) -> None:
@@ -103,6 +105,7 @@ def test_delete_refused_while_the_alias_is_still_there_is_an_error(mailcow) -> N
 
 
 def test_address_of_a_mailbox_is_refused_by_mailcow(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/alias/alice@example.org", reply={})
     boxes(mailcow, "ivan")
     mailcow.expect("POST", "/api/v1/add/alias", {"address": "alice@example.org", "goto": "ivan@example.org", "active": 1, "sogo_visible": 0,
@@ -115,6 +118,7 @@ def test_address_of_a_mailbox_is_refused_by_mailcow(mailcow) -> None:
 
 
 def test_add_answered_without_alias_added_is_an_error(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     boxes(mailcow, "alice")
     body = {"address": "info@example.org", "goto": "alice@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
@@ -138,6 +142,7 @@ def test_slash_address_is_read_through_the_domain_listing(mailcow) -> None:
 
 
 def test_digit_address_answered_by_id_falls_back_to_listing(mailcow) -> None:
+    domain_read(mailcow)
     # Mailcow matches "id = x OR address = x": "189x@example.org" can come back as alias 189 (docs/mailcow-api.md#aliases).
     mailcow.expect("GET", "/api/v1/get/alias/189x@example.org", reply=RAW)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)
@@ -175,6 +180,7 @@ def added(address, alias_id):
 
 
 def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
+    domain_read(mailcow)
     current = listing(("a", "x@example.org"), ("b", "x@example.org"), ("c", "y@example.org"), ("old1", "x@example.org"),
                       ("old2", "x@example.org"), ("trap", "null@localhost"))
     foreign = dict(RAW, id=99, address="z@other.org", domain="other.org")
@@ -200,12 +206,13 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
 
 
 def test_bulk_check_mode_only_reads(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=listing(("a", "x@example.org"), ("old", "x@example.org")))
     boxes(mailcow, "y")
     result = many(mailcow, check_mode=True, purge=True, aliases=[params(local_part="a", goto=["y@example.org"]), params(local_part="n", goto_null=True)])
     assert result["changed"] and result["summary"] == {"created": 1, "updated": 1, "deleted": 1, "unchanged": 0}
     assert result["msg"] == "would create 1 (n), would update 1 (a), would delete 1 (old)"
-    assert [s[0] for s in mailcow.seen] == ["GET", "GET"]
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "GET"]  # aliases, mailboxes, the domain's limits
 
 
 def test_bulk_unchanged_makes_one_request(mailcow) -> None:
@@ -218,6 +225,7 @@ def test_bulk_unchanged_makes_one_request(mailcow) -> None:
 
 
 def test_bulk_empty_domain_reads_curly_braces_as_empty(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply={})
     boxes(mailcow, "alice")
     result = many(mailcow, check_mode=True, aliases=[params(local_part="info", goto=["alice@example.org"])])
@@ -225,6 +233,7 @@ def test_bulk_empty_domain_reads_curly_braces_as_empty(mailcow) -> None:
 
 
 def test_bulk_partial_failure_names_each_failed_alias(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply={})
     boxes(mailcow, "ivan")
     body = {"goto": "ivan@example.org", "active": 1, "sogo_visible": 0, "sender_allowed": 0}
@@ -263,6 +272,7 @@ def test_bulk_new_alias_without_goto_fails_before_writing(mailcow) -> None:
 
 
 def test_goto_to_a_missing_local_address_warns_once_read(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     boxes(mailcow, "alice")
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply=LISTING)  # team@ is an alias: no warning for it
@@ -279,10 +289,11 @@ def test_unchanged_goto_reads_nothing_more(mailcow) -> None:
 
 
 def test_bulk_goto_to_an_alias_of_the_same_run_is_known(mailcow) -> None:
+    domain_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/alias/all/example.org", reply={})
     boxes(mailcow, "alice")
     entries = [params(local_part="sales", goto=["team@example.org"]), params(local_part="team", goto=["alice@example.org"]),
                params(local_part="help", goto=["nobody@example.org"])]
     result = many(mailcow, check_mode=True, aliases=entries)
     assert [w.split(":")[0] for w in result["warnings"]] == ["alias help@example.org"]
-    assert len(mailcow.seen) == 2
+    assert len(mailcow.seen) == 3  # aliases, mailboxes, the domain's limits

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowForbiddenError, MailcowValidationError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
-from ...scripted_mailcow import transcript
+from ...scripted_mailcow import domain_read, transcript
 
 LIFECYCLE = Path(__file__).resolve().parents[4] / "fixtures" / "mailcow-api" / "transcripts-lifecycle.jsonl"
 RECORDED = {case["case"]: case["response"] for case in map(json.loads, LIFECYCLE.read_text(encoding="utf-8").splitlines())}
@@ -87,6 +87,7 @@ def test_rate_limit_with_a_read_only_key_fails_clearly(mailcow) -> None:
 def test_sender_acl_changed_then_unchanged_then_cleared(mailcow) -> None:
     mailcow.expect("GET", GET_ALICE, reply=RAW)
     mailcow.expect("GET", "/api/v1/get/alias/carol@lc.example", reply=CAROL_SELF)  # a new address grant: is it an alias's already?
+    domain_read(mailcow, "lc2.example")  # a grant of another domain: is it one of this Mailcow's?
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["alice@lc.example"], "attr": {"sender_acl": ["@lc2.example", "carol@lc.example"]}},
                    reply=RECORDED["edit_mailbox_sender_acl"]["body"])
     result = one(mailcow, sender_acl=["Carol@LC.example", "lc2.example"])
@@ -108,6 +109,7 @@ def test_sender_acl_entry_an_alias_already_grants_is_left_out_with_a_warning(mai
     # Mailcow skips a grant the mailbox has through an alias with sender_allowed (its goto names the mailbox): it never reads back.
     mailcow.expect("GET", GET_ALICE, reply=RAW)
     mailcow.expect("GET", "/api/v1/get/alias/sales@lc.example", reply=alias_to("sales@lc.example", "bob@lc.example,Alice@lc.example", 1))
+    domain_read(mailcow, "lc2.example")
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["alice@lc.example"], "attr": {"sender_acl": ["@lc2.example"]}},
                    reply=RECORDED["edit_mailbox_sender_acl"]["body"])
     result = one(mailcow, sender_acl=["sales@lc.example", "@lc2.example"])
@@ -138,11 +140,27 @@ def test_sender_acl_matching_the_stored_grants_reads_no_alias(mailcow) -> None:
 
 
 def test_sender_acl_entry_mailcow_drops_fails_naming_it(mailcow) -> None:
+    # Mailcow drops an address grant that is no mailbox or alias of its own and saves the rest (recorded): not foreseeable, reported after the write.
     mailcow.expect("GET", GET_ALICE, reply=RAW)
-    mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["alice@lc.example"], "attr": {"sender_acl": ["@gmail.com", "@lc2.example"]}},
-                   reply=RECORDED["edit_mailbox_sender_acl_foreign_domain"]["body"])
-    with pytest.raises(MailcowValidationError, match="sender_acl entry @gmail.com was refused and dropped.*other entries were saved"):
-        one(mailcow, sender_acl=["@gmail.com", "@lc2.example"])
+    mailcow.expect("GET", "/api/v1/get/alias/nobody@lc.example", reply={})
+    mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["alice@lc.example"], "attr": {"sender_acl": ["nobody@lc.example"]}},
+                   reply=[dict(entry, msg=["sender_acl_invalid", "nobody@lc.example"]) if entry["type"] == "danger" else entry
+                          for entry in RECORDED["edit_mailbox_sender_acl_foreign_domain"]["body"]])
+    with pytest.raises(MailcowValidationError, match="sender_acl entry nobody@lc.example was refused and dropped.*other entries were saved"):
+        one(mailcow, sender_acl=["nobody@lc.example"])
+
+
+def test_sender_acl_entry_of_a_foreign_domain_is_refused_before_any_write(mailcow) -> None:
+    # Mailcow would drop @gmail.com (recorded: edit_mailbox_sender_acl_foreign_domain): refused after one read of that domain, in check mode too.
+    for check_mode in (True, False):
+        mailcow.expect("GET", GET_ALICE, reply=RAW)
+        mailcow.expect("GET", "/api/v1/get/domain/gmail.com", reply={})
+        domain_read(mailcow, "lc2.example")
+        with pytest.raises(MailcowValidationError, match=r"^Mailcow would refuse 1 entry in domain lc.example, so nothing was "
+                                                         r"written: alice@lc.example: sender_acl entry @gmail.com: gmail.com is not a domain") as info:
+            one(mailcow, check_mode=check_mode, sender_acl=["@gmail.com", "@lc2.example"])
+        assert info.value.to_result()["failed_entries"][0]["item"] == "alice@lc.example"
+    assert [s[0] for s in mailcow.seen] == ["GET"] * 6
 
 
 def test_check_mode_only_reads(mailcow) -> None:
@@ -154,6 +172,7 @@ def test_check_mode_only_reads(mailcow) -> None:
 
 def test_create_sends_the_rate_limit_with_the_add_and_the_sender_acl_after_it(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/dave@lc.example", reply={})
+    domain_read(mailcow, "lc.example")
     mailcow.expect("POST", "/api/v1/add/mailbox", {"local_part": "dave", "domain": "lc.example", "password": "Pw-123456", "password2": "Pw-123456",
                                                    "rl_value": 20, "rl_frame": "m", "active": 1}, reply=ADDED)
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["dave@lc.example"], "attr": {"sender_acl": ["@lc.example"]}},
@@ -169,6 +188,7 @@ def test_template_is_sent_by_id_and_its_values_are_predicted(mailcow) -> None:
     for check_mode in (True, False):
         mailcow.expect("GET", "/api/v1/get/mailbox/dave@lc.example", reply={})
         mailcow.expect("GET", TEMPLATES, reply=[DEFAULT, STAFF])
+        domain_read(mailcow, "lc.example")
         if not check_mode:
             mailcow.expect("POST", "/api/v1/add/mailbox", {"local_part": "dave", "domain": "lc.example", "password": "Pw-123456",
                                                            "password2": "Pw-123456", "template": 3, "active": 2}, reply=ADDED)
@@ -182,6 +202,7 @@ def test_template_is_sent_by_id_and_its_values_are_predicted(mailcow) -> None:
 def test_options_given_win_over_the_template(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/dave@lc.example", reply={})
     mailcow.expect("GET", TEMPLATES, reply=[DEFAULT, STAFF])
+    domain_read(mailcow, "lc.example")
     result = one(mailcow, check_mode=True, address="dave@lc.example", password="Pw-123456", template="Staff", quota=10, tags=[],
                  rate_limit={"value": 0}, active=True)
     assert (result["mailbox"]["quota"], result["mailbox"]["tags"], result["mailbox"]["rate_limit"], result["mailbox"]["active"]) == (10, [], None, "yes")
@@ -198,6 +219,7 @@ def test_template_of_an_existing_mailbox_is_not_read(mailcow) -> None:
 def test_bulk_reads_the_reduced_listing_without_rate_limit_or_sender_acl(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/lc.example", reply=[RAW])
     mailcow.expect("GET", TEMPLATES, reply=[DEFAULT, STAFF])
+    domain_read(mailcow, "lc.example")
     mailcow.expect("POST", "/api/v1/add/mailbox", {"local_part": "dave", "domain": "lc.example", "password": "Pw-123456", "password2": "Pw-123456",
                                                    "template": 3, "active": 2}, reply=ADDED)
     result = many(mailcow, [entry("alice"), entry("dave", password="Pw-123456", template="Staff")])
@@ -208,6 +230,7 @@ def test_bulk_reads_the_full_listing_and_batches_rate_limits(mailcow) -> None:
     bob = dict(RAW, username="bob@lc.example", local_part="bob")
     carol = dict(limited("10", "h"), username="carol@lc.example", local_part="carol")
     mailcow.expect("GET", "/api/v1/get/mailbox/all/lc.example", reply=[RAW, bob, carol])
+    domain_read(mailcow, "lc.example")
     mailcow.expect("POST", "/api/v1/edit/rl-mbox", {"items": ["alice@lc.example", "bob@lc.example"], "attr": {"rl_value": 10, "rl_frame": "h"}},
                    reply=RL_SAVED)
     mailcow.expect("POST", "/api/v1/add/mailbox", {"local_part": "dave", "domain": "lc.example", "password": "Pw-123456", "password2": "Pw-123456",

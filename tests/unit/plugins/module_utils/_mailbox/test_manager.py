@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError, MailcowPathError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
-from ...scripted_mailcow import transcript
+from ...scripted_mailcow import domain_read, transcript
 
 RAW = transcript("get_mailbox_single")["body"]
 ADDED = transcript("add_mailbox_success")["body"]
@@ -29,6 +29,7 @@ def run(server, check_mode=False, **kwargs):
 def test_create_then_unchanged(mailcow) -> None:
     body = {"local_part": "alice", "domain": "example.org", "password": "Geheim-123", "password2": "Geheim-123", "quota": 512, "active": 1}
     mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply={})
+    domain_read(mailcow)  # the domain's limits, read before the add
     mailcow.expect("POST", "/api/v1/add/mailbox", body, reply=ADDED)
     result = run(mailcow, address="alice@example.org", password="Geheim-123", quota=512)
     assert result["changed"] and result["action"] == "created"
@@ -40,13 +41,15 @@ def test_create_then_unchanged(mailcow) -> None:
 
 def test_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply=RAW)
+    domain_read(mailcow)  # a quota change: the domain's limits are read, in check mode too
     result = run(mailcow, check_mode=True, address="alice@example.org", quota=1024)
     assert result["changed"] and result["mailbox"]["quota"] == 1024
-    assert [s[0] for s in mailcow.seen] == ["GET"]
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET"]
 
 
 def test_edit_sends_only_the_difference(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply=RAW)
+    domain_read(mailcow)
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["alice@example.org"], "attr": {"quota": 1024}}, reply=MODIFIED)
     result = run(mailcow, address="alice@example.org", quota=1024, name="Alice Example", active=True)
     assert result["changed"] and result["diff"]["before"]["quota"] == 512 and result["diff"]["after"]["quota"] == 1024
@@ -106,6 +109,7 @@ def listing(*names):
 def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
     other_domain = dict(RAW, username="x@other.org", domain="other.org")
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a", "b", "c", "old1", "old2") + [other_domain])
+    domain_read(mailcow)
     mailcow.expect("POST", "/api/v1/delete/mailbox", ["old1@example.org", "old2@example.org"], reply=REMOVED)
     mailcow.expect("POST", "/api/v1/edit/mailbox", {"items": ["a@example.org", "b@example.org"], "attr": {"quota": 100}}, reply=MODIFIED)
     for n in ("d", "e"):
@@ -126,6 +130,7 @@ def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
 
 def test_bulk_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a", "old"))
+    domain_read(mailcow)
     result = many(mailcow, check_mode=True, domain="example.org", purge=True, mailboxes=[params(local_part="a", quota=5)])
     assert result["changed"] and result["summary"]["deleted"] == 1 and result["summary"]["updated"] == 1
     assert result["msg"] == "would update 1 (a), would delete 1 (old)"
