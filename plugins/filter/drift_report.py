@@ -12,15 +12,15 @@ version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
-  - Reads the results the role P(glassdome.mailcow.mailboxes#role) registered in a check mode run (with diff) and
+  - "Reads the results the role P(glassdome.mailcow.mailboxes#role) registered in a check mode run (with diff) and
     says, per object, what a real run would do - create it (in the code, not on the server), change it (with the
     fields that differ), or delete it with purge (on the server, not in the code) - and sums it up in one line such as
-    C(mail.example: 2 to create, 1 to change (quota), 3 not in code).
+    C(mail.example: 2 to create, 1 to change (quota), 3 not in code)."
   - The playbook C(glassdome.mailcow.drift) uses it; see docs/adopt.md.
 positional: domain
 options:
   _input:
-    description: The registered results by kind of object, for example C({mailbox: ..., alias: ...}).
+    description: The registered results by kind of object (C(mailbox), C(alias), C(app password), ...).
     type: dict
     required: true
   domain:
@@ -58,7 +58,7 @@ _value:
       description: Whether there is any drift.
       type: bool
     summary:
-      description: One line, such as C(example.org: 1 to create, 1 to change (quota), 2 not in code) or C(example.org: no drift).
+      description: "One line, such as C(example.org: 1 to create, 1 to change (quota), 2 not in code) or C(example.org: no drift)."
       type: str
     report:
       description: RV(_value.create), RV(_value.change) and RV(_value.not_in_code) alone, for a machine-readable report.

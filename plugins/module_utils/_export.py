@@ -317,15 +317,16 @@ def _app_passwords(domain: str, found: dict[str, list[dict[str, t.Any]]], refuse
         entries: list[Entry] = []
         names = [item["name"] for item in found[address]]
         for item in sorted(found[address], key=lambda i: (i["name"], i["id"] or 0)):
-            label = "%s %s" % (address, item["name"])
+            shown = "%s %s" % (address, item["name"])
+            same = names.count(item["name"])
             try:
                 check_name(item["name"], "name")
-                if names.count(item["name"]) > 1:
-                    raise MailcowOptionError("%d app passwords of %s are named %r; the module names them by name" % (names.count(item["name"]), address, item["name"]))
+                if same > 1:
+                    raise MailcowOptionError("%d app passwords of %s are named %r; the module names them by name" % (same, address, item["name"]))
             except MailcowOptionError as exc:
-                if not any(r.name == _printable(label) for r in refused):
-                    refused.append(Refused(domain, "app password", _printable(label), _printable(exc)))
-                    lines.append("# refused app password %s: %s" % (_printable(json.dumps(label, ensure_ascii=False)), _printable(exc)))
+                if not any(r.name == _printable(shown) for r in refused):
+                    refused.append(Refused(domain, "app password", _printable(shown), _printable(exc)))
+                    lines.append("# refused app password %s: %s" % (_printable(json.dumps(shown, ensure_ascii=False)), _printable(exc)))
                 continue
             entry: Entry = {"name": item["name"], "protocols": list(item["protocols"])}
             if not item["active"]:
@@ -420,8 +421,14 @@ def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[s
     return "\n".join(lines) + "\n"
 
 
+KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
+              "alias_domains": ("alias domain", "alias domains"), "domain_admins": ("domain administrator", "domain administrators"),
+              "syncjobs": ("sync job", "sync jobs")}
+
+
 def summary_line(export: DomainExport) -> str:
-    counts = ", ".join("%d %s" % (number, kind.replace("_", " ")) for kind, number in export.counts.items() if number)
+    """``example.org: 2 mailboxes, 1 alias``, and how many objects were refused."""
+    counts = ", ".join("%d %s" % (number, KIND_WORDS[kind][number != 1]) for kind, number in export.counts.items() if number)
     refused = "; %d refused (see the comments in the file)" % len(export.refused) if export.refused else ""
     return "%s: %s%s" % (export.domain, counts or "no objects", refused)
 

@@ -25,7 +25,7 @@ description:
   - Every object is first checked as the role's modules would check it. One they would refuse (for example a local
     part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
     listed in RV(refused); purge is then left off for its list, since a purge would delete it.
-  - A read-only API key is enough. Requests: the domain, alias domain, administrator and sync job listings once,
+  - A read-only API key is enough. It reads the domain, alias domain, administrator and sync job listings once,
     then per domain its full mailbox listing, its aliases and its DKIM key, and one app password listing per mailbox.
 author:
   - glassdome.mailcow contributors (@glassdome)
@@ -44,7 +44,7 @@ options:
   purge:
     description:
       - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge) and C(mailcow_syncjobs_purge)
-        (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code: a
+        (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code, and a
         later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
     type: bool
     default: true
@@ -100,7 +100,7 @@ domains:
     summary:
       description: One line saying what the file holds.
       type: str
-      sample: "example.org: 2 mailboxes, 1 aliases, 1 domain admins"
+      sample: "example.org: 2 mailboxes, 1 alias, 1 domain administrator"
 inventory:
   description: An inventory (YAML) putting every exported domain as a host of group C(mailcow_servers), for the files above.
   returned: success
@@ -111,13 +111,13 @@ refused:
   returned: success
   type: list
   elements: dict
-  sample: [{domain: example.org, kind: mailbox, name: a/b@example.org, reason: "... it contains '/' ..."}]
+  sample: [{"domain": "example.org", "kind": "mailbox", "name": "a/b@example.org", "reason": "... it contains '/' ..."}]
 summary:
   description: One line per domain, then one per refused object.
   returned: success
   type: list
   elements: str
-  sample: ["example.org: 2 mailboxes, 1 aliases"]
+  sample: ["example.org: 2 mailboxes, 1 alias"]
 """
 
 from ansible.module_utils.basic import AnsibleModule
