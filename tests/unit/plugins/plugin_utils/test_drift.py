@@ -17,7 +17,8 @@ def test_bulk_and_single_results_with_diff() -> None:
              "after": {"address": "alice@x.example", "quota": 2048, "name": "A", "password": "(set)"}},
             {"before_header": "eve@x.example", "before": {"address": "eve@x.example"}, "after": {}},
         ]},
-        "domain": {"changed": True, "action": "updated", "diff": {"before": {"domain": "x.example", "max_quota": 1}, "after": {"domain": "x.example", "max_quota": 2}}},
+        "domain": {"changed": True, "action": "updated",
+                   "diff": {"before": {"domain": "x.example", "max_quota": 1}, "after": {"domain": "x.example", "max_quota": 2}}},
         "alias domain": {"changed": True, "results": [
             {"changed": True, "item": {"alias_domain": "a.example"}, "diff": {"before": {}, "after": {"alias_domain": "a.example", "active": True}}},
             {"changed": False, "item": {"alias_domain": "b.example"}},
