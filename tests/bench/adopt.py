@@ -56,7 +56,7 @@ class Api:
 
     def get(self, path: str) -> t.Any:
         self.requests += 1
-        response = self.session.get(self.base + path, timeout=300)
+        response = self.session.get(self.base + "get/" + path, timeout=300)
         response.raise_for_status()
         return response.json() if response.text.strip() else None
 
