@@ -34,8 +34,8 @@ def test_bulk_and_single_results_with_diff() -> None:
 
 
 def test_without_diff_a_bulk_result_still_names_its_objects() -> None:
-    results = {"alias": {"changed": True, "aliases": [{"address": "new@x.example", "action": "deleted", "changed": True},
-                                                       {"address": "s@x.example", "action": "created", "changed": True}]}}
+    items = [{"address": "new@x.example", "action": "deleted", "changed": True}, {"address": "s@x.example", "action": "created", "changed": True}]
+    results = {"alias": {"changed": True, "aliases": items}}
     got = drift(results, "x.example")
     assert (got["create"], got["change"], got["not_in_code"]) == (["alias s@x.example"], {}, ["alias new@x.example"])
     assert got["summary"] == "x.example: 1 to create, 1 not in code"
