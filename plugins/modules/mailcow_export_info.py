@@ -50,7 +50,7 @@ options:
     default: true
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox_info
-  - role: glassdome.mailcow.mailboxes
+  - module: glassdome.mailcow.mailcow_mailbox
 """
 
 EXAMPLES = r"""
