@@ -14,12 +14,14 @@ domain) is seeded over the API at zero latency; then, at realistic latency:
   script needs to confirm that nothing differs - per domain the domain, its reduced mailbox
   listing, its aliases, its sync jobs and the app passwords of each mailbox the files list.
 Target: the re-apply within 2x its floor. The export's ratio is reported.
+BENCH_ADOPT_FORKS=N runs the re-apply with ansible-playbook --forks N (default: Ansible's, 5).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
 import json
+import os
 import subprocess
 import sys
 import time
@@ -160,7 +162,8 @@ def run(bench: Bench) -> None:
     floor = export_floor(bench)
     bench.note("adopt export: %.1f s, peak RSS %.0f MiB, %s requests; floor %.1f s, %d requests" % (
         export.get("wall_s", 0), export["peak_rss_mib"], export["requests"], floor["wall_s"], floor["requests"]))
-    reapply = measured(bench, "reapply", [ansible_playbook(), "-i", str(export_dir / "inventory.yml"), "-e", python,
+    forks = ["--forks", os.environ["BENCH_ADOPT_FORKS"]] if os.environ.get("BENCH_ADOPT_FORKS") else []
+    reapply = measured(bench, "reapply", [ansible_playbook(), "-i", str(export_dir / "inventory.yml"), "-e", python, *forks,
                                           str(REPO / "playbooks" / "provision.yml")])
     bench.sandbox.wait_quiet()
     reapply_fl = reapply_floor(bench, export_dir)
