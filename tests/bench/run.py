@@ -14,6 +14,8 @@ Environment:
                         listing    N-mailbox no-change re-run, both listings side by side, on a
                                    domain seeded at zero latency (about a minute at N = 1000)
                         soak       8 concurrent role runs on 8 domains x 250 mailboxes, then 8 re-runs
+                        adopt      export of 50 domains x 100 mailboxes, and the no-change re-apply of all
+                                   50 in one run, each against its floor (adopt.py)
                         mail_wait  send-to-seen latency of mailcow_message_info's wait, IDLE against
                                    polling (mail_wait.py; the sandbox then runs Postfix and Dovecot too)
                         bulk       one mailcow_mailbox call of 5,000 and 50,000 entries with passwords,
@@ -39,6 +41,7 @@ import time
 import typing as t
 from pathlib import Path
 
+import adopt
 import bulk
 import listing
 import mail_wait
@@ -112,8 +115,8 @@ def pin_collection(work: Path) -> str:
 
 
 # -- parts (BENCH_PHASES) ---------------------------------------------------------------------
-PARTS = ("floor", "role", "baselines", "listing", "soak", "mail_wait", "bulk")
-DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "mail_wait", "bulk")  # "listing" repeats what floor + role measure
+PARTS = ("floor", "role", "baselines", "listing", "soak", "adopt", "mail_wait", "bulk")
+DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "adopt", "mail_wait", "bulk")  # "listing" repeats what floor + role measure
 
 
 def parts(argv: list[str]) -> list[str]:
@@ -136,6 +139,8 @@ def run_all(bench: Bench, chosen: list[str]) -> None:
             listing.side_by_side(bench, n)
     if "soak" in chosen:
         soak.run(bench)
+    if "adopt" in chosen:
+        adopt.run(bench)
     if "mail_wait" in chosen:
         mail_wait.run(bench)
     if "bulk" in chosen:

@@ -1,0 +1,454 @@
+# -*- coding: utf-8 -*-
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Copyright: glassdome.mailcow contributors
+"""Private to this collection: a live Mailcow as the mailboxes role's inventory variables (mailcow_export_info).
+
+Each domain is read with the same listing functions and normalisers the modules use, turned into the
+role's variables (values equal to what the modules give a new object left out), and rendered as a
+YAML document whose bytes depend only on the server's state: keys in a fixed order, entries sorted,
+one entry per line. Nothing secret is read: passwords cannot be read back, and sync jobs are listed
+without them. Every entry is first checked as the role's modules would check it; an entry they
+would refuse (a name no API path can carry, an invalid local part) is written as a comment giving
+the reason, never as a value a later run would act on, and listed in ``refused``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import re
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.model import CREATE_DEFAULTS as ALIAS_DEFAULTS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.model import FLAG_OF_GOTO
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.model import desired_from_params as alias_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.model import normalize as alias_normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.api import list_aliases
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.model import desired_from_params as alias_domain_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.model import normalize as alias_domain_normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.api import list_alias_domains
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, path_problem
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.model import check_name
+from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.api import list_app_passwords
+from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim.api import get_key
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import CREATE_DEFAULTS as DOMAIN_DEFAULTS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import normalize as domain_normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.model import check_username
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.model import normalize as admin_normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.api import list_domain_admins
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import list_domains
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import BOOL_FLAGS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import CREATE_DEFAULTS as MAILBOX_DEFAULTS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import desired_from_params as mailbox_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize as mailbox_normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, unicode_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import FIELDS as SYNCJOB_FIELDS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import PORT_OF, label
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import desired_from_params as syncjob_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import normalize as syncjob_normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api import list_jobs
+
+Entry = t.Dict[str, t.Any]
+
+# The role's mailcow_domain_settings keys, in the order they are written, and the module's value for a new domain.
+DOMAIN_SETTINGS = ("description", "active", "max_mailboxes", "max_aliases", "default_quota", "max_quota", "total_quota")
+# Domain settings Mailcow has that the role does not set: reported when they differ from a new domain's.
+DOMAIN_NOT_IN_ROLE = ("gal", "backupmx", "relay_all_recipients", "relay_unknown_only", "rate_limit", "tags")
+# What Mailcow gives a DKIM key made without a selector or size (the key a new domain gets).
+DKIM_DEFAULTS = {"selector": "dkim", "key_size": 2048}
+MAILBOX_FIELDS = ("local_part", "name", "quota", "active") + BOOL_FLAGS + ("tags", "rate_limit", "sender_acl")
+ALIAS_FIELDS = ("address", "goto", "goto_null", "goto_spam", "goto_ham", "active", "sogo_visible", "sender_allowed", "public_comment", "private_comment")
+SYNCJOB_DEFAULTS = {field.option: field.default for field in SYNCJOB_FIELDS}
+APP_PASSWORD_READS = 4  # app passwords are listed one mailbox per request: this many at a time
+
+HEADER = """\
+# Mailcow domain {shown}, exported by glassdome.mailcow.mailcow_export_info: the variables of the role
+# glassdome.mailcow.mailboxes. Values equal to what the modules give a new object are left out.
+# No secret is in this file: Mailcow never returns passwords. Objects that exist need none; to create
+# one (e.g. on a new server), give its entry a password from a vault (mailboxes, app passwords,
+# domain_admins: password; sync jobs: remote_password).
+"""
+
+
+class Refused(t.NamedTuple):
+    """An object of the server that the role's modules would refuse, and why."""
+
+    domain: str
+    kind: str
+    name: str
+    reason: str
+
+
+class DomainExport(t.NamedTuple):
+    domain: str
+    variables: dict[str, t.Any]
+    content: str
+    counts: dict[str, int]
+    refused: list[Refused]
+    notes: list[str]
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def select_domains(client: MailcowClient, wanted: t.Sequence[str] | None) -> tuple[list[dict[str, t.Any]], list[Refused], list[str]]:
+    """The normalised domains to export (all when ``wanted`` is empty), sorted; refused names; names asked for but absent."""
+    domains: list[dict[str, t.Any]] = []
+    refused: list[Refused] = []
+    for raw in list_domains(client):
+        domain = domain_normalize(raw)
+        try:
+            name = ascii_domain(domain["domain"])
+        except MailcowOptionError as exc:
+            refused.append(Refused(_printable(domain["domain"]), "domain", _printable(domain["domain"]), str(exc)))
+            continue
+        domain["domain"] = name
+        domains.append(domain)
+    domains.sort(key=lambda d: d["domain"])
+    if not wanted:
+        return domains, refused, []
+    asked = [ascii_domain(name, option="domains") for name in wanted]
+    found = {d["domain"]: d for d in domains}
+    return [found[name] for name in sorted(set(asked)) if name in found], refused, sorted({name for name in asked if name not in found})
+
+
+class ServerWide(t.NamedTuple):
+    """What is read once for every domain: alias domains, domain administrators, sync jobs."""
+
+    alias_domains: list[dict[str, t.Any]]
+    admins: list[dict[str, t.Any]]
+    syncjobs: list[dict[str, t.Any]]
+
+
+def read_server_wide(client: MailcowClient) -> ServerWide:
+    return ServerWide(
+        [alias_domain_normalize(raw) for raw in list_alias_domains(client)],
+        [admin_normalize(raw) for raw in list_domain_admins(client)],
+        [syncjob_normalize(raw) for raw in list_jobs(client)],
+    )
+
+
+def read_app_passwords(client: MailcowClient, addresses: t.Sequence[str]) -> dict[str, list[dict[str, t.Any]]]:
+    """Each mailbox's app passwords (normalised), a few mailboxes at a time; mailboxes without any are left out."""
+    found: dict[str, list[dict[str, t.Any]]] = {}
+    if not addresses:
+        return found
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(APP_PASSWORD_READS, len(addresses))) as pool:
+        for address, items in zip(addresses, pool.map(lambda address: list_app_passwords(client, address), addresses)):
+            if items:
+                found[address] = items
+    return found
+
+
+# -- the role's variables --------------------------------------------------------------------------
+
+
+def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: ServerWide, *, purge: bool = True) -> DomainExport:
+    """Read one domain's objects and turn them into the role's variables and their file."""
+    name = domain["domain"]
+    refused: list[Refused] = []
+    notes: list[str] = []
+    mailboxes = sorted((mailbox_normalize(raw) for raw in list_mailboxes(client, name, full=True)), key=lambda m: m["address"])
+    aliases = sorted((alias_normalize(raw) for raw in list_aliases(client, name)), key=lambda a: a["address"].lower())
+    dkim = get_key(client, name)
+    readable = [m["address"] for m in mailboxes if not path_problem(m["address"])]
+    app_passwords = read_app_passwords(client, readable)
+
+    mailbox_entries, mailbox_lines = _checked(name, "mailbox", mailboxes, lambda m: m["address"], _mailbox_entry, _check_mailbox, refused)
+    alias_entries, alias_lines = _checked(name, "alias", aliases, lambda a: a["address"], _alias_entry, _check_alias, refused)
+    jobs = sorted((j for j in server.syncjobs if j["mailbox"].rpartition("@")[2] == name),
+                  key=lambda j: (j["mailbox"], j["remote_host"].lower(), j["remote_user"].lower()))
+    job_entries, job_lines = _checked(name, "sync job", jobs, _job_label, lambda j: _syncjob_entry(j, name), _check_syncjob, refused)
+    for mailbox in mailboxes:
+        if path_problem(mailbox["address"]):
+            notes.append("the app passwords of mailbox %s were not read: Mailcow lists them only by the address in the URL, and %s"
+                         % (_printable(mailbox["address"]), path_problem(mailbox["address"])))
+    app_password_map, app_password_lines = _app_passwords(name, app_passwords, refused)
+    alias_domain_entries, alias_domain_lines = _checked(
+        name, "alias domain", sorted((a for a in server.alias_domains if a["target_domain"] == name), key=lambda a: a["alias_domain"]),
+        lambda a: a["alias_domain"], _alias_domain_entry, _check_alias_domain, refused)
+    admin_entries, admin_lines = _checked(
+        name, "domain administrator", sorted((a for a in server.admins if name in a["domains"]), key=lambda a: a["username"]),
+        lambda a: a["username"], lambda a: _admin_entry(a, name), _check_admin, refused)
+
+    settings = _domain_settings(domain)
+    for option in DOMAIN_NOT_IN_ROLE:
+        if domain.get(option) != DOMAIN_DEFAULTS[option]:
+            notes.append("domain setting %s is %s: the role does not manage it (left as it is)" % (option, json.dumps(domain.get(option))))
+    if dkim is None:
+        notes.append("the domain has no DKIM key; the role cannot say so (a domain it creates gets Mailcow's key)")
+
+    variables: dict[str, t.Any] = {"mailcow_domain": name, "mailcow_domain_settings": settings}
+    dkim_entry = _dkim_entry(dkim)
+    if dkim_entry:
+        variables["mailcow_dkim"] = dkim_entry
+    variables.update({
+        "mailcow_mailboxes": mailbox_entries,
+        "mailcow_aliases": alias_entries,
+        "mailcow_app_passwords": app_password_map,
+        "mailcow_alias_domains": alias_domain_entries,
+        "mailcow_domain_admins": admin_entries,
+        "mailcow_syncjobs": job_entries,
+    })
+    kinds_refused = {r.kind for r in refused}
+    purges = {
+        "mailcow_mailboxes_purge": purge and not kinds_refused & {"mailbox", "alias"},
+        "mailcow_app_passwords_purge": purge and "app password" not in kinds_refused,
+        "mailcow_syncjobs_purge": purge and "sync job" not in kinds_refused,
+    }
+    empty = [name for name, entries, key in (("mailboxes and aliases", mailbox_entries + alias_entries, "mailcow_mailboxes_purge"),
+                                             ("sync jobs", job_entries, "mailcow_syncjobs_purge")) if purges[key] and not entries]
+    purges_note = ""
+    if empty:
+        # The server has none: a purge of an empty list is what the export means, and the role refuses one unless told.
+        purges["mailcow_mailboxes_purge_allow_empty"] = True
+        purges_note = "# The domain has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty)
+    variables.update(purges)
+    if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge")):
+        notes.append("purge is off for the lists with a refused entry: a purge would delete the object the comment stands for")
+
+    commented = {"mailcow_mailboxes": mailbox_lines, "mailcow_aliases": alias_lines, "mailcow_app_passwords": app_password_lines,
+                 "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines}
+    counts = {"mailboxes": len(mailbox_entries), "aliases": len(alias_entries), "app_passwords": sum(len(v) for v in app_password_map.values()),
+              "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries)}
+    content = render(name, variables, commented, notes, purges_note)
+    return DomainExport(name, variables, content, counts, refused, notes)
+
+
+def _printable(text: t.Any) -> str:
+    """Text safe inside a one-line YAML comment or message: control characters escaped."""
+    return "".join(char if char.isprintable() else json.dumps(char)[1:-1] for char in str(text))
+
+
+def _checked(domain: str, kind: str, objects: t.Sequence[dict[str, t.Any]], name_of: t.Callable[[t.Any], str],
+             entry_of: t.Callable[[t.Any], Entry], check: t.Callable[[t.Any, Entry], str], refused: list[Refused]) -> tuple[list[Entry], list[str]]:
+    """The entries the modules accept, and one comment line for each they would refuse (recorded in ``refused``)."""
+    entries: list[Entry] = []
+    lines: list[str] = []
+    for obj in objects:
+        entry = entry_of(obj)
+        try:
+            problem = check(obj, entry)
+        except MailcowOptionError as exc:
+            problem = str(exc)
+        if problem:
+            refused.append(Refused(domain, kind, _printable(name_of(obj)), _printable(problem)))
+            lines.append("# refused %s %s: %s" % (kind, _printable(json.dumps(name_of(obj), ensure_ascii=False)), _printable(problem)))
+        else:
+            entries.append(entry)
+    return entries, lines
+
+
+def _path_then(field: str, why: str, parse: t.Callable[[dict[str, t.Any], Entry], t.Any]) -> t.Callable[[dict[str, t.Any], Entry], str]:
+    """A check: the name in ``field`` must be one an API path can carry (else ``why`` with the problem), then the module's own parsing."""
+    def check(obj: dict[str, t.Any], entry: Entry) -> str:
+        problem = path_problem(obj[field])
+        if problem:
+            return why % problem
+        parse(obj, entry)
+        return ""
+    return check
+
+
+_check_mailbox = _path_then("address", "Mailcow's API addresses a mailbox by its address in the URL for some writes, and %s",
+                            lambda obj, entry: mailbox_desired(entry, default_domain=obj["domain"], where="mailbox"))
+_check_alias = _path_then("address", "Mailcow's API reads an alias by its address in the URL, and %s",
+                          lambda obj, entry: alias_desired(entry, default_domain=obj["domain"], where="alias"))
+_check_syncjob = _path_then("mailbox", "its mailbox: Mailcow's API addresses a mailbox by its address in the URL for some reads, and %s",
+                            lambda obj, entry: syncjob_desired(entry, default_domain=obj["mailbox"].rpartition("@")[2], where="sync job"))
+_check_admin = _path_then("username", "Mailcow's API reads a domain administrator by name in the URL, and %s",
+                          lambda obj, entry: check_username(obj["username"]))
+
+
+def _job_label(job: dict[str, t.Any]) -> str:
+    return label(job["mailbox"], job["remote_host"], job["remote_user"])
+
+
+def _differs(obj: dict[str, t.Any], defaults: dict[str, t.Any], fields: t.Iterable[str]) -> Entry:
+    return {field: obj[field] for field in fields if field in obj and obj[field] != defaults.get(field)}
+
+
+def _domain_settings(domain: dict[str, t.Any]) -> Entry:
+    defaults = dict(DOMAIN_DEFAULTS, description=domain["domain"])
+    settings = _differs(domain, defaults, DOMAIN_SETTINGS)
+    # An empty mailcow_domain_settings would leave the domain alone (not create it): active is always written.
+    settings.setdefault("active", domain["active"])
+    return {key: settings[key] for key in DOMAIN_SETTINGS if key in settings}
+
+
+def _dkim_entry(key: dict[str, t.Any] | None) -> Entry:
+    if key is None:
+        return {}
+    return _differs({"selector": key["selector"], "key_size": key["key_size"]}, DKIM_DEFAULTS, ("selector", "key_size"))
+
+
+def _mailbox_entry(mailbox: dict[str, t.Any]) -> Entry:
+    entry = {"local_part": mailbox["local_part"]}
+    entry.update(_differs(mailbox, MAILBOX_DEFAULTS, MAILBOX_FIELDS[1:]))
+    return entry
+
+
+def _alias_entry(alias: dict[str, t.Any]) -> Entry:
+    entry: Entry = {"address": alias["address"]}
+    special = FLAG_OF_GOTO.get(alias["goto"][0].lower()) if len(alias["goto"]) == 1 else None
+    if special:
+        entry[special] = True
+    else:
+        entry["goto"] = list(alias["goto"])
+    entry.update(_differs(alias, ALIAS_DEFAULTS, ALIAS_FIELDS[5:]))
+    return entry
+
+
+def _syncjob_entry(job: dict[str, t.Any], domain: str) -> Entry:
+    local, _sep, job_domain = job["mailbox"].rpartition("@")
+    entry: Entry = {"mailbox": local if job_domain == domain else job["mailbox"], "remote_host": job["remote_host"], "remote_user": job["remote_user"]}
+    defaults = dict(SYNCJOB_DEFAULTS, remote_port=PORT_OF.get(job["encryption"]))
+    entry.update(_differs(job, defaults, [field.option for field in SYNCJOB_FIELDS]))
+    return entry
+
+
+def _app_passwords(domain: str, found: dict[str, list[dict[str, t.Any]]], refused: list[Refused]) -> tuple[dict[str, list[Entry]], list[str]]:
+    """``{local part: [entries]}`` by name, and comment lines for what the module would refuse (unnamed, duplicate names)."""
+    result: dict[str, list[Entry]] = {}
+    lines: list[str] = []
+    for address in sorted(found):
+        entries: list[Entry] = []
+        names = [item["name"] for item in found[address]]
+        for item in sorted(found[address], key=lambda i: (i["name"], i["id"] or 0)):
+            shown = "%s %s" % (address, item["name"])
+            same = names.count(item["name"])
+            try:
+                check_name(item["name"], "name")
+                if same > 1:
+                    raise MailcowOptionError("%d app passwords of %s are named %r; the module names them by name" % (same, address, item["name"]))
+            except MailcowOptionError as exc:
+                if not any(r.name == _printable(shown) for r in refused):
+                    refused.append(Refused(domain, "app password", _printable(shown), _printable(exc)))
+                    lines.append("# refused app password %s: %s" % (_printable(json.dumps(shown, ensure_ascii=False)), _printable(exc)))
+                continue
+            entry: Entry = {"name": item["name"], "protocols": list(item["protocols"])}
+            if not item["active"]:
+                entry["active"] = False
+            entries.append(entry)
+        if entries:
+            local, _sep, mailbox_domain = address.rpartition("@")
+            result[local if mailbox_domain == domain else address] = entries
+    return result, lines
+
+
+def _alias_domain_entry(alias_domain: dict[str, t.Any]) -> Entry:
+    entry: Entry = {"alias_domain": alias_domain["alias_domain"]}
+    if not alias_domain["active"]:
+        entry["active"] = False
+    return entry
+
+
+def _check_alias_domain(alias_domain: dict[str, t.Any], entry: Entry) -> str:
+    alias_domain_desired(dict(entry, target_domain=alias_domain["target_domain"]), where="alias domain")
+    return ""
+
+
+def _admin_entry(admin: dict[str, t.Any], domain: str) -> Entry:
+    entry: Entry = {"username": admin["username"]}
+    if admin["domains"] != [domain]:
+        entry["domains"] = list(admin["domains"])
+    if not admin["active"]:
+        entry["active"] = False
+    return entry
+
+
+# -- the file --------------------------------------------------------------------------------------
+
+_PLAIN_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+=/-]*$")
+_NOT_PLAIN = re.compile(r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$"
+                        r"|^[-+]?(?:\.?[0-9]|0[oxb])|^[0-9][0-9_:.eE+-]*$")
+
+
+def scalar(value: t.Any) -> str:
+    """One YAML scalar that Ansible reads back as exactly ``value``: strings quoted when needed, and marked ``!unsafe``
+    when they hold what Ansible would otherwise treat as a template (names come from the server)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if "{" in text or "%" in text:
+        return "!unsafe " + json.dumps(text, ensure_ascii=False)
+    if _PLAIN_RE.match(text) and not _NOT_PLAIN.match(text):
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def flow(value: t.Any) -> str:
+    """A value in YAML flow style, on one line."""
+    if isinstance(value, dict):
+        return "{%s}" % ", ".join("%s: %s" % (key, flow(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[%s]" % ", ".join(flow(item) for item in value)
+    return scalar(value)
+
+
+def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[str]], notes: list[str], purges_note: str) -> str:
+    """The host_vars document: header, then each variable; lists one entry per line, refused entries as comments."""
+    shown = domain if unicode_domain(domain) == domain else "%s (%s)" % (domain, _printable(unicode_domain(domain)))
+    lines = ["---"] + HEADER.format(shown=shown).splitlines()
+    for note in notes:
+        lines.append("# Note: %s." % _printable(note))
+    for key, value in variables.items():
+        if key == "mailcow_domain_admins" and value:
+            lines.append("# The ACL of a domain administrator cannot be read from Mailcow: it is written only when one is created (acl).")
+        if key == "mailcow_syncjobs" and value:
+            lines.append("# A sync job's remote_password cannot be read from Mailcow: add it (from a vault) only to create a job.")
+        if key == "mailcow_mailboxes_purge" and purges_note:
+            lines.append(purges_note)
+        extra = commented.get(key, [])
+        if isinstance(value, list):
+            lines.append("%s:" % key if value else "%s: []" % key)
+            lines.extend("  - %s" % flow(entry) for entry in value)
+            lines.extend("  %s" % line for line in extra)
+        elif key == "mailcow_app_passwords":
+            lines.append("%s:" % key if value else "%s: {}" % key)
+            for mailbox, entries in value.items():
+                lines.append("  %s:" % scalar(mailbox))
+                lines.extend("    - %s" % flow(entry) for entry in entries)
+            lines.extend("  %s" % line for line in extra)
+        else:
+            lines.append("%s: %s" % (key, flow(value)))
+    return "\n".join(lines) + "\n"
+
+
+KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
+              "alias_domains": ("alias domain", "alias domains"), "domain_admins": ("domain administrator", "domain administrators"),
+              "syncjobs": ("sync job", "sync jobs")}
+
+
+def summary_line(export: DomainExport) -> str:
+    """``example.org: 2 mailboxes, 1 alias``, and how many objects were refused."""
+    counts = ", ".join("%d %s" % (number, KIND_WORDS[kind][number != 1]) for kind, number in export.counts.items() if number)
+    refused = "; %d refused (see the comments in the file)" % len(export.refused) if export.refused else ""
+    return "%s: %s%s" % (export.domain, counts or "no objects", refused)
+
+
+def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purge: bool = True) -> dict[str, t.Any]:
+    """The module's result: one file per domain, the inventory naming them, what was refused, a summary, warnings."""
+    domains, refused, missing = select_domains(client, wanted)
+    warnings = ["domain %s does not exist on this Mailcow: nothing exported for it" % name for name in missing]
+    server = read_server_wide(client) if domains else ServerWide([], [], [])
+    exports = [export_domain(client, domain, server, purge=purge) for domain in domains]
+    refused = refused + [item for export in exports for item in export.refused]
+    summary = [summary_line(export) for export in exports]
+    summary += ["refused %s %s in %s: %s" % (item.kind, item.name, item.domain, item.reason) for item in refused]
+    inventory = "---\n# Mailcow domains exported by glassdome.mailcow.mailcow_export_info; their variables are in host_vars/.\n"
+    inventory += "all:\n  children:\n    mailcow_servers:\n      hosts:%s\n" % ("".join("\n        %s: {}" % e.domain for e in exports) or " {}")
+    return {
+        "domains": [{"domain": e.domain, "file": e.domain + ".yml", "content": e.content, "variables": e.variables, "counts": e.counts,
+                     "summary": summary_line(e)} for e in exports],
+        "inventory": inventory,
+        "refused": [item._asdict() for item in refused],
+        "summary": summary,
+        "warnings": warnings,
+    }

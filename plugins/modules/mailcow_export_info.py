@@ -1,0 +1,142 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mailcow_export_info
+short_description: Export Mailcow domains as the variables of the mailboxes role
+version_added: 0.1.0
+description:
+  - Reads one domain, a list of domains, or every domain of a live Mailcow and returns, per domain, an inventory
+    variables file (host_vars) for the role P(glassdome.mailcow.mailboxes#role), ready to write as it is
+    (the playbook C(glassdome.mailcow.export) writes them).
+  - Each file holds the domain's settings, DKIM selector and key size, mailboxes (name, quota, active, access flags,
+    tags, rate limit, sender ACL), aliases, app passwords (name, protocols, active), alias domains, domain
+    administrators (domains, active) and sync jobs. Values equal to what the modules give a new object are left out.
+  - The text depends only on the server's state (fixed key order, entries sorted, one per line), so two exports of an
+    unchanged server are byte-identical and a diff of two exports reads as a change log.
+  - No secret is read or returned. Passwords cannot be read from Mailcow (the modules need one only to create an
+    object), sync jobs are read without their remote password, and the ACL of a domain administrator cannot be read;
+    each file says so.
+  - Every object is first checked as the role's modules would check it. One they would refuse (for example a local
+    part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
+    listed in RV(refused); purge is then left off for its list, since a purge would delete it.
+  - A read-only API key is enough. It reads the domain, alias domain, administrator and sync job listings once,
+    then per domain its full mailbox listing, its aliases and its DKIM key, and one app password listing per mailbox.
+author:
+  - glassdome.mailcow contributors (@glassdome)
+extends_documentation_fragment:
+  - glassdome.mailcow.attributes
+  - glassdome.mailcow.api
+  - glassdome.mailcow.attributes.INFO_MODULE
+options:
+  domains:
+    description:
+      - The domains to export (internationalised names are converted to their ASCII form). Empty (the default) for every
+        domain of the server. A domain the server does not have gives a warning.
+    type: list
+    elements: str
+    default: []
+  purge:
+    description:
+      - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge) and C(mailcow_syncjobs_purge)
+        (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code, and a
+        later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
+    type: bool
+    default: true
+seealso:
+  - module: glassdome.mailcow.mailcow_mailbox_info
+  - module: glassdome.mailcow.mailcow_mailbox
+"""
+
+EXAMPLES = r"""
+- name: Export every domain
+  glassdome.mailcow.mailcow_export_info:
+    api_url: https://mail.example.org
+    api_key: "{{ vault_mailcow_ro_key }}"
+  register: export
+
+- name: Write one host_vars file per domain
+  ansible.builtin.copy:
+    content: "{{ item.content }}"
+    dest: "inventory/host_vars/{{ item.file }}"
+    mode: "0644"
+  loop: "{{ export.domains }}"
+  loop_control:
+    label: "{{ item.domain }}"
+"""
+
+RETURN = r"""
+domains:
+  description: One item per exported domain, sorted by name.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    domain:
+      description: The domain (ASCII form), also the inventory host name the file is meant for.
+      type: str
+      sample: example.org
+    file:
+      description: The file name to write it to, in a C(host_vars) directory.
+      type: str
+      sample: example.org.yml
+    content:
+      description: The YAML text of the file.
+      type: str
+      sample: "---\nmailcow_domain: example.org\n..."
+    variables:
+      description: The role variables the file holds, as data.
+      type: dict
+      sample: {mailcow_domain: example.org, mailcow_mailboxes: [{local_part: alice}]}
+    counts:
+      description: How many objects of each kind the file names.
+      type: dict
+      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0}
+    summary:
+      description: One line saying what the file holds.
+      type: str
+      sample: "example.org: 2 mailboxes, 1 alias, 1 domain administrator"
+inventory:
+  description: An inventory (YAML) putting every exported domain as a host of group C(mailcow_servers), for the files above.
+  returned: success
+  type: str
+  sample: "all:\n  children:\n    mailcow_servers:\n      hosts:\n        example.org: {}\n"
+refused:
+  description: The objects written as comments because the role's modules would refuse them, with the reason.
+  returned: success
+  type: list
+  elements: dict
+  sample: [{"domain": "example.org", "kind": "mailbox", "name": "a/b@example.org", "reason": "... it contains '/' ..."}]
+summary:
+  description: One line per domain, then one per refused object.
+  returned: success
+  type: list
+  elements: str
+  sample: ["example.org: 2 mailboxes, 1 alias"]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._export import export_server
+from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
+
+
+def task(client: MailcowClient, params: dict) -> dict:
+    return dict(export_server(client, params["domains"], purge=params["purge"]), changed=False)
+
+
+def main() -> None:
+    spec = dict(api_argspec(), domains={"type": "list", "elements": "str", "default": []}, purge={"type": "bool", "default": True})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run_api_module(module, task)
+
+
+if __name__ == "__main__":
+    main()
