@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from conftest import RW_KEY, Emulator, free_port, wait_for
+from conftest import Emulator, free_port, wait_for
 from conftest import run_module as run_main
 
 DOMAIN = "fm.example"
