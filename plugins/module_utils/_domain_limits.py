@@ -34,7 +34,7 @@ def read_domain(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
 
     get/domain/<alias domain> answers with the target domain's object: that is not this domain's.
     """
-    raw = client.get("domain", domain)
+    raw = client.get_one("domain", domain)
     if not isinstance(raw, dict) or str(raw.get("domain_name", "")).lower() != domain.lower():
         return None
     return raw

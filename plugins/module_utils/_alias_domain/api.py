@@ -38,7 +38,7 @@ def get_normalized(client: MailcowClient, name: str) -> dict[str, t.Any] | None:
 
 def check_target(client: MailcowClient, target: str, alias_domain: str) -> None:
     """Refuse a target that is not a domain of this Mailcow. One request."""
-    raw = client.get("domain", target)
+    raw = client.get_one("domain", target)
     name = str(raw.get("domain_name", "")).lower() if isinstance(raw, dict) else ""
     if not name:
         raise MailcowNotFoundError("target_domain %s of alias domain %s does not exist on this Mailcow: %s" % (target, alias_domain, CREATE_DOMAIN_HINT))
@@ -49,7 +49,7 @@ def check_target(client: MailcowClient, target: str, alias_domain: str) -> None:
 
 def check_not_a_domain(client: MailcowClient, alias_domain: str) -> None:
     """Refuse to add an alias domain that is a domain of this Mailcow. One request."""
-    raw = client.get("domain", alias_domain)
+    raw = client.get_one("domain", alias_domain)
     if isinstance(raw, dict) and str(raw.get("domain_name", "")).lower() == alias_domain:
         raise MailcowExistsError(
             "alias_domain %s is a domain of this Mailcow, so it cannot also be an alias domain: remove the domain first "

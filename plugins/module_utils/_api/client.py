@@ -275,6 +275,18 @@ class MailcowClient:
         """
         return self._call("GET", api_path("get", *segments), params=params, empty_ok=empty_ok)
 
+    def get_one(self, *segments: str) -> dict[str, t.Any]:
+        """GET /get/<segments> of one object: Mailcow answers it, or ``{}`` when there is none.
+
+        Any other shape (a list, a string, null) is an error naming the request, never "absent".
+        """
+        path = api_path("get", *segments)
+        data = self._call("GET", path)
+        if not isinstance(data, dict):
+            raise MailcowError("Mailcow API answered GET %s with %s where one object was expected: %s. Is api_url the Mailcow server?"
+                               % (path, json_kind(data), _snippet(json.dumps(data))), method="GET", path=path)
+        return data
+
     def write(self, action: str, category: str, body: t.Any, *segments: str) -> list[Entry]:
         """POST /<action>/<category>[/<segments>]; returns the success entries, raises on any danger entry."""
         path = api_path(action, category, *segments)

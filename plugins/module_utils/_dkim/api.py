@@ -35,7 +35,7 @@ def require_domain(client: MailcowClient, domain: str) -> bool:
 
     get/domain/<alias domain> answers with its target domain's object.
     """
-    raw = client.get("domain", domain)
+    raw = client.get_one("domain", domain)
     if not isinstance(raw, dict) or not raw:
         raise MailcowNotFoundError("domain %s does not exist on this Mailcow: check its spelling, or create it with mailcow_domain first"
                                    % _shown(domain), method="GET", path=api_path("get", "domain", domain), status=200)
@@ -44,7 +44,7 @@ def require_domain(client: MailcowClient, domain: str) -> bool:
 
 def get_key(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
     """The domain's key, normalised (never the private key), or None. One request."""
-    return normalize(domain, client.get("dkim", domain))
+    return normalize(domain, client.get_one("dkim", domain))
 
 
 def _reread(client: MailcowClient, domain: str, exc: MailcowError) -> dict[str, t.Any] | None:

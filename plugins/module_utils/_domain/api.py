@@ -22,7 +22,7 @@ def list_domains(client: MailcowClient) -> list[dict[str, t.Any]]:
 
 def get_domain(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
     """One raw domain object by its ASCII name, or None when absent. One request."""
-    raw = client.get("domain", domain)
+    raw = client.get_one("domain", domain)
     if not isinstance(raw, dict) or not raw:
         return None
     name = str(raw.get("domain_name", "")).lower()
@@ -35,7 +35,7 @@ def get_domain(client: MailcowClient, domain: str) -> dict[str, t.Any] | None:
 def missing_domain_warning(client: MailcowClient, domain: str, *, raw: t.Any = None) -> str | None:
     """A warning when ``domain`` (ASCII) is not a domain of this Mailcow; ``raw``: its get/domain answer if read, else one read."""
     if raw is None:
-        raw = client.get("domain", domain)
+        raw = client.get_one("domain", domain)
     shown = domain if unicode_domain(domain) == domain else "%s (%s)" % (unicode_domain(domain), domain)
     if not isinstance(raw, dict) or not raw:
         return "domain %s does not exist on this Mailcow: check its spelling" % shown
@@ -50,7 +50,7 @@ def find_domain(client: MailcowClient, domain: str) -> tuple[list[dict[str, t.An
 
     get/domain/<alias domain> answers with its target's object: only an exact match counts.
     """
-    answer = client.get("domain", domain)
+    answer = client.get_one("domain", domain)
     raws = [raw for raw in as_list(answer) if str(raw.get("domain_name", "")).lower() == domain]
     warning = None if raws else missing_domain_warning(client, domain, raw=answer if isinstance(answer, dict) else {})
     return raws, warning

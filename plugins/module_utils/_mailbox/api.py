@@ -84,7 +84,7 @@ def list_templates(client: MailcowClient) -> list[dict[str, t.Any]]:
 
 def domain_exists(client: MailcowClient, domain: str) -> bool:
     """Whether Mailcow knows ``domain`` (get/domain answers ``{}`` for an unknown one). One request."""
-    raw = client.get("domain", domain)
+    raw = client.get_one("domain", domain)
     return isinstance(raw, dict) and bool(raw)
 
 

@@ -240,3 +240,12 @@ def test_no_other_code_builds_a_request_path() -> None:
                         r"client\.get\([^)]*%", r"\bquote\(\s*(?!secret)"):
             offenders += ["%s: %s" % (path.relative_to(root), match.group(0)) for match in re.finditer(pattern, text)]
     assert offenders == []
+
+
+@pytest.mark.parametrize("reply", [[{"domain_name": "example.org"}], "example.org", None, 7])
+def test_a_single_object_read_of_another_shape_is_an_error_never_absent(mailcow, reply) -> None:
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import get_domain  # pylint: disable=import-outside-toplevel
+
+    mailcow.expect("GET", "/api/v1/get/domain/example.org", reply=reply)
+    with pytest.raises(errors.MailcowError, match=r"answered GET /get/domain/example.org with .*(expected|not JSON)"):
+        get_domain(client(mailcow), "example.org")
