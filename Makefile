@@ -295,15 +295,18 @@ sanity-newest: venv-ansible-core-$(SANITY_NEWEST_CORE) $(ROOT_SANITY_DEBS_STAMP)
 RUN_PYTEST := run_pytest() { \
 	if [ -z "$$(find "$$1" -name 'test_*.py' -print -quit 2>/dev/null)" ]; then \
 		echo "$$1: no test files" >&2; return 1; fi; \
-	echo "pytest $$1"; \
-	timeout -k 30 $(PYTEST_TIMEOUT) pytest -q -p no:cacheprovider --junitxml=$(REPORTS)/$$2.xml "$$1"; \
+	echo "pytest $$1 $${*:3}"; \
+	timeout -k 30 $(PYTEST_TIMEOUT) pytest -q -p no:cacheprovider --junitxml=$(REPORTS)/$$2.xml "$${@:3}" "$$1"; \
 }
+# The unit suites in two workers (pytest-xdist), each test file whole in one of them, in its order:
+# the transcript replays run in sequence against one emulator.
+UNIT_PYTEST_ARGS ?= -n 2 --dist loadfile
 
 unit: venv collection ## pytest: tests/unit, tests/emulator (the collection from the source tree; no root, no daemons)
 	$(call banner,"unit: pytest (PYTHONPATH=.build, collection from the source tree)")
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/unit-*.xml
 	@$(RUN_PYTEST); export PYTHONPATH=$(BUILD) ANSIBLE_COLLECTIONS_PATH=$(BUILD); rc=0; \
-	for suite in $(UNIT_SUITES); do run_pytest $$suite unit-$$(echo $$suite | tr / -) || rc=$$?; done; \
+	for suite in $(UNIT_SUITES); do run_pytest $$suite unit-$$(echo $$suite | tr / -) $(UNIT_PYTEST_ARGS) || rc=$$?; done; \
 	exit $$rc
 
 sandbox-start: ## Start the embedded Mailcow (API emulator + Postfix + Dovecot)
