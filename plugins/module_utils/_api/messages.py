@@ -22,6 +22,9 @@ MESSAGES: dict[str, str] = {
     "app_name_empty": "the app password's name must not be empty",
     "app_passwd_id_invalid": "app password id %s does not exist",
     "aliases_in_use": "the maximum number of aliases must be at least %s (aliases in use)",
+    "bcc_empty": "the BCC map's copy address must not be empty",
+    "bcc_exists": "a BCC map of %s for the %s kind already exists",
+    "bcc_must_be_email": "the BCC map's copy address %s is not an address",
     "comment_too_long": "a comment is longer than 160 characters",
     "defquota_empty": "the default mailbox quota must be greater than 0",
     "domain_cannot_match_hostname": "the domain must not be the mail server's own host name",
@@ -60,6 +63,7 @@ MESSAGES: dict[str, str] = {
     "rl_timeframe": "the rate limit time frame must be s, m, h or d",
     "sender_acl_invalid": ("sender_acl entry %s was refused and dropped: it must be *, a domain or alias domain of this Mailcow (@domain), "
                            "or an address of one of its mailboxes or aliases; the other entries were saved"),
+    "invalid_bcc_map_type": "the BCC map's kind must be sender or rcpt",
     "tag_limit_exceeded": "too many tags (%s)",
     "targetd_not_found": "target domain %s does not exist",
     "targetd_relay_domain": "target domain %s is a relay domain",
@@ -71,6 +75,9 @@ MESSAGES: dict[str, str] = {
     "username_invalid": "user name %s is invalid",
     # successes
     "acl_saved": "ACL of %s saved",
+    "bcc_deleted": "BCC map %s deleted",
+    "bcc_edited": "BCC map to %s changed",
+    "bcc_saved": "BCC map saved",
     "alias_domain_removed": "alias domain %s removed",
     "aliasd_added": "alias domain %s added",
     "aliasd_modified": "alias domain %s changed",
