@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Replay the address rewriting recording of a real Mailcow (BCC maps) in order on one fresh emulator.
+"""Replay the address rewriting recording of a real Mailcow (BCC maps, recipient maps) in order on one fresh emulator.
 
 The recording is tests/fixtures/mailcow-api/transcripts-rewriting.jsonl, the cases that follow
 tests/fixtures/mailcow-api/transcripts-routing.jsonl in the same recording; the setup cases of that
@@ -7,6 +7,8 @@ file (domains rb.example and rb2.example, mailboxes alice@ and bob@rb.example) a
 BCC map ids are numbers only Mailcow knows, adds answer without one, a domain is stored as
 ``@domain``, the recipient type is ``rcpt``, one map per local destination and type, an unknown
 type on edit kills PHP (an empty answer), a missing id is ``access_denied`` on edit and delete.
+Recipient maps store a domain as ``@domain`` on both sides and refuse a second map of an old side on
+add but not on edit; deleting a missing one still answers deleted.
 """
 from __future__ import annotations
 
