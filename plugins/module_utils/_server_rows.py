@@ -73,11 +73,14 @@ def delete_all(kind: Kind, rows: t.Sequence[Row]) -> Plan:
     return Plan(rows[0].item[kind.named], "delete", rows[0].item, None, ids=tuple(row.item["id"] for row in rows))
 
 
-def plan_edit(kind: Kind, attrs: dict[str, t.Any], row: Row) -> Plan:
-    """The edit of one listed object to the settings ``attrs`` (booleans sent as 0 or 1); "none" when they already hold."""
+def plan_edit(kind: Kind, attrs: dict[str, t.Any], row: Row, api: dict[str, str] | None = None) -> Plan:
+    """The edit of one listed object to the settings ``attrs`` (booleans sent as 0 or 1); "none" when they already hold.
+
+    ``api``: the API's name of a setting, where it is not the option's.
+    """
     before = row.item
     differs = {key: value for key, value in attrs.items() if before[key] != value}
-    edit_attr = {key: int(value) if isinstance(value, bool) else value for key, value in differs.items()}
+    edit_attr = {(api or {}).get(key, key): int(value) if isinstance(value, bool) else value for key, value in differs.items()}
     return Plan(before[kind.named], "update" if edit_attr else "none", before, dict(before, **differs), ids=(before["id"],),
                 edit_attr=edit_attr or None)
 

@@ -63,6 +63,9 @@ MESSAGES: dict[str, str] = {
     "rl_timeframe": "the rate limit time frame must be s, m, h or d",
     "sender_acl_invalid": ("sender_acl entry %s was refused and dropped: it must be *, a domain or alias domain of this Mailcow (@domain), "
                            "or an address of one of its mailboxes or aliases; the other entries were saved"),
+    "invalid_recipient_map_new": "the recipient map's new recipient %s is neither an address nor a domain",
+    "invalid_recipient_map_old": "the recipient map's old recipient %s is neither an address nor a domain",
+    "recipient_map_entry_exists": "a recipient map of %s already exists",
     "invalid_bcc_map_type": "the BCC map's kind must be sender or rcpt",
     "tag_limit_exceeded": "too many tags (%s)",
     "targetd_not_found": "target domain %s does not exist",
@@ -78,6 +81,8 @@ MESSAGES: dict[str, str] = {
     "bcc_deleted": "BCC map %s deleted",
     "bcc_edited": "BCC map to %s changed",
     "bcc_saved": "BCC map saved",
+    "recipient_map_entry_deleted": "recipient map %s deleted",
+    "recipient_map_entry_saved": "recipient map of %s saved",
     "alias_domain_removed": "alias domain %s removed",
     "aliasd_added": "alias domain %s added",
     "aliasd_modified": "alias domain %s changed",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, flag, parse_address, view
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import address_or_domain, flag, parse_address, view, without_at
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, Plan, Row, delete_all, only_row, plan_edit
 
 KINDS = ("sender", "recipient")
@@ -38,14 +38,7 @@ def name_of(local_dest: str, kind: str) -> str:
 
 def check_local_dest(value: t.Any, option: str = "local_dest") -> str:
     """A mailbox address or a domain (``domain`` or ``@domain``), lower-case as Mailcow stores it; refused (naming ``option``) otherwise."""
-    text = str(value if value is not None else "").strip()
-    if not text:
-        raise MailcowOptionError("%s is required: the address of a mailbox, or a domain, of this Mailcow" % option)
-    if text.startswith("@"):
-        return ascii_domain(text[1:], option=option)
-    if "@" in text:
-        return ("%s@%s" % parse_address(text, option=option)).lower()
-    return ascii_domain(text, option=option)
+    return address_or_domain(value, option=option, what="the address of a mailbox, or a domain, of this Mailcow")
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -53,9 +46,8 @@ def check_local_dest(value: t.Any, option: str = "local_dest") -> str:
 
 def normalize(raw: dict[str, t.Any]) -> dict[str, t.Any]:
     """A Mailcow BCC map as users think of it: a domain without its ``@``, the kind ``sender`` or ``recipient``."""
-    local_dest = str(raw.get("local_dest") or "")
+    local_dest = without_at(raw.get("local_dest"))
     kind = "recipient" if raw.get("type") == "rcpt" else str(raw.get("type") or "")
-    local_dest = local_dest[1:] if local_dest.startswith("@") else local_dest
     return {
         "id": int(raw["id"]) if str(raw.get("id", "")).isdigit() else raw.get("id"),
         "name": name_of(local_dest, kind),
