@@ -48,6 +48,7 @@ options:
   new_recipient:
     description:
       - The address, or domain (the same local part at that domain), the mail goes to instead; required to create a map.
+      - Must differ from O(old_recipient) (a map to itself rewrites nothing, and is refused before any request).
     type: str
   active:
     description:
