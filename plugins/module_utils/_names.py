@@ -142,6 +142,27 @@ def parse_address(text: t.Any, *, option: str) -> tuple[str, str]:
     return local, ascii_domain(domain, option="%s: domain of %s" % (option, text))
 
 
+def address_or_domain(value: t.Any, *, option: str, what: str) -> str:
+    """A lower-case address, or a domain (``domain`` or ``@domain``, its ASCII form), as Mailcow's address maps store them.
+
+    ``what``: what the option is, for the message when it is empty.
+    """
+    text = str(value if value is not None else "").strip()
+    if not text:
+        raise MailcowOptionError("%s is required: %s" % (option, what))
+    if text.startswith("@"):
+        return ascii_domain(text[1:], option=option)
+    if "@" in text:
+        return ("%s@%s" % parse_address(text, option=option)).lower()
+    return ascii_domain(text, option=option)
+
+
+def without_at(stored: t.Any) -> str:
+    """An address map's side as users give it: a domain Mailcow stores as ``@domain`` without its ``@``."""
+    text = str(stored or "")
+    return text[1:] if text.startswith("@") else text
+
+
 # -- bounds and text -----------------------------------------------------------------------------
 
 

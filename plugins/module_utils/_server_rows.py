@@ -44,6 +44,7 @@ class Kind(t.NamedTuple):
     what: str  # one object in messages and the single form's result, e.g. "relayhost"
     plural: str  # the bulk form's option and result, e.g. "relayhosts"
     single: str = ""  # the single form's result, when not ``what`` (e.g. "transport")
+    entry_named: tuple[str, ...] = ()  # the options that name a bulk entry in messages, when not ``named``
 
     def key(self, row: Row) -> str:
         return self.key_of(row.item[self.named])
@@ -70,6 +71,18 @@ class Plan(t.NamedTuple):
 def delete_all(kind: Kind, rows: t.Sequence[Row]) -> Plan:
     """Delete every row of one name (Mailcow may hold a name more than once)."""
     return Plan(rows[0].item[kind.named], "delete", rows[0].item, None, ids=tuple(row.item["id"] for row in rows))
+
+
+def plan_edit(kind: Kind, attrs: dict[str, t.Any], row: Row, api: dict[str, str] | None = None) -> Plan:
+    """The edit of one listed object to the settings ``attrs`` (booleans sent as 0 or 1); "none" when they already hold.
+
+    ``api``: the API's name of a setting, where it is not the option's.
+    """
+    before = row.item
+    differs = {key: value for key, value in attrs.items() if before[key] != value}
+    edit_attr = {(api or {}).get(key, key): int(value) if isinstance(value, bool) else value for key, value in differs.items()}
+    return Plan(before[kind.named], "update" if edit_attr else "none", before, dict(before, **differs), ids=(before["id"],),
+                edit_attr=edit_attr or None)
 
 
 def only_row(kind: Kind, name: str, rows: t.Sequence[Row]) -> Row | None:
@@ -199,7 +212,8 @@ def manage_many(client: MailcowClient, managed: Managed, params: dict[str, t.Any
     def parse(entry: dict[str, t.Any], where: str) -> t.Any:
         return managed.parse(entry, where=where, update_password=params.get("update_password"))
 
-    desireds = validate_entries(params[kind.plural], None, kind=kind.plural, parse=parse, key=_key, named_by=(kind.named,))
+    desireds = validate_entries(params[kind.plural], None, kind=kind.plural, parse=parse, key=_key,
+                                named_by=kind.entry_named or (kind.named,))
     existing = read_rows(client, kind)
     plans = plan_entries(desireds, existing, lambda d, found: managed.plan(d, found or []), kind=kind.plural, key=_key)
     if params.get("purge"):

@@ -17,7 +17,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, check_text, flag, parse_address, view
-from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, Plan, Row, delete_all, only_row
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, Plan, Row, delete_all, only_row, plan_edit
 
 POLICIES = ("none", "may", "encrypt", "dane", "dane-only", "fingerprint", "verify", "secure")
 COMPARED = ("policy", "parameters", "active")
@@ -121,8 +121,4 @@ def plan(desired: Desired, found: t.Sequence[Row]) -> Plan:
         body = {"dest": desired.destination, "policy": after["policy"], "parameters": after["parameters"], "active": int(after["active"])}
         return Plan(desired.destination, "create", None, dict(after, id=None, destination=desired.destination, created=None, modified=None),
                     add_body=body)
-    before = current.item
-    differs = {key: value for key, value in desired.attrs.items() if before[key] != value}
-    edit_attr = {key: int(value) if isinstance(value, bool) else value for key, value in differs.items()}
-    return Plan(before["destination"], "update" if edit_attr else "none", before, dict(before, **differs), ids=(before["id"],),
-                edit_attr=edit_attr or None)
+    return plan_edit(TLS_POLICY_MAP, desired.attrs, current)

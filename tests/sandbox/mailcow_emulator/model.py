@@ -155,6 +155,10 @@ class Store:
             self.next_transport_id = 1
             self.tls_policy_maps: dict[int, dict[str, Any]] = {}  # tls_policy_override rows by id (tls_policy_maps.py)
             self.next_tls_policy_map_id = 1
+            self.bcc_maps: dict[int, dict[str, Any]] = {}  # bcc_maps rows by id (bcc.py)
+            self.next_bcc_map_id = 1
+            self.recipient_maps: dict[int, dict[str, Any]] = {}  # recipient_maps rows by id (recipient_maps.py)
+            self.next_recipient_map_id = 1
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------

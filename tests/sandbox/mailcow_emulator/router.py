@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
-               sideeffects, syncjobs, templates, tls_policy_maps, transports)
+from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
+               recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -176,7 +176,8 @@ class MailcowApi:
             return Response.text(200, "")  # the category switch only runs with a session role
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
-                   "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get}
+                   "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get, "bcc": bcc.get,
+                   "recipient_map": recipient_maps.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -213,7 +214,8 @@ class MailcowApi:
                                         "dkim": dkim.add_request, "dkim_duplicate": dkim.duplicate,
                                         "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
                                         "relayhost": relayhosts.add, "transport": transports.add,
-                                        "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add}
+                                        "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
+                                        "recipient_map": recipient_maps.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -237,7 +239,8 @@ class MailcowApi:
             "alias-domain": ("alias_domain", alias_domains.edit), "domain-admin": ("username", domain_admins.edit),
             "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
-            "tls-policy-map": ("id", tls_policy_maps.edit),
+            "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
+            "recipient_map": ("id", recipient_maps.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -309,6 +312,10 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return fwdhosts.delete, {"forwardinghost": items}
     if route.category == "tls-policy-map":
         return tls_policy_maps.delete, {"id": items}
+    if route.category == "bcc":
+        return bcc.delete, {"id": items}
+    if route.category == "recipient_map":
+        return recipient_maps.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

@@ -138,3 +138,21 @@ def test_flag_and_int_conversions() -> None:
     assert [_names.flag(v) for v in (1, "1", 0, "0", None, "x", True)] == [True, True, False, False, False, False, True]
     assert [_names.to_int(v) for v in ("12", 3, None, "x")] == [12, 3, 0, 0]
     assert [_names.api_value(v) for v in (True, False, 5, "s")] == [1, 0, 5, "s"]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Alice@Example.ORG", "alice@example.org"), ("Example.ORG", "example.org"), ("@example.org", "example.org"),
+    (" bücher.example ", "xn--bcher-kva.example"),
+])
+def test_address_or_domain_is_the_lower_case_form_address_maps_store(value: str, expected: str) -> None:
+    assert _names.address_or_domain(value, option="old_recipient", what="an address or a domain") == expected
+    assert _names.without_at("@" + expected if "@" not in expected else expected) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("", "old_recipient is required: an address or a domain"), ("bad old!", "old_recipient 'bad old!' is not a valid domain name"),
+    ("a b@example.org", "old_recipient: 'a b@example.org' is not a valid address"),
+])
+def test_address_or_domain_refuses_naming_the_option(value: str, message: str) -> None:
+    with pytest.raises(MailcowOptionError, match=message):
+        _names.address_or_domain(value, option="old_recipient", what="an address or a domain")

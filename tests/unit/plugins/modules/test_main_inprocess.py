@@ -50,6 +50,8 @@ VALID = {
     "mailcow_transport_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "destination": DOMAIN},
     "mailcow_forwarding_host": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "host": "192.0.2.10"},
     "mailcow_tls_policy_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "destination": DOMAIN},
+    "mailcow_bcc_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "local_dest": DOMAIN, "kind": "sender"},
+    "mailcow_recipient_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "old_recipient": "old@" + DOMAIN},
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
@@ -60,6 +62,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_relayhost": {"hostname": "relay." + DOMAIN}, "mailcow_relayhost_info": {}, "mailcow_transport_map": {"destination": DOMAIN},
             "mailcow_transport_map_info": {}, "mailcow_forwarding_host": {"host": "192.0.2.10"}, "mailcow_forwarding_host_info": {},
             "mailcow_tls_policy_map": {"destination": DOMAIN}, "mailcow_tls_policy_map_info": {},
+            "mailcow_bcc_map": {"local_dest": DOMAIN, "kind": "sender"}, "mailcow_bcc_map_info": {},
+            "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"}}
 
 
