@@ -60,7 +60,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_relayhost": {"hostname": "relay." + DOMAIN}, "mailcow_relayhost_info": {}, "mailcow_transport_map": {"destination": DOMAIN},
             "mailcow_transport_map_info": {}, "mailcow_forwarding_host": {"host": "192.0.2.10"}, "mailcow_forwarding_host_info": {},
             "mailcow_tls_policy_map": {"destination": DOMAIN}, "mailcow_tls_policy_map_info": {},
-            "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"}}
+            "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
+            "mailcow_password_policy": {}, "mailcow_password_policy_info": {}}
 
 
 @pytest.mark.parametrize("name", MODULES)
