@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson, reads, relayhosts,
-               sideeffects, syncjobs, templates, tls_policy_maps, transports)
+from . import (alias_domains, aliases, apppasswords, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson, reads,
+               relayhosts, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
