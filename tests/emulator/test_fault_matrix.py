@@ -58,11 +58,12 @@ class Module:
         return self.label or self.objects[0]
 
 
-# Mailboxes and aliases to add: the domain's limits are read once more before the first write.
+# Mailboxes and aliases to add: the domain's limits are read once more before the first write. Modules writing passwords
+# (mailboxes, domain administrators, app passwords) read the password policy once before the first write.
 MODULES = {
-    "mailbox": Module("mailcow_mailbox", {"address": "solo@" + DOMAIN, "password": PASSWORD}, ["solo@" + DOMAIN], "mailbox", reads=2),
+    "mailbox": Module("mailcow_mailbox", {"address": "solo@" + DOMAIN, "password": PASSWORD}, ["solo@" + DOMAIN], "mailbox", reads=3),
     "mailbox_bulk": Module("mailcow_mailbox", {"domain": DOMAIN, "concurrency": 1, "mailboxes": [
-        {"local_part": "m%d" % n, "password": PASSWORD} for n in range(6)]}, ["m%d@%s" % (n, DOMAIN) for n in range(6)], "mailbox", reads=3),
+        {"local_part": "m%d" % n, "password": PASSWORD} for n in range(6)]}, ["m%d@%s" % (n, DOMAIN) for n in range(6)], "mailbox", reads=4),
     "alias": Module("mailcow_alias", {"address": "solo-alias@" + DOMAIN, "goto": ["x@elsewhere.example"]}, ["solo-alias@" + DOMAIN], "alias", reads=2),
     "alias_bulk": Module("mailcow_alias", {"domain": DOMAIN, "concurrency": 1, "aliases": [
         {"local_part": "a%d" % n, "goto": ["x@elsewhere.example"]} for n in range(5)]}, ["a%d@%s" % (n, DOMAIN) for n in range(5)], "alias", reads=2),
@@ -76,12 +77,12 @@ MODULES = {
     "alias_domain": Module("mailcow_alias_domain", {"alias_domain": "fm-alias.example", "target_domain": DOMAIN}, ["fm-alias.example"], "alias_domain",
                            reads=3, path="alias-domain"),
     "domain_admin": Module("mailcow_domain_admin", {"username": "fmadmin", "domains": [DOMAIN], "password": PASSWORD}, ["fmadmin"], "domain_admin",
-                           reads=2, path="domain-admin"),
+                           reads=3, path="domain-admin"),
     "app_password": Module("mailcow_app_password", {"mailbox": OWNER, "name": "Phone", "password": PASSWORD, "protocols": ["imap_access"]}, ["Phone"],
-                           "app_password", reads=2, after=1, path="app-passwd", label="app password 'Phone' of mailbox " + OWNER, mailbox=True),
+                           "app_password", reads=3, after=1, path="app-passwd", label="app password 'Phone' of mailbox " + OWNER, mailbox=True),
     "app_password_bulk": Module("mailcow_app_password", {"mailbox": OWNER, "app_passwords": [
         {"name": "dev%d" % n, "password": PASSWORD, "protocols": ["imap_access"]} for n in range(6)]}, ["dev%d" % n for n in range(6)], "app_password",
-        reads=2, after=1, path="app-passwd", label="app password 'dev0' of mailbox " + OWNER, mailbox=True),
+        reads=3, after=1, path="app-passwd", label="app password 'dev0' of mailbox " + OWNER, mailbox=True),
     "syncjob": Module("mailcow_syncjob", {"mailbox": OWNER, "remote_host": OLD, "remote_user": "u@old.example", "remote_password": PASSWORD},
                       [job("u@old.example")], "syncjob", reads=2, after=1, mailbox=True),
     "syncjob_bulk": Module("mailcow_syncjob", {"domain": DOMAIN, "concurrency": 1, "syncjobs": [

@@ -22,12 +22,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.mo
     desired_from_params,
     diff_view,
     plan,
+    written_passwords,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.api import by_name, carry_out, check_mailbox, read, settle_duplicates
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import split_address
+from ansible_collections.glassdome.mailcow.plugins.module_utils._password_policy.api import refuse_weak_passwords
 
 KIND = "app_passwords"
 
@@ -66,6 +68,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     warnings: list[str] = []
     found = read_for(client, mailbox, required=desired.state == "present", check_mode=check_mode, warnings=warnings)
     the_plan = plan(desired, by_name(found).get(desired.name, []))
+    refuse_weak_passwords(client, written_passwords([the_plan]))
     outcomes: dict[str, str] = {}
     after = the_plan.after or {}
     if the_plan.changed and not check_mode:
@@ -102,6 +105,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         purged = [Plan(name, "delete", items[0], None, ids=tuple(i["id"] for i in items)) for name, items in sorted(existing.items()) if name not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind=KIND, domain=mailbox, scope="mailbox")
         plans += purged
+    refuse_weak_passwords(client, written_passwords(plans))
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         outcomes = carry_out(client, mailbox, plans, _replanner({d.name: d for d in desireds}))

@@ -190,6 +190,12 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     return Plan(desired.name, "update", before, after, ids=(before["id"],), edit_attr=attr, password_set=password_set)
 
 
+def written_passwords(plans: t.Iterable[Plan]) -> list[tuple[str, str]]:
+    """(which app password, password) for each plan that writes a password (an add, or update_password=always)."""
+    found = ((plan_.label, (plan_.add_body or {}).get("app_passwd") or (plan_.edit_attr or {}).get("app_passwd")) for plan_ in plans if plan_.password_set)
+    return [(label, password) for label, password in found if password is not None]
+
+
 def diff_view(plan_: Plan) -> dict[str, t.Any]:
     """before/after for --diff, the password replaced by a marker."""
     after = compared_view(plan_.after)

@@ -13,9 +13,18 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import ACTION_WORDS, single_result
-from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.model import Desired, Plan, desired_from_params, diff_view, plan, plan_rename
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.model import (
+    Desired,
+    Plan,
+    desired_from_params,
+    diff_view,
+    plan,
+    plan_rename,
+    written_passwords,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.api import carry_out, check_domains, get_normalized
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowExistsError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._password_policy.api import refuse_weak_passwords
 
 RENAME_WORDS = dict(ACTION_WORDS, update="renamed")
 
@@ -25,6 +34,7 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
     the_plan = planned(client, desired)
     if the_plan.domains_to_check:
         check_domains(client, the_plan.domains_to_check, desired.username)
+    refuse_weak_passwords(client, written_passwords([the_plan]))
     outcome = None
     if the_plan.changed and not check_mode:
         outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now))

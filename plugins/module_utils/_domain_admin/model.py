@@ -167,6 +167,12 @@ def _plan_update(desired: Desired, before: dict[str, t.Any]) -> Plan:
     return Plan(desired.username, action, before, dict(before, **differs), edit_attr=edit_attr, password_attr=password_attr, acl=acl)
 
 
+def written_passwords(plans: t.Iterable[Plan]) -> list[tuple[str, str]]:
+    """(which administrator, password) for each plan that writes a password (an add, or update_password=always)."""
+    found = ((plan_.domain, (plan_.add_body or plan_.password_attr or {}).get("password")) for plan_ in plans)
+    return [("domain administrator %s" % username, password) for username, password in found if password is not None]
+
+
 def plan_rename(desired: Desired, old: dict[str, t.Any]) -> Plan:
     """Rename ``old`` to the desired name in the edit that also changes what differs (Mailcow's ``username_new``).
 

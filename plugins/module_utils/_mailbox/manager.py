@@ -29,6 +29,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
     normalize,
     plan,
     templates_by_name,
+    written_passwords,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import (
     carry_out,
@@ -38,6 +39,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api imp
     refuse_pathless_writes,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._password_policy.api import refuse_weak_passwords
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -51,6 +53,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
     refuse_pathless_writes([the_plan])
     warnings += check_mailboxes(client, desired.domain, [the_plan], check_mode=check_mode)
+    refuse_weak_passwords(client, written_passwords([the_plan]))
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
         outcomes = carry_out(client, [the_plan], lambda old, now: plan(desired, now, purge_tags=purge_tags, templates=templates), full=full)
@@ -78,6 +81,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         plans += purged
     refuse_pathless_writes(plans)
     warnings += check_mailboxes(client, domain, plans, check_mode=check_mode)
+    refuse_weak_passwords(client, written_passwords(plans))
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         replan = _replanner({d.address: d for d in desireds}, purge_tags, templates)

@@ -229,6 +229,12 @@ class Plan(t.NamedTuple):
         return self.action != "none"
 
 
+def written_passwords(plans: t.Iterable[Plan]) -> list[tuple[str, str]]:
+    """(which mailbox, password) for each plan that writes a password (an add, or update_password=always)."""
+    found = ((plan_.address, (plan_.add_body or {}).get("password") or (plan_.edit_attr or {}).get("password")) for plan_ in plans if plan_.password_set)
+    return [("mailbox %s" % address, password) for address, password in found if password is not None]
+
+
 def plan(desired: Desired, before: dict[str, t.Any] | None, *, purge_tags: bool = True, templates: dict[str, Template] | None = None) -> Plan:
     """The smallest set of writes from ``before`` (normalised or None) to ``desired``.
 

@@ -110,7 +110,7 @@ def add(call: Call, data: Any) -> bool:
     if mailbox is None:
         call.push("danger", log, "access_denied")
         return False
-    problem = password_check(php.array_get(data, "app_passwd"), php.array_get(data, "app_passwd2"))
+    problem = password_check(php.array_get(data, "app_passwd"), php.array_get(data, "app_passwd2"), call.store.password_policy)
     if problem is not None:
         call.push("danger", ["password_check", None, None], problem)
         return False
@@ -156,7 +156,7 @@ def _edit_one(call: Call, data: dict[str, Any], row: AppPasswd, username: str) -
     values: dict[str, Any] = {"name": php.htmlspecialchars(php.trim(name)), "access": access, "active": active}
     changed = False
     if not php.empty(password) and not php.empty(password2):
-        problem = password_check(password, password2)
+        problem = password_check(password, password2, call.store.password_policy)
         if problem is not None:
             call.push("danger", ["password_check", None, None], problem)
             return False

@@ -79,7 +79,7 @@ def add(call: Call, data: Any) -> bool:
     if refusal is not None:
         call.push("danger", log, refusal)
         return False
-    problem = passwords.check(php.array_get(data, "password"), php.array_get(data, "password2"))
+    problem = passwords.check(php.array_get(data, "password"), php.array_get(data, "password2"), call.store.password_policy)
     if problem is not None:
         call.push("danger", ["password_check", None, None], problem)
         return False
@@ -134,7 +134,7 @@ def edit(call: Call, data: dict[str, Any]) -> bool:
             continue
         _apply_rows(call, is_now["username"], wanted)
         if not php.empty(data.get("password")):
-            problem = passwords.check(data.get("password"), data.get("password2"))
+            problem = passwords.check(data.get("password"), data.get("password2"), call.store.password_policy)
             if problem is not None:
                 call.push("danger", ["password_check", None, None], problem)
                 return False  # the domain rows above are already rewritten, as in Mailcow

@@ -53,7 +53,7 @@ def _edit_one(call: Call, data: dict[str, Any], log: list[Any], username: str,
     password = data.get("password") if not php.empty(data.get("password")) else None
     if password is not None:
         password2 = data.get("password2") if not php.empty(data.get("password2")) else None
-        problem = passwords.check(password, password2)
+        problem = passwords.check(password, password2, call.store.password_policy)
         if problem is not None:
             call.push("danger", ["password_check", None, None], problem)
             return

@@ -91,7 +91,7 @@ def _add_refusal(call: Call, data: Any, username: str, domain: str,
         return log, ["object_exists", php.htmlspecialchars(username)]
     if call.store.aliases_with_address(username):
         return log, ["is_alias", php.htmlspecialchars(username)]
-    problem = passwords.check(php.array_get(data, "password"), php.array_get(data, "password2"))
+    problem = passwords.check(php.array_get(data, "password"), php.array_get(data, "password2"), call.store.password_policy)
     if problem is not None:
         return ["password_check", None, None], problem
     return _quota_refusal(call, log, domain, values["quota_m"])

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from . import templates
+from . import passwords, templates
 
 
 def now_sql() -> str:
@@ -150,6 +150,7 @@ class Store:
             self.syncjobs: dict[int, dict[str, Any]] = {}  # imapsync rows by id (syncjobs.py)
             self.next_syncjob_id = 1
             self.relayhosts: dict[int, dict[str, Any]] = {}  # relayhosts rows by id (relayhosts.py)
+            self.password_policy: dict[str, str] = dict(passwords.DEFAULT_POLICY)  # Redis PASSWD_POLICY
             self.next_relayhost_id = 1
             self.transports: dict[int, dict[str, Any]] = {}  # transports rows by id (transports.py)
             self.next_transport_id = 1

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, php, phpjson, reads, relayhosts,
-               recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
+               reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -190,6 +190,9 @@ class MailcowApi:
                 if logged is None:
                     return error(404, "route not found")
                 body = logged
+            elif route.category == "passwordpolicy":
+                policy = self.store.password_policy
+                body = phpjson.encode_compact(passwords.policy_html(policy) if route.obj == "html" else dict(policy))
             elif route.category == "fail2ban":
                 body = phpjson.encode_compact(self.fail2ban.get())  # get/fail2ban/<anything> is get/fail2ban
             elif route.category in ("rl-domain", "rl-mbox"):
@@ -247,6 +250,8 @@ class MailcowApi:
             if route.obj is not None:
                 return error(404, "Cannot edit item")
             return self._write(session, call, self.fail2ban.edit, _merge("network", items, attr), "Cannot edit item")
+        if route.category == "passwordpolicy":
+            return self._write(session, call, passwords.edit_policy, attr, "Cannot edit item")  # items are ignored
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")

@@ -136,3 +136,10 @@ def domain_read(server: ScriptedMailcow, name: str = "example.org", **fields: t.
     """Expect the one read of a domain's limits that precedes adds and quota changes: its recorded object, renamed to ``name``."""
     body = dict(transcript("get_domain_single")["body"], domain_name=name, domain_h_name=name, **fields)
     server.expect("GET", "/api/v1/get/domain/" + name, reply=body)
+
+
+def policy_read(server: ScriptedMailcow, **rules: str) -> None:
+    """Expect the one read of the password policy that precedes a run writing passwords: the recorded default
+    (length 6, no character class), with ``rules`` (strings, as Mailcow answers them) changed."""
+    body = dict(transcript("get_passwordpolicy", "transcripts-password-policy.jsonl")["body"], **rules)
+    server.expect("GET", "/api/v1/get/passwordpolicy", reply=body)

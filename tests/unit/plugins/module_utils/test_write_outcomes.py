@@ -22,7 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowValidationError,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
-from ..scripted_mailcow import DROP, domain_read, transcript
+from ..scripted_mailcow import DROP, domain_read, transcript, policy_read
 
 RAW = transcript("get_mailbox_single")["body"]  # alice@example.org, 512 MiB, "Alice Example"
 ADDED = transcript("add_mailbox_success")["body"]
@@ -65,6 +65,7 @@ def add_body(name):
 
 
 def test_empty_body_then_reread_matches_is_success(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply="")  # the loser of a racing add
@@ -75,6 +76,7 @@ def test_empty_body_then_reread_matches_is_success(mailcow) -> None:
 
 
 def test_empty_body_then_absent_is_reported_not_created(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply="")
@@ -87,15 +89,18 @@ def test_empty_body_then_absent_is_reported_not_created(mailcow) -> None:
 
 
 def test_timeout_after_sending_then_reread_finds_it(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED, delay=1.5)  # the server acted, its answer came too late
     mailcow.expect("GET", GET, reply=RAW)
     assert one(mailcow, timeout=1, **OPTIONS)["outcome"] == "confirmed"
-    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "POST", "GET"]  # the mailbox, the domain's limits; the write was not sent again
+    # the mailbox, the domain's limits, the password policy; the write was not sent again
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "GET", "POST", "GET"]
 
 
 def test_connection_lost_and_reread_failing_may_have_been_applied(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=DROP)
@@ -106,6 +111,7 @@ def test_connection_lost_and_reread_failing_may_have_been_applied(mailcow) -> No
 
 
 def test_object_exists_on_a_planned_add_that_matches_is_ok(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     listing(mailcow, [mailbox("bob")])
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=EXISTS)  # another run added it meanwhile
@@ -118,6 +124,7 @@ def test_object_exists_on_a_planned_add_that_matches_is_ok(mailcow) -> None:
 
 
 def test_object_exists_that_does_not_match_is_edited_once(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     listing(mailcow, {})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=EXISTS)
@@ -148,6 +155,7 @@ def test_missing_domain_in_bulk_is_one_message(mailcow) -> None:
 
 
 def test_domain_deleted_between_the_read_and_the_add_is_named_after_one_extra_read(mailcow) -> None:
+    policy_read(mailcow)
     body = dict(ADD_BODY, domain="gone.example")
     mailcow.expect("GET", "/api/v1/get/mailbox/alice@gone.example", reply={})
     domain_read(mailcow, "gone.example")
@@ -159,6 +167,7 @@ def test_domain_deleted_between_the_read_and_the_add_is_named_after_one_extra_re
 
 
 def test_access_denied_in_an_existing_domain_keeps_mailcows_answer(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=DENIED)
@@ -168,11 +177,13 @@ def test_access_denied_in_an_existing_domain_keeps_mailcows_answer(mailcow) -> N
 
 
 def test_happy_path_never_reads_again(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     listing(mailcow, {})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED)
     assert "outcome" not in many(mailcow, ["alice"])["mailboxes"][0]
-    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "GET", "POST"]  # the two reads of an empty domain and its limits, no more
+    # the two reads of an empty domain and its limits, the password policy, no more
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "GET", "GET", "POST"]
 
 
 def test_alias_racing_add_takes_its_id_from_the_reread(mailcow) -> None:
@@ -208,6 +219,7 @@ def test_alias_domain_deleted_before_the_add_is_named_without_a_read(mailcow) ->
 
 
 def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     names = ["m%02d" % n for n in range(8)]
     listing(mailcow, {})
@@ -228,6 +240,7 @@ def test_dead_server_mid_run_stops_and_reports(mailcow) -> None:
 
 
 def test_timeout_after_sending_then_absent_is_not_taken_as_not_created(mailcow) -> None:
+    policy_read(mailcow)
     domain_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("POST", "/api/v1/add/mailbox", ADD_BODY, reply=ADDED, delay=1.5)

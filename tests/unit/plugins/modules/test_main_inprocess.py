@@ -64,7 +64,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_tls_policy_map": {"destination": DOMAIN}, "mailcow_tls_policy_map_info": {},
             "mailcow_bcc_map": {"local_dest": DOMAIN, "kind": "sender"}, "mailcow_bcc_map_info": {},
             "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
-            "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"}}
+            "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
+            "mailcow_password_policy": {}, "mailcow_password_policy_info": {}}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -11,7 +11,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client impo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.model import escape, name_of, unescape
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.manager import find, manage_many, manage_one
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError
-from ...scripted_mailcow import LIFECYCLE, transcript
+from ...scripted_mailcow import LIFECYCLE, transcript, policy_read
 
 MAILBOX = "alice@lc.example"
 LIST = "/api/v1/get/app-passwd/all/" + MAILBOX
@@ -43,6 +43,7 @@ def test_names_are_unescaped_exactly_twice() -> None:
 
 
 def test_create_sends_active_and_reads_the_id_from_the_listing(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", LIST, reply=EMPTY)
     mailcow.expect("GET", GET_MAILBOX, reply={"username": MAILBOX, "domain": "lc.example"})
     body = {"username": MAILBOX, "app_name": "Thunderbird", "app_passwd": PW, "app_passwd2": PW, "protocols": ["imap_access", "smtp_access"], "active": 1}
@@ -96,6 +97,7 @@ def test_missing_mailbox(mailcow) -> None:
 
 
 def test_bulk_check_mode_plans_every_entry_from_one_read(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", LIST, reply=one(35))
     entries = [{"name": "CalDAV <sync>", "protocols": ["dav_access"], "state": "present"},
                {"name": "Phone", "password": PW, "protocols": ["imap_access"], "state": "present"}]

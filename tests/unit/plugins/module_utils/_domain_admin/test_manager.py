@@ -19,7 +19,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import (
     MailcowOptionError,
     MailcowValidationError,
 )
-from ...scripted_mailcow import ANY, transcript
+from ...scripted_mailcow import ANY, transcript, policy_read
 
 
 def recorded(case: str) -> object:
@@ -49,6 +49,7 @@ def expect_create_reads(mailcow) -> None:
 
 
 def test_create_then_unchanged_and_the_password_never_shows(mailcow) -> None:
+    policy_read(mailcow)
     expect_create_reads(mailcow)
     mailcow.expect("POST", "/api/v1/add/domain-admin", ADD_BODY, reply=ADDED)
     result = run(mailcow, domains=["lc2.example", "LC.example"], password=PASSWORD)
@@ -61,6 +62,7 @@ def test_create_then_unchanged_and_the_password_never_shows(mailcow) -> None:
 
 
 def test_acl_is_written_whole_after_the_add(mailcow) -> None:
+    policy_read(mailcow)
     expect_create_reads(mailcow)
     mailcow.expect("POST", "/api/v1/add/domain-admin", ADD_BODY, reply=ADDED)
     mailcow.expect("POST", "/api/v1/edit/da-acl", {"items": ["lcadmin"], "attr": {"da_acl": ["syncjobs", "quarantine", "login_as"]}},
@@ -94,6 +96,7 @@ def test_edit_keeps_force_flags_mailcow_would_reset(mailcow) -> None:
 
 
 def test_password_always_goes_alone_first_and_a_refusal_stops_the_rest(mailcow) -> None:
+    policy_read(mailcow, length="3")  # the policy read allows "abc"; Mailcow's own check refuses it (a policy changed in between)
     mailcow.expect("GET", GET, reply=RAW)
     mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
     weak = recorded("add_domain_admin_weak_password")
@@ -104,6 +107,7 @@ def test_password_always_goes_alone_first_and_a_refusal_stops_the_rest(mailcow) 
 
 
 def test_password_always_then_the_other_changes(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", GET, reply=RAW)
     mailcow.expect("POST", "/api/v1/edit/domain-admin", {"items": ["lcadmin"], "attr": {"password": "Fake-Passw0rd-2", "password2": "Fake-Passw0rd-2"}},
                    reply=PASSWORD_SET)
@@ -122,6 +126,7 @@ def test_missing_domain_is_refused_before_any_write_so_no_ghost_is_left(mailcow)
 
 
 def test_check_mode_makes_the_same_checks(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", GET, reply={})
     mailcow.expect("GET", "/api/v1/get/domain/all", reply={})
     with pytest.raises(MailcowNotFoundError, match="lc.example does not exist"):
@@ -132,6 +137,7 @@ def test_check_mode_makes_the_same_checks(mailcow) -> None:
 
 def test_empty_body_add_is_decided_by_one_read_and_the_acl_still_written(mailcow) -> None:
     """The loser of a race, or an add over a half-created administrator: empty body, then it exists."""
+    policy_read(mailcow)
     expect_create_reads(mailcow)
     mailcow.expect("POST", "/api/v1/add/domain-admin", ADD_BODY, reply="")
     mailcow.expect("GET", GET, reply=RAW)
@@ -142,6 +148,7 @@ def test_empty_body_add_is_decided_by_one_read_and_the_acl_still_written(mailcow
 
 def test_a_name_taken_by_an_unlisted_admin_says_so(mailcow) -> None:
     """object_exists although GET showed nothing: the superadmin, or an admin whose domains were all deleted."""
+    policy_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/domain-admin/admin", reply={})
     mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
     body = dict(ADD_BODY, username="admin", domains=["lc.example"])
@@ -161,6 +168,7 @@ def test_delete_then_absent(mailcow) -> None:
 
 
 def test_read_only_key(mailcow) -> None:
+    policy_read(mailcow)
     expect_create_reads(mailcow)
     ro = transcript("add_domain_admin_ro_key", "transcripts-lifecycle.jsonl")
     mailcow.expect("POST", "/api/v1/add/domain-admin", ANY, reply=ro["body"], status=ro["status"])
@@ -219,6 +227,7 @@ def test_rename_is_one_edit_of_the_old_name_then_unchanged(mailcow) -> None:
 
 
 def test_rename_with_changes_checks_the_domains_and_sends_the_password_first_under_the_old_name(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", GET, reply={}).expect("GET", GET_OLD, reply=OLD)
     mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
     password_attr = {"password": PASSWORD, "password2": PASSWORD, "force_pw_update": 1}
@@ -239,6 +248,7 @@ def test_rename_when_both_names_exist_fails_before_any_write(mailcow) -> None:
 
 
 def test_rename_from_nobody_creates_the_new_name(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", GET, reply={}).expect("GET", GET_OLD, reply={})
     mailcow.expect("GET", "/api/v1/get/domain/all", reply=DOMAINS)
     mailcow.expect("POST", "/api/v1/add/domain-admin", ADD_BODY, reply=ADDED)

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowForbiddenError, MailcowValidationError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
-from ...scripted_mailcow import domain_read, transcript
+from ...scripted_mailcow import domain_read, transcript, policy_read
 
 LIFECYCLE = Path(__file__).resolve().parents[4] / "fixtures" / "mailcow-api" / "transcripts-lifecycle.jsonl"
 RECORDED = {case["case"]: case["response"] for case in map(json.loads, LIFECYCLE.read_text(encoding="utf-8").splitlines())}
@@ -171,6 +171,7 @@ def test_check_mode_only_reads(mailcow) -> None:
 
 
 def test_create_sends_the_rate_limit_with_the_add_and_the_sender_acl_after_it(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/mailbox/dave@lc.example", reply={})
     domain_read(mailcow, "lc.example")
     mailcow.expect("POST", "/api/v1/add/mailbox", {"local_part": "dave", "domain": "lc.example", "password": "Pw-123456", "password2": "Pw-123456",
@@ -186,6 +187,7 @@ def test_create_sends_the_rate_limit_with_the_add_and_the_sender_acl_after_it(ma
 
 def test_template_is_sent_by_id_and_its_values_are_predicted(mailcow) -> None:
     for check_mode in (True, False):
+        policy_read(mailcow)
         mailcow.expect("GET", "/api/v1/get/mailbox/dave@lc.example", reply={})
         mailcow.expect("GET", TEMPLATES, reply=[DEFAULT, STAFF])
         domain_read(mailcow, "lc.example")
@@ -200,6 +202,7 @@ def test_template_is_sent_by_id_and_its_values_are_predicted(mailcow) -> None:
 
 
 def test_options_given_win_over_the_template(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/mailbox/dave@lc.example", reply={})
     mailcow.expect("GET", TEMPLATES, reply=[DEFAULT, STAFF])
     domain_read(mailcow, "lc.example")
@@ -217,6 +220,7 @@ def test_template_of_an_existing_mailbox_is_not_read(mailcow) -> None:
 
 
 def test_bulk_reads_the_reduced_listing_without_rate_limit_or_sender_acl(mailcow) -> None:
+    policy_read(mailcow)
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/lc.example", reply=[RAW])
     mailcow.expect("GET", TEMPLATES, reply=[DEFAULT, STAFF])
     domain_read(mailcow, "lc.example")
@@ -227,6 +231,7 @@ def test_bulk_reads_the_reduced_listing_without_rate_limit_or_sender_acl(mailcow
 
 
 def test_bulk_reads_the_full_listing_and_batches_rate_limits(mailcow) -> None:
+    policy_read(mailcow)
     bob = dict(RAW, username="bob@lc.example", local_part="bob")
     carol = dict(limited("10", "h"), username="carol@lc.example", local_part="carol")
     mailcow.expect("GET", "/api/v1/get/mailbox/all/lc.example", reply=[RAW, bob, carol])

@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError, MailcowPathError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.manager import manage_many, manage_one
-from ...scripted_mailcow import domain_read, transcript
+from ...scripted_mailcow import domain_read, transcript, policy_read
 
 RAW = transcript("get_mailbox_single")["body"]
 ADDED = transcript("add_mailbox_success")["body"]
@@ -27,6 +27,7 @@ def run(server, check_mode=False, **kwargs):
 
 
 def test_create_then_unchanged(mailcow) -> None:
+    policy_read(mailcow)
     body = {"local_part": "alice", "domain": "example.org", "password": "Geheim-123", "password2": "Geheim-123", "quota": 512, "active": 1}
     mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply={})
     domain_read(mailcow)  # the domain's limits, read before the add
@@ -107,6 +108,7 @@ def listing(*names):
 
 
 def test_bulk_reads_once_batches_edits_and_deletes(mailcow) -> None:
+    policy_read(mailcow)
     other_domain = dict(RAW, username="x@other.org", domain="other.org")
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a", "b", "c", "old1", "old2") + [other_domain])
     domain_read(mailcow)
