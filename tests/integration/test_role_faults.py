@@ -40,6 +40,8 @@ ALIAS_TASK = "Ensure the domain's aliases"
 # aliases (listing, the domain's limits, 2 adds). MAILBOX_READS: the reads before the limits are checked.
 DOMAIN_REQUESTS, MAILBOX_REQUESTS, ALIAS_REQUESTS = 2, 4 + len(MAILBOXES), 2 + len(ALIASES)
 MAILBOX_READS = 3
+# The reads before the first add: those, and the password policy (read when passwords are about to be written).
+READS_BEFORE_ADDS = MAILBOX_READS + 1
 ALL_REQUESTS = DOMAIN_REQUESTS + MAILBOX_REQUESTS + ALIAS_REQUESTS
 CONNECTION_LOST = r"connection to Mailcow API at https://127\.0\.0\.1:\d+/api/v1 lost after sending"
 
@@ -78,15 +80,15 @@ CASES = {
         msg=r"^TLS verification of https://127\.0\.0\.1:\d+/api/v1 failed: .*Point ca_path",
         requests=0, domain=False, mailboxes=[], aliases=[], rerun_changes=[DOMAIN_TASK, MAILBOX_TASK, ALIAS_TASK]),
     "server_down_after_2_of_6_adds": Case(
-        faults=[{"kind": "drop", "count": 0, "after": DOMAIN_REQUESTS + MAILBOX_READS + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
+        faults=[{"kind": "drop", "count": 0, "after": DOMAIN_REQUESTS + READS_BEFORE_ADDS + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
         msg=r"^3 failed \(3 outcome unknown, e\.g\. %s POST /add/mailbox: .*the server stopped answering.*may have been applied.*"
             r"; 1 not attempted after 3 consecutive connection failures: m5@" % CONNECTION_LOST,
-        requests=DOMAIN_REQUESTS + MAILBOX_READS + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
+        requests=DOMAIN_REQUESTS + READS_BEFORE_ADDS + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
     "proxy_502_after_2_of_6_adds": Case(
-        faults=[{"kind": "html", "status": 502, "count": 0, "after": DOMAIN_REQUESTS + MAILBOX_READS + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
+        faults=[{"kind": "html", "status": 502, "count": 0, "after": DOMAIN_REQUESTS + READS_BEFORE_ADDS + 2, "path": "/api/"}], failed_task=MAILBOX_TASK,
         msg=r"^3 failed \(3 HTTP 502, e\.g\. Mailcow API answered POST /add/mailbox with HTTP 502 \(text/html\): 502 Bad Gateway.*\): m2@.*"
             r"; 1 not attempted after 3 consecutive HTTP 502/503/504 answers of a proxy \(Mailcow itself not answering\): m5@",
-        requests=DOMAIN_REQUESTS + MAILBOX_READS + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
+        requests=DOMAIN_REQUESTS + READS_BEFORE_ADDS + 2 + 3, mailboxes=MAILBOXES[:2], aliases=[], rerun_changes=[MAILBOX_TASK, ALIAS_TASK]),
     "502_page_once_is_retried": Case(
         faults=[{"kind": "html", "status": 502, "path": "/api/v1/get/mailbox/"}], requests=ALL_REQUESTS + 1),
     "502_page_always": Case(
