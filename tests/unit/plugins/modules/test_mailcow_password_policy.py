@@ -79,9 +79,8 @@ def test_a_weak_mailbox_password_is_refused_before_any_write(run_module: RunModu
     for check_mode in (True, False):
         one = run_module("mailcow_mailbox", dict(emulated.conn(), address="bob@" + DOMAIN, password=WEAK), check_mode=check_mode)
         _refused(one, "mailbox bob@" + DOMAIN, "length", "special_chars", "lowerupper")
-        bulk = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=[{"local_part": "carol", "password": GOOD},
-                                                                                            {"local_part": "dave", "password": WEAK}]),
-                          check_mode=check_mode)
+        entries = [{"local_part": "carol", "password": GOOD}, {"local_part": "dave", "password": WEAK}]
+        bulk = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=entries), check_mode=check_mode)
         _refused(bulk, "mailbox dave@" + DOMAIN, "length")
         assert "carol" not in bulk["msg"]
         changed = run_module("mailcow_mailbox", dict(emulated.conn(), address="alice@" + DOMAIN, password=WEAK, update_password="always"),
