@@ -134,17 +134,9 @@ messages:
   type: list
   elements: dict
   sample:
-    - queue_id: 4F2A91C0D3
-      status: deferred
-      arrival_time: "2026-12-07T05:59:34Z"
-      timestamp: 1796623174
-      age_seconds: 3600
-      sender: alice@example.org
-      recipients:
-        - address: bob@example.net
-          delay_reason: "connect to mx.example.net[192.0.2.25]:25: Connection refused"
-      size: 2048
-      forced_expire: false
+    - {queue_id: 9B01C77E42, status: hold, arrival_time: "2026-12-06T22:10:05Z", timestamp: 1796595005, age_seconds: 28800,
+       sender: newsletter@example.org, size: 51200, forced_expire: false,
+       recipients: [{address: carol@example.com, delay_reason: "host mx.example.com[198.51.100.9] said: 452 4.2.2 Mailbox full"}]}
 missing:
   description: Queue ids named in O(queue_ids) that were not in the queue (with O(action=delete), already gone).
   returned: success
