@@ -236,6 +236,7 @@ INTEGRATION_VARS = {
     "imap_port": "sandbox_imap_port",
     "imap_starttls_port": "sandbox_imap_starttls_port",
     "vmail_dir": "sandbox_vmail_dir",
+    "unreachable_domain": "sandbox_unreachable_domain",
 }
 # Where ansible-test looks for it, in a collection: written there for the repository's own sandbox.
 INTEGRATION_CONFIG = REPO / "tests" / "integration" / "integration_config.yml"
