@@ -13,6 +13,7 @@ here as postcat's text; docs/mailcow-api.md, "Mail queue").
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -27,6 +28,7 @@ QUEUE = Path(__file__).resolve().parents[1] / "fixtures" / "mailcow-api" / "tran
 RECORDED = [json.loads(line) for line in QUEUE.read_text(encoding="utf-8").splitlines() if line.strip()]
 CASES = [case for case in RECORDED if case["case"] != "get_postcat"]
 POSTCAT = next(case for case in RECORDED if case["case"] == "get_postcat")
+LOGS = QUEUE.with_name("transcripts-logs.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +55,20 @@ def test_postcat_of_a_missing_queue_id_is_postcats_error(queue_replay: Replay) -
     reply = queue_replay.send(POSTCAT["request"])
     assert reply.status == 200 and reply.content_type.startswith("application/json")
     assert reply.text == "postcat: fatal: open queue file ABCDEF123: No such file or directory\n"
+
+
+def test_postcat_writes_the_recorded_ui_log_row(queue_replay: Replay) -> None:
+    """Mailcow's logger() records a queue cat in the UI log: the recording's one UI log row (get_logs_ui_10)."""
+    recorded = next(json.loads(line) for line in LOGS.read_text(encoding="utf-8").splitlines() if '"get_logs_ui_10"' in line)
+    expected = recorded["response"]["body"]
+    assert queue_replay.emulator.request("GET", "/api/v1/get/logs/ui/10").json()[0]["call"] == expected[0]["call"]  # the cat above
+    queue_replay.send(POSTCAT["request"])  # a second cat: a second row, the newest first
+    rows = queue_replay.emulator.request("GET", "/api/v1/get/logs/ui/10").json()
+    assert len(rows) == 2 and [list(row) for row in rows] == [list(expected[0])] * 2
+    for row in rows:
+        assert {k: v for k, v in row.items() if k not in ("id", "task", "time")} == {k: v for k, v in expected[0].items() if k not in ("id", "task", "time")}
+        assert re.match(r"^[0-9A-F]{6}$", row["task"]) and abs(row["time"] - time.time()) < 600
+    assert [row["id"] for row in rows] == [2, 1]
 
 
 @pytest.fixture

@@ -196,6 +196,7 @@ class MailcowApi:
                 body = self.queue.get_all() if route.obj == "all" else ""  # json_api.php has a case for "all" only
             elif route.category == "postcat":
                 body = self.queue.cat(route.obj)
+                self.logs.ui_row(["process_mailq_output", "cat", {"qid": route.obj}], "queue_cat_success", req.client_ip)
             elif route.category == "passwordpolicy":
                 policy = self.store.password_policy
                 body = phpjson.encode_compact(passwords.policy_html(policy) if route.obj == "html" else dict(policy))
