@@ -77,6 +77,8 @@ options:
 notes:
   - Only the listed messages are acted on, by queue id, even for a delete of the whole queue, so mail that arrives meanwhile
     is never deleted by accident. Mailcow's own "delete all" (C(postsuper -d ALL)) is not used.
+  - Mailcow acts only on Postfix's short, hexadecimal queue ids. With long queue ids (Postfix's C(enable_long_queue_ids)),
+    an action that would touch such a message is refused before any change, since Mailcow would skip it and report success.
 seealso:
   - module: glassdome.mailcow.mailcow_queue_info
 """

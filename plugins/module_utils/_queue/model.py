@@ -31,6 +31,7 @@ QUEUE_ID_RE = re.compile(r"^[0-9A-Fa-f]{5,32}$")
 NULL_SENDER = "<>"
 DELETE_MAX_SHARE_DEFAULT = 50
 SHOWN = 10
+PAST = {"hold": "held", "release": "released", "flush": "delivered", "delete": "deleted"}
 
 
 class Selection(t.NamedTuple):
@@ -208,8 +209,7 @@ def plan(params: dict[str, t.Any], selection: Selection, entries: list[dict[str,
     if missing and action != "delete":
         raise MailcowNotFoundError("queue_ids: %s %s not in the mail queue (delivered, bounced or deleted since it was listed?), so "
                                    "it cannot be %s. Nothing was changed; mailcow_queue_info lists the queue"
-                                   % (", ".join(missing), "is" if len(missing) == 1 else "are",
-                                      {"hold": "held", "release": "released", "flush": "delivered"}[action]))
+                                   % (", ".join(missing), "is" if len(missing) == 1 else "are", PAST[action]))
     selected = [entry for entry in entries if matches(selection, entry)]
     if action == "hold":
         targets = [entry for entry in selected if entry["status"] != "hold"]
@@ -220,6 +220,12 @@ def plan(params: dict[str, t.Any], selection: Selection, entries: list[dict[str,
     else:
         targets = selected
         _guard_delete(selection, targets, len(entries), params)
+    unreachable = [entry["queue_id"] for entry in targets if not QUEUE_ID_RE.match(entry["queue_id"])]
+    if unreachable:
+        raise MailcowOptionError("%s would be %s, but Mailcow acts only on hexadecimal queue ids and silently skips %s (long queue ids: "
+                                 "Postfix's enable_long_queue_ids). Nothing was changed; narrow the selection, or act on them in the "
+                                 "postfix container" % (_shown([{"queue_id": qid} for qid in unreachable]), PAST[action],
+                                                        "it" if len(unreachable) == 1 else "them"))
     return Plan(action, targets, missing, action == "flush" and not selection.given)
 
 

@@ -113,6 +113,13 @@ def test_unknown_queue_id_fails_after_the_read_only(mailcow) -> None:
         run(mailcow, "hold", queue_ids=["FEDCBA987"])
 
 
+def test_long_queue_ids_are_refused_before_any_write(mailcow) -> None:
+    """Postfix's long queue ids (enable_long_queue_ids) are not hexadecimal: Mailcow's dockerapi would skip them and say success."""
+    mailcow.expect("GET", GET, reply=[listed("4dXx1q0Gz9zJ8vX"), LISTING[1]])
+    with pytest.raises(MailcowOptionError, match="4dXx1q0Gz9zJ8vX would be held, but Mailcow acts only on hexadecimal queue ids"):
+        run(mailcow, "hold", sender="alice@rb.example")
+
+
 def test_read_only_key_is_refused_on_the_write(mailcow) -> None:
     mailcow.expect("GET", GET, reply=LISTING).expect("POST", DELETE, ["ABCDEF123"], status=RO["status"], reply=RO["body"])
     with pytest.raises(MailcowForbiddenError):
