@@ -36,8 +36,8 @@ def _listed(api: Api, sender: str, timeout: float = 30.0) -> list[dict[str, Any]
         time.sleep(0.2)
 
 
-def test_mail_to_the_unreachable_domain_waits_in_the_real_queue(facts: Facts, tls: ssl.SSLContext, api: Api,
-                                                               new_address: Callable[..., str]) -> None:
+def test_mail_to_the_unreachable_domain_waits_in_the_real_queue(
+        facts: Facts, tls: ssl.SSLContext, api: Api, new_address: Callable[..., str]) -> None:
     user = api.add_mailbox(new_address())
     rcpt = "nobody@" + facts["unreachable_domain"]
     submit(facts, tls, user, user, [rcpt], message(user, rcpt, "queued"))
