@@ -184,6 +184,18 @@ def count(value: t.Any, option: str, *, minimum: int = 0, what: str = "a whole n
     return whole(value, option, minimum, INT32_MAX, what)
 
 
+# An age such as 30m, 2h or 1d: seconds, minutes, hours, days, weeks.
+AGE_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+AGE_FORMS = "an age such as 30m, 2h or 1d (s, m, h, d, w)"
+
+
+def age_seconds(value: t.Any) -> int | None:
+    """Seconds of an age such as ``30m``, ``2h`` or ``1d``; None when ``value`` is not one."""
+    found = AGE_RE.match(str(value))
+    return int(found.group(1)) * AGE_UNITS[found.group(2)] if found else None
+
+
 # -- rate limits (domains and mailboxes) ----------------------------------------------------------
 
 RATE_FRAMES = ("s", "m", "h", "d")

@@ -4,8 +4,8 @@
 The recording is tests/fixtures/mailcow-api/transcripts-logs.jsonl: every log once with a count of
 10, the API log (which lists the log reads before it, itself first), a range, a range backwards,
 an unknown log, and the UI log with a read-only key. The UI log's one row came from a request
-earlier in the recording (a mail queue read the emulator does not run): it is pushed through the
-control API first. get_logs_api_no_count lists all 517 requests of the whole recording, which no
+earlier in the recording (a queue cat, get/postcat, outside this file; tests/emulator/test_queue_transcripts.py
+checks that the emulator writes it): it is pushed through the control API first. get_logs_api_no_count lists all 517 requests of the whole recording, which no
 replay of this file can repeat: it is left to the unit tests. API log times are the emulator's
 own: only their form and closeness to now are compared.
 """

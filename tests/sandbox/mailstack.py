@@ -42,6 +42,10 @@ DOVECOT = "/usr/sbin/dovecot"
 DOVECOT_LUA = "/usr/lib/dovecot/modules/auth/libauthdb_lua.so"
 # Mailcow's message_size_limit (data/conf/postfix/main.cf).
 MESSAGE_SIZE_LIMIT = 104857600
+# Mail to this domain is relayed to MailPorts.relay_down, where nothing listens: it stays in Postfix's
+# deferred queue ("connect to ...: Connection refused"), as mail to a remote server that is down stays in a
+# real Mailcow's queue, until a test listens there and flushes the queue.
+UNREACHABLE_DOMAIN = "unreachable.invalid"
 # Unix socket paths are limited to 108 bytes; Dovecot puts its sockets in base_dir.
 MAX_BASE_DIR = 60
 
@@ -60,13 +64,15 @@ class MailPorts:
     table_domains: int
     table_mailboxes: int
     table_aliases: int
+    relay_down: int  # nothing listens here (UNREACHABLE_DOMAIN's next hop) unless a test does
 
     @classmethod
     def from_base(cls, base: int = 10000) -> MailPorts:
         # The well-known port number plus a base keeps the ports recognisable (10587 = 587).
         return cls(smtp=base + 587, smtps=base + 465, smtp_mx=base + 25, imap=base + 993,
                    imap_starttls=base + 143, lmtp=base + 24, auth=base + 26,
-                   table_domains=base + 31, table_mailboxes=base + 32, table_aliases=base + 33)
+                   table_domains=base + 31, table_mailboxes=base + 32, table_aliases=base + 33,
+                   relay_down=base + 2525)
 
     def listening(self) -> dict[str, int]:
         """The ports our daemons listen on (the table ports belong to the emulator)."""
@@ -179,6 +185,7 @@ def _template_values(stack: MailStack) -> dict[str, object]:
         "lmtp": ports.lmtp, "auth": ports.auth,
         "table_domains": ports.table_domains, "table_mailboxes": ports.table_mailboxes,
         "table_aliases": ports.table_aliases,
+        "unreachable_domain": UNREACHABLE_DOMAIN.replace(".", "\\."), "relay_down": ports.relay_down,
     }
 
 
@@ -189,6 +196,7 @@ def render(stack: MailStack) -> dict[Path, str]:
         stack.postfix_dir / "main.cf": load_template("postfix-main.cf.tmpl").substitute(values),
         stack.postfix_dir / "master.cf": load_template("postfix-master.cf.tmpl").substitute(values),
         stack.postfix_dir / "sender_login_maps": load_template("postfix-sender_login_maps.tmpl").substitute(values),
+        stack.postfix_dir / "transport": load_template("postfix-transport.tmpl").substitute(values),
         stack.dovecot_conf: load_template("dovecot.conf.tmpl").substitute(values),
         stack.dovecot_dir / "auth.lua": load_template("auth.lua.tmpl").substitute(values),
     }

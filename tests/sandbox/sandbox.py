@@ -197,6 +197,9 @@ def build_facts(layout: Layout, keys: dict[str, str], tls: dict[str, str],
         "mail_uid": uid,
         "mail_gid": gid,
         "log_dir": str(layout.log_dir),
+        # Mail to <anyone>@unreachable_domain waits in Postfix's deferred queue: its next hop, this port, has no listener.
+        "unreachable_domain": mailstack.UNREACHABLE_DOMAIN,
+        "relay_down_port": ports.relay_down,
     }
 
 
@@ -233,6 +236,7 @@ INTEGRATION_VARS = {
     "imap_port": "sandbox_imap_port",
     "imap_starttls_port": "sandbox_imap_starttls_port",
     "vmail_dir": "sandbox_vmail_dir",
+    "unreachable_domain": "sandbox_unreachable_domain",
 }
 # Where ansible-test looks for it, in a collection: written there for the repository's own sandbox.
 INTEGRATION_CONFIG = REPO / "tests" / "integration" / "integration_config.yml"
@@ -319,6 +323,9 @@ def emulator_config(layout: Layout, keys: dict[str, str], tls: dict[str, str],
                         "aliases": ports.table_aliases},
         "log_file": str(layout.log_dir / "emulator.log"),
     }
+    if not args.no_mail:
+        # get/mailq, edit/mailq, delete/mailq and get/postcat act on this Postfix's queue while it runs.
+        config["postfix_dir"] = str(layout.mail_stack().postfix_dir)
     # Unset options keep the emulator's own defaults.
     if args.latency:
         config["latency"] = args.latency

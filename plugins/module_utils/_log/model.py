@@ -21,7 +21,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_text, whole
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import age_seconds, check_text, whole
 
 SYSLOG = {"program": "program", "priority": "priority", "message": "message"}
 # Log -> Mailcow's field name -> the name returned. The time field is handled apart (TIME_FIELDS).
@@ -49,8 +49,6 @@ JSON_FIELDS = {"ui": ("msg", "call")}
 COUNT_DEFAULT = 100
 COUNT_MAX = 10000
 SQL_TIME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})$")
-RELATIVE_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class Desired(t.NamedTuple):
@@ -63,9 +61,9 @@ class Desired(t.NamedTuple):
 def check_since(value: t.Any, now: datetime.datetime) -> datetime.datetime:
     """``since``: an ISO 8601 time (UTC when it has no offset) or an age such as 30m, 2h, 1d -> an aware UTC time."""
     text = check_text(value, "since").strip()
-    relative = RELATIVE_RE.match(text)
-    if relative:
-        return now - datetime.timedelta(seconds=int(relative.group(1)) * UNITS[relative.group(2)])
+    age = age_seconds(text)
+    if age is not None:
+        return now - datetime.timedelta(seconds=age)
     try:
         when = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
     except ValueError:

@@ -17,6 +17,7 @@ from .reqlog import RequestLog
 from .router import MailcowApi, is_api_path, is_bad_request, parse_route
 from .stats import Stats, route_pattern
 from .logs import Logs
+from .queue import MailQueue
 from .status import Status
 from .wire import Request, Response
 
@@ -33,9 +34,11 @@ class App:
         self.mailsync = MailSync(config.mail_dir, config.vmail_dir, config.mail_uid, config.mail_gid)
         self.status = Status()
         self.logs = Logs()
+        self.queue = MailQueue(config.postfix_dir)
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
                               on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
-                              maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs)
+                              maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs,
+                              queue=self.queue)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:
@@ -53,6 +56,7 @@ class App:
         self.api.sessions.clear()
         self.status.reset()
         self.logs.reset()
+        self.queue.reset()
         self.fail2ban.reset_settings()
         self.sync_mail()
 

@@ -22,6 +22,7 @@ class Config:
         default_factory=lambda: {"rw": ["127.0.0.1", "::1"], "ro": ["127.0.0.1", "::1"]})
     mail_dir: str | None = None
     vmail_dir: str | None = None
+    postfix_dir: str | None = None  # the mail stack's Postfix config dir: the mail queue is its queue while it runs
     mail_uid: int = 8
     mail_gid: int = 8
     table_ports: dict[str, int] = field(default_factory=dict)  # empty: no tcp_table servers

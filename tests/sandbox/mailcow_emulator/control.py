@@ -16,8 +16,13 @@ GET  /_sandbox/status             containers' states and vmail figures;  POST /_
                                   {"containers": {"clamd": "exited"}, "vmail": {"disk", "used", "total", "used_percent"}}
 POST /_sandbox/syncjob_run        {"id", "success", "exit_status", "log"}: what imapsync's runner records
 POST /_sandbox/logs               {"log": "postfix", "entries": [...]}: entries (oldest first) become the log's newest
+GET  /_sandbox/mailq              {"source": "postfix"|"model", "entries": [postqueue -j entries]}: the queue get/mailq reads
+POST /_sandbox/mailq              {"entries": [{"sender", "recipients": [address or {"address", "delay_reason"}], "queue_name",
+                                  "queue_id", "arrival_time", "message_size", "deliverable"}]}: seed the modelled queue (refused
+                                  while the sandbox's Postfix runs: its queue is the real one, filled over SMTP)
 POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay); containers,
-                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs emptied
+                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs and the modelled
+                                  mail queue emptied (a real Postfix's queue is left alone)
 """
 from __future__ import annotations
 
@@ -178,6 +183,17 @@ def _logs_push(app: "App", body: Any) -> dict[str, Any]:
     return {"log": data.get("log"), "entries": app.logs.push(str(data.get("log")), entries)}
 
 
+def _mailq_get(app: "App", body: Any) -> dict[str, Any]:
+    return app.queue.view()
+
+
+def _mailq_seed(app: "App", body: Any) -> dict[str, Any]:
+    entries = _dict(body).get("entries")
+    if not isinstance(entries, list):
+        raise ControlError("expected {\"entries\": [{\"sender\": ..., \"recipients\": [...]}, ...]}")
+    return app.queue.seed(entries)
+
+
 def _syncjob_run(app: "App", body: Any) -> dict[str, Any]:
     data = _dict(body)
     return syncjobs.record_run(app.store, int(data["id"]), success=bool(data.get("success", True)),
@@ -207,5 +223,7 @@ ROUTES: dict[str, Callable[["App", Any], dict[str, Any]]] = {
     "POST /status": _status_set,
     "POST /logs": _logs_push,
     "POST /syncjob_run": _syncjob_run,
+    "GET /mailq": _mailq_get,
+    "POST /mailq": _mailq_seed,
     "POST /reset": _reset,
 }

@@ -5,12 +5,14 @@ The API log is kept as json_api.php's api_log() writes it: every authenticated r
 answered (a read of the API log lists itself first), with the POST fields (JSON values re-encoded,
 members whose name holds "pass" masked as "*"). The others (written by Mailcow's containers or by
 parts the emulator does not run) are empty, as on a fresh install, until the control API
-(/_sandbox/logs) pushes entries. What the recording (transcripts-logs.jsonl) shows: an unknown log
+(/_sandbox/logs) pushes entries; the UI log also gets the row Mailcow's logger() writes for a queue cat
+(get/postcat), the one row the recording's UI log holds. What the recording (transcripts-logs.jsonl) shows: an unknown log
 is 404 "route not found"; an empty log, and a range ``a-b`` with a > b or a < 1, answer ``{}``;
 a count of N gives the N newest entries, a range ``a-b`` the a-th to the b-th newest.
 """
 from __future__ import annotations
 
+import random
 import re
 import threading
 import time
@@ -57,6 +59,16 @@ class Logs:
                  "data": api_log_data(post)}
         with self._lock:
             self._logs["api"].appendleft(entry)
+
+    def ui_row(self, call: list[Any], msg: str, remote: str) -> None:
+        """logger(): a row of the UI log (table logs), msg and call JSON-encoded. Mailcow writes one for a
+        queue cat (get/postcat), which the recording's UI log shows (get_logs_ui_10)."""
+        with self._lock:
+            rows = self._logs["ui"]
+            row = {"id": (rows[0]["id"] + 1) if rows and isinstance(rows[0].get("id"), int) else 1,
+                   "task": "%06X" % random.getrandbits(24), "type": "success", "msg": phpjson.encode_compact(msg),
+                   "call": phpjson.encode_compact(call), "user": "API", "role": "admin", "remote": remote, "time": int(time.time())}
+            rows.appendleft(row)
 
     def push(self, log: str, entries: list[dict[str, Any]]) -> int:
         """Control API: entries, oldest first, become the newest of ``log``."""

@@ -18,6 +18,7 @@ from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
 from .logs import Logs
+from .queue import MailQueue
 from .status import Status
 from .sessions import Session, SessionStore, cookie_from, cookie_header
 from .wire import JSON, PHP_DEFAULT, Request, Response
@@ -105,10 +106,11 @@ class MailcowApi:
                  hostname: str, on_mail_change: Callable[[], None],
                  collect_maildir: Callable[[str, str], None] | None = None,
                  maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None,
-                 status: Status | None = None, logs: Logs | None = None) -> None:
+                 status: Status | None = None, logs: Logs | None = None, queue: MailQueue | None = None) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
         self.status = status or Status()
         self.logs = logs or Logs()
+        self.queue = queue or MailQueue(None)
         self.sessions = SessionStore()
         self.version, self.hostname = version, hostname
         self.on_mail_change, self.collect_maildir, self.maildir_usage = on_mail_change, collect_maildir, maildir_usage
@@ -190,6 +192,11 @@ class MailcowApi:
                 if logged is None:
                     return error(404, "route not found")
                 body = logged
+            elif route.category == "mailq":
+                body = self.queue.get_all() if route.obj == "all" else ""  # json_api.php has a case for "all" only
+            elif route.category == "postcat":
+                body = self.queue.cat(route.obj)
+                self.logs.ui_row(["process_mailq_output", "cat", {"qid": route.obj}], "queue_cat_success", req.client_ip)
             elif route.category == "passwordpolicy":
                 policy = self.store.password_policy
                 body = phpjson.encode_compact(passwords.policy_html(policy) if route.obj == "html" else dict(policy))
@@ -252,6 +259,8 @@ class MailcowApi:
             return self._write(session, call, self.fail2ban.edit, _merge("network", items, attr), "Cannot edit item")
         if route.category == "passwordpolicy":
             return self._write(session, call, passwords.edit_policy, attr, "Cannot edit item")  # items are ignored
+        if route.category == "mailq":
+            return self._write(session, call, self.queue.edit, _merge("qid", items, attr), "Cannot edit item")
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")
@@ -266,7 +275,7 @@ class MailcowApi:
         items = php.to_array(_decode(post["items"]))
         if req.method != "POST":
             return error(405, "only POST method is allowed")
-        target = _delete_target(route, items)
+        target = (self.queue.delete, {"qid": items}) if route.category == "mailq" else _delete_target(route, items)
         if target is None:
             return error(404, "route not found")
         return self._write(session, call, target[0], target[1], "Cannot delete item")

@@ -156,3 +156,11 @@ def test_address_or_domain_is_the_lower_case_form_address_maps_store(value: str,
 def test_address_or_domain_refuses_naming_the_option(value: str, message: str) -> None:
     with pytest.raises(MailcowOptionError, match=message):
         _names.address_or_domain(value, option="old_recipient", what="an address or a domain")
+
+
+@pytest.mark.parametrize("value, seconds", [
+    ("30s", 30), ("30m", 1800), (" 2h ", 7200), ("1d", 86400), ("2 w", 1209600), ("0m", 0),
+    ("1y", None), ("1.5h", None), ("-1h", None), ("h", None), ("", None), ("2026-12-07T08:00:00Z", None),
+])
+def test_age_seconds(value: str, seconds: int | None) -> None:
+    assert _names.age_seconds(value) == seconds
