@@ -11,6 +11,7 @@ Every check raises MailcowOptionError naming the option, before anything is sent
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import typing as t
@@ -28,6 +29,9 @@ LOCAL_PART_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}$")
 DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$")
 # C0 and C1 control characters (CR, LF, NUL, TAB, ESC ...) and the Unicode line separators.
 CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# An age such as 30m, 2h, 1d: a whole number and a unit (seconds, minutes, hours, days, weeks).
+AGE_RE = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+AGE_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 LOCAL_PART_RULE = "letters, digits and !#$%&'*+/=?^_`{|}~.- only, at most 64, no leading, trailing or double dot"
 
 
@@ -225,6 +229,20 @@ def check_text(value: t.Any, option: str) -> str:
         raise MailcowOptionError("%s must not contain control characters (line breaks, tabs, NUL ...), found %r at position %d"
                                  % (option, found.group(), found.start()))
     return text
+
+
+def time_or_age(value: t.Any, option: str, now: datetime.datetime) -> datetime.datetime:
+    """An ISO 8601 time (UTC when it has no offset) or an age such as 30m, 2h, 1d before ``now`` -> an aware UTC time."""
+    text = check_text(value, option).strip()
+    age = AGE_RE.match(text)
+    if age:
+        return now - datetime.timedelta(seconds=int(age.group(1)) * AGE_UNITS[age.group(2)])
+    try:
+        when = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise MailcowOptionError("%s must be an ISO 8601 time such as 2026-12-07T08:00:00Z (UTC when it has no offset) or an age "
+                                 "such as 30m, 2h or 1d (s, m, h, d, w), got %r" % (option, value)) from None
+    return when.replace(tzinfo=datetime.timezone.utc) if when.tzinfo is None else when.astimezone(datetime.timezone.utc)
 
 
 def check_password(value: t.Any, option: str = "password") -> str:

@@ -16,8 +16,11 @@ GET  /_sandbox/status             containers' states and vmail figures;  POST /_
                                   {"containers": {"clamd": "exited"}, "vmail": {"disk", "used", "total", "used_percent"}}
 POST /_sandbox/syncjob_run        {"id", "success", "exit_status", "log"}: what imapsync's runner records
 POST /_sandbox/logs               {"log": "postfix", "entries": [...]}: entries (oldest first) become the log's newest
+GET  /_sandbox/quarantine         the quarantine's rows;  POST /_sandbox/quarantine {"items": [{"qid", "rcpt", "sender",
+                                  "subject", "score", "action", "created" (Unix time), "msg", ...}]}: rows as Rspamd writes them
+POST /_sandbox/quarantine/services {"postfix": bool, "rspamd": bool}: whether releasing and learning reach them
 POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay); containers,
-                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs emptied
+                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs and quarantine emptied
 """
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ import ipaddress
 import json
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import syncjobs
+from . import quarantine, syncjobs
 from .faults import Fault
 from .wire import Request, Response
 
@@ -184,6 +187,24 @@ def _syncjob_run(app: "App", body: Any) -> dict[str, Any]:
                                exit_status=str(data.get("exit_status", "EX_OK")), log=str(data.get("log", "")))
 
 
+def _quarantine_get(app: "App", body: Any) -> dict[str, Any]:
+    with app.store.lock:
+        return {"items": [app.store.quarantine[key] for key in sorted(app.store.quarantine)], "services": app.store.quarantine_services}
+
+
+def _quarantine_seed(app: "App", body: Any) -> dict[str, Any]:
+    items = _dict(body).get("items")
+    if not isinstance(items, list):
+        raise ControlError("expected {\"items\": [{\"qid\", \"rcpt\", ...}, ...]}")
+    with app.store.lock:
+        return {"items": quarantine.seed(app.store, items)}
+
+
+def _quarantine_services(app: "App", body: Any) -> dict[str, Any]:
+    with app.store.lock:
+        return {"services": quarantine.set_services(app.store, _dict(body))}
+
+
 def _reset(app: "App", body: Any) -> dict[str, Any]:
     app.reset_objects()
     return {"ok": True}
@@ -207,5 +228,8 @@ ROUTES: dict[str, Callable[["App", Any], dict[str, Any]]] = {
     "POST /status": _status_set,
     "POST /logs": _logs_push,
     "POST /syncjob_run": _syncjob_run,
+    "GET /quarantine": _quarantine_get,
+    "POST /quarantine": _quarantine_seed,
+    "POST /quarantine/services": _quarantine_services,
     "POST /reset": _reset,
 }

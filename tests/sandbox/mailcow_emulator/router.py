@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
 from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+               quarantine, reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -177,7 +177,7 @@ class MailcowApi:
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
                    "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get, "bcc": bcc.get,
-                   "recipient_map": recipient_maps.get}
+                   "recipient_map": recipient_maps.get, "quarantine": quarantine.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -243,7 +243,7 @@ class MailcowApi:
             "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
-            "recipient_map": ("id", recipient_maps.edit),
+            "recipient_map": ("id", recipient_maps.edit), "qitem": ("id", quarantine.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -252,6 +252,8 @@ class MailcowApi:
             return self._write(session, call, self.fail2ban.edit, _merge("network", items, attr), "Cannot edit item")
         if route.category == "passwordpolicy":
             return self._write(session, call, passwords.edit_policy, attr, "Cannot edit item")  # items are ignored
+        if route.category == "quarantine":
+            return self._write(session, call, quarantine.edit_settings, attr, "Cannot edit item")  # items are ignored
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")
@@ -321,6 +323,8 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return bcc.delete, {"id": items}
     if route.category == "recipient_map":
         return recipient_maps.delete, {"id": items}
+    if route.category == "qitem":
+        return quarantine.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":
