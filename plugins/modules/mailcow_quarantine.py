@@ -131,7 +131,7 @@ EXAMPLES = r"""
     api_url: https://mail.example.org
     api_key: "{{ vault_mailcow_api_key }}"
     action: learn_ham
-    identities: "{{ held['items'] | map(attribute='identity') }}"
+    identities: "{{ held.quarantined | map(attribute='identity') }}"
 
 - name: Clean-up with the connection set once for the collection's modules
   module_defaults:
@@ -158,7 +158,7 @@ action:
   returned: success
   type: str
   sample: release
-items:
+quarantined:
   description: The items acted on (or that would be, in check mode), as M(glassdome.mailcow.mailcow_quarantine_info) returns them.
   returned: success
   type: list

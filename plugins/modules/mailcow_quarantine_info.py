@@ -12,7 +12,7 @@ short_description: List the mail held in Mailcow's quarantine, by recipient, dom
 version_added: 0.1.0
 description:
   - Lists the items of Mailcow's quarantine (the messages Rspamd held back), each with its time in ISO 8601, sender,
-    recipient, subject, spam score, Rspamd's action and a stable RV(items[].identity) that
+    recipient, subject, spam score, Rspamd's action and a stable RV(quarantined[].identity) that
     M(glassdome.mailcow.mailcow_quarantine) takes to release, learn or delete it.
   - Every filter given must hold; a filter that is a list matches any of its entries.
   - One request; a read-only API key is enough.
@@ -25,7 +25,7 @@ extends_documentation_fragment:
 options:
   identities:
     description:
-      - Only the items with these identities (as RV(items[].identity) returned them). An empty list selects nothing.
+      - Only the items with these identities (as RV(quarantined[].identity) returned them). An empty list selects nothing.
     type: list
     elements: str
   mailbox:
@@ -65,7 +65,7 @@ options:
 notes:
   - An item's identity is made from its Postfix queue id, its recipient and the time it was quarantined, which do not
     change while it is held; a message held for two recipients is two items. Mailcow's own numeric ids are returned too
-    (RV(items[].mailcow_id)), but cannot be known outside Mailcow.
+    (RV(quarantined[].mailcow_id)), but cannot be known outside Mailcow.
 seealso:
   - module: glassdome.mailcow.mailcow_quarantine
 """
@@ -83,7 +83,7 @@ EXAMPLES = r"""
 - name: Show them
   ansible.builtin.debug:
     msg: "{{ item.identity }} {{ item.time }} {{ item.sender }}: {{ item.subject }} ({{ item.score }})"
-  loop: "{{ held['items'] }}"
+  loop: "{{ held.quarantined }}"
 
 - name: Everything held for example.org for more than 30 days
   glassdome.mailcow.mailcow_quarantine_info:
@@ -93,7 +93,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-items:
+quarantined:
   description: The items that match, in the order Mailcow lists them (the order they were quarantined).
   returned: success
   type: list

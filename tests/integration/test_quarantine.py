@@ -61,7 +61,7 @@ def identities(runner: Runner, facts: dict, args: str) -> list[str]:
     proc = runner.adhoc("glassdome.mailcow.mailcow_quarantine_info", args, extra_env={"MAILCOW_API_KEY": facts["ro_key"]})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(proc.stdout.split(" => ", 1)[1])
-    return [item["identity"] for item in result["items"]]
+    return [item["identity"] for item in result["quarantined"]]
 
 
 def test_check_diff_then_changed_then_unchanged_through_a_playbook(runner: Runner, facts: dict, domain: str, tmp_path: Path) -> None:

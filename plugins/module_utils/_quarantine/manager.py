@@ -36,13 +36,13 @@ def _now() -> datetime.datetime:
 def info(client: MailcowClient, params: dict[str, t.Any]) -> dict[str, t.Any]:
     selection = selection_from_params(params, _now())
     items = read_items(client)
-    return {"changed": False, "items": select(selection, items), "total": len(items)}
+    return {"changed": False, "quarantined": select(selection, items), "total": len(items)}
 
 
 def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff_mode: bool) -> dict[str, t.Any]:
     desired = desired_from_params(params, _now())
     the_plan = plan(desired, read_items(client))
-    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": the_plan.action, "items": the_plan.targets,
+    result: dict[str, t.Any] = {"changed": the_plan.changed, "action": the_plan.action, "quarantined": the_plan.targets,
                                 "missing": the_plan.missing, "total": the_plan.total}
     if the_plan.changed and not check_mode:
         result.update(_settled(the_plan, carry_out(client, the_plan.action, the_plan.targets)))

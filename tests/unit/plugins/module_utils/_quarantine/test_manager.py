@@ -42,9 +42,9 @@ def run(server, check_mode=False, key="K", **given):
 def test_info_lists_normalised_items_with_one_read(mailcow) -> None:
     mailcow.expect("GET", ALL, reply=ROWS)
     result = info(MailcowClient(mailcow.url, "K", retries=0), params(mailbox=["alice@rb.example"], min_score=10))
-    assert result["total"] == 3 and [(i["identity"], i["subject"], i["time"]) for i in result["items"]] == [(ONE, "Win now 1", "2026-12-07T01:49:07Z")]
+    assert result["total"] == 3 and [(i["identity"], i["subject"], i["time"]) for i in result["quarantined"]] == [(ONE, "Win now 1", "2026-12-07T01:49:07Z")]
     mailcow.expect("GET", ALL, reply=recorded("get_quarantine_all_empty"))
-    assert info(MailcowClient(mailcow.url, "K", retries=0), params()) == {"changed": False, "items": [], "total": 0}
+    assert info(MailcowClient(mailcow.url, "K", retries=0), params()) == {"changed": False, "quarantined": [], "total": 0}
 
 
 def test_delete_by_identity_then_unchanged(mailcow) -> None:
@@ -52,18 +52,18 @@ def test_delete_by_identity_then_unchanged(mailcow) -> None:
     mailcow.expect("POST", DELETE, recorded_request("delete_qitem_success", Q)["body"], reply=recorded("delete_qitem_success"))
     mailcow.expect("GET", ALL, reply=without(1))
     result = run(mailcow, action="delete", identities=[ONE])
-    assert result["changed"] and [i["identity"] for i in result["items"]] == [ONE] and result["missing"] == [] and result["total"] == 3
+    assert result["changed"] and [i["identity"] for i in result["quarantined"]] == [ONE] and result["missing"] == [] and result["total"] == 3
     assert result["diff"]["before"] == {ONE: "2026-12-07T01:49:07Z from spammer@bad.example to alice@rb.example, score 15.5: Win now 1"}
     assert "warnings" not in result and "outcome" not in result
     mailcow.expect("GET", ALL, reply=without(1))
     again = run(mailcow, action="delete", identities=[ONE])
-    assert not again["changed"] and again["items"] == [] and again["missing"] == [ONE] and again["diff"]["before"] == {}
+    assert not again["changed"] and again["quarantined"] == [] and again["missing"] == [ONE] and again["diff"]["before"] == {}
 
 
 def test_check_mode_only_reads(mailcow) -> None:
     mailcow.expect("GET", ALL, reply=ROWS)
     result = run(mailcow, check_mode=True, action="learn_spam", domain=["rb.example"], max_share=100)
-    assert result["changed"] and [i["identity"] for i in result["items"]] == [ONE, TWO, THREE] and len(result["diff"]["before"]) == 3
+    assert result["changed"] and [i["identity"] for i in result["quarantined"]] == [ONE, TWO, THREE] and len(result["diff"]["before"]) == 3
     assert [call[0] for call in mailcow.seen] == ["GET"]
 
 
@@ -107,7 +107,7 @@ def test_learn_ham_sends_learnham_for_every_item_in_one_request(mailcow) -> None
                    + [{"type": "success", "msg": ["learned_ham", i]} for i in ("1", "2")])
     mailcow.expect("GET", ALL, reply=without(1, 2))
     result = run(mailcow, action="learn_ham", mailbox=["alice@rb.example"], max_share=70)
-    assert result["changed"] and [i["mailcow_id"] for i in result["items"]] == [1, 2] and "warnings" not in result
+    assert result["changed"] and [i["mailcow_id"] for i in result["quarantined"]] == [1, 2] and "warnings" not in result
 
 
 def test_a_lost_answer_is_decided_by_reading_the_quarantine_again(mailcow) -> None:
