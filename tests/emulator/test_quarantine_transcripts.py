@@ -11,6 +11,7 @@ for the replay.
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -96,3 +97,18 @@ def test_seeded_rows_are_refused_without_a_queue_id_or_recipient(fresh: Emulator
     assert reply.status == 400 and "qid and rcpt" in reply.json()["error"]
     reset = fresh.control("POST", "reset")
     assert reset["ok"] and _ids(fresh) == [] and fresh.control("GET", "quarantine")["services"] == {"postfix": True, "rspamd": True}
+
+
+def test_release_to_a_postfix_port_nobody_listens_on_keeps_the_item(tmp_path: Path, tls_dir: dict[str, str]) -> None:
+    """With a Postfix port configured (the sandbox's mail stack), releasing really talks SMTP: no listener, Mailcow's warning."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    emulator = start_emulator(tmp_path, tls_dir, postfix_port=closed)
+    try:
+        emulator.control("POST", "quarantine", {"items": recorded_rows()})
+        answer = emulator.request("POST", "/api/v1/edit/qitem", {"items": ["2"], "attr": {"action": "release"}}).json()
+        assert [(entry["type"], entry["msg"]) for entry in answer] == [("warning", "Cannot connect to Postfix")]
+        assert _ids(emulator) == [1, 2, 3]
+    finally:
+        emulator.stop()

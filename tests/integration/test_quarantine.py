@@ -146,3 +146,34 @@ def test_postfix_down_fails_naming_the_items_kept(runner: Runner, facts: dict, d
     msg = failed_msg(proc)
     assert msg.startswith("Mailcow did not act on 2 of the 2 items (0 released): ") and msg.endswith("Mailcow said: Cannot connect to Postfix")
     assert held(facts, domain) == [domain + "-1", domain + "-2", domain + "-3"]
+
+
+def test_released_mail_is_delivered_and_a_refused_recipient_keeps_the_item(runner: Runner, facts: dict) -> None:
+    """With the mail stack, release hands the held message to Postfix, as Mailcow does: it arrives over IMAP. A recipient
+    Postfix refuses (no such mailbox) keeps the item, and the task says Postfix's answer."""
+    if not facts.get("mail"):
+        pytest.skip("the sandbox runs without its mail stack (--no-mail)")
+    name = "qr%s.example" % uuid.uuid4().hex[:8]
+    reader, password, subject = "reader@" + name, "Quarantine-S3cret-" + name, "Held invoice %s" % name
+    assert runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s" % name).returncode == 0
+    try:
+        assert runner.adhoc("glassdome.mailcow.mailcow_mailbox", "address=%s password=%s" % (reader, password)).returncode == 0
+        message = "From: boss@partner.example\r\nTo: %s\r\nSubject: %s\r\nX-Spam-Flag: YES\r\n\r\nPlease pay.\r\n" % (reader, subject)
+        sandbox(facts, "POST", "/_sandbox/quarantine", {"items": [
+            {"qid": name + "-1", "rcpt": reader, "sender": "boss@partner.example", "subject": subject, "score": 8, "msg": message},
+            {"qid": name + "-2", "rcpt": "nobody@" + name, "sender": "boss@partner.example", "subject": subject, "score": 8, "msg": message}]})
+        released = runner.adhoc(MODULE, "action=release mailbox=%s" % reader)
+        assert released.returncode == 0 and "CHANGED" in released.stdout, released.stdout
+        proc = runner.adhoc("glassdome.mailcow.mailcow_message_info", json.dumps(
+            {"username": reader, "password": password, "subject": subject, "wait_timeout": 60}))
+        assert proc.returncode == 0 and '"matched": 1' in proc.stdout, proc.stdout
+        refused = runner.adhoc(MODULE, "action=release mailbox=nobody@%s max_share=100" % name)
+        assert refused.returncode != 0
+        msg = failed_msg(refused)
+        assert msg.startswith("Mailcow did not act on 1 of the 1 items (0 released)") and "Mailcow said: Postfix returned SMTP code 5" in msg, msg
+        assert held(facts, name) == [name + "-2"]
+    finally:
+        ids = [str(row["id"]) for row in held(facts, name, full=True)]
+        if ids:
+            sandbox(facts, "POST", "/api/v1/delete/qitem", ids, key=facts["rw_key"])
+        runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s state=absent force=true" % name)

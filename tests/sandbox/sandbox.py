@@ -319,6 +319,8 @@ def emulator_config(layout: Layout, keys: dict[str, str], tls: dict[str, str],
                         "aliases": ports.table_aliases},
         "log_file": str(layout.log_dir / "emulator.log"),
     }
+    if not getattr(args, "no_mail", False):
+        config["postfix_port"] = ports.smtp_mx  # released quarantine mail is delivered through the sandbox's Postfix
     # Unset options keep the emulator's own defaults.
     if args.latency:
         config["latency"] = args.latency

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 import typing as t
 
@@ -141,7 +142,7 @@ def _score_bound(params: dict[str, t.Any], option: str) -> float | None:
     if value is None:
         return None
     number = _score(value)
-    if number is None or number != number or number in (float("inf"), float("-inf")):
+    if number is None or not math.isfinite(number):
         raise MailcowOptionError("%s must be a number such as 7.5, got %r" % (option, value))
     return number
 

@@ -35,7 +35,8 @@ class App:
         self.logs = Logs()
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
                               on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
-                              maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs)
+                              maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs,
+                              postfix_port=config.postfix_port)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:

@@ -15,14 +15,19 @@ missing ones too.
 
 Rows come in through the control API (POST /_sandbox/quarantine), as Rspamd's quarantine.php writes
 them on a real Mailcow. Whether Postfix and Rspamd answer is set there too (POST
-/_sandbox/quarantine/services); on a fresh sandbox both do, as on a working Mailcow, but no mail is
-delivered: a released item just leaves the quarantine.
+/_sandbox/quarantine/services); on a fresh sandbox both do, as on a working Mailcow. With the mail
+stack, a released message goes to the sandbox's Postfix (as Mailcow's raw release format talks SMTP to
+its own Postfix): a recipient Postfix refuses keeps the item, with Mailcow's warning naming the code.
+Without it (``postfix_port`` 0) a released item just leaves the quarantine.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import re
+import smtplib
 import time
-from typing import Any
+from typing import Any, Iterator
 
 from . import php, phpjson
 from .context import Call
@@ -114,14 +119,60 @@ def _release(call: Call, log: list[Any], ids: list[Any]) -> None:
         if row is None:
             continue
         if not services["postfix"]:
-            call.push("warning", log, "Cannot connect to Postfix")
+            refused: str | None = "Cannot connect to Postfix"
+        else:
+            # Postfix asks the emulator's tcp_table servers whether the recipient exists, and they take the store's
+            # lock: let go of it while talking to Postfix (Mailcow's PHP holds no lock either).
+            with _unlocked(call.store.lock):
+                refused = _to_postfix(call.postfix_port, row)
+        if refused is not None:
+            call.push("warning", log, refused)
             return  # Mailcow returns here: later ids are not tried
-        del call.store.quarantine[row["id"]]
+        call.store.quarantine.pop(row["id"], None)
         call.push("success", log, ["item_released", item])
         if services["rspamd"]:
             call.push("success", log, ["learned_ham", item])
         else:
             call.push("danger", log, ["ham_learn_error", CURL_DOWN])
+
+
+@contextlib.contextmanager
+def _unlocked(lock: Any) -> Iterator[None]:
+    """The request's hold on the store's re-entrant lock let go for a while, then taken again."""
+    lock.release()
+    try:
+        yield
+    finally:
+        lock.acquire()
+
+
+def _to_postfix(port: int, row: dict[str, Any]) -> str | None:
+    """The raw release: HELO, MAIL FROM, RCPT TO, DATA with the message as held (X-Spam-Flag renamed); None when
+    Postfix took it (or there is no Postfix to send to), else Mailcow's warning."""
+    if not port:
+        return None
+    sender = row["sender"] if not php.empty(row.get("sender")) else "sender-unknown@rspamd"
+    message = re.sub(r"(?m)^X-Spam-Flag: (.*)", r"X-Pre-Release-Spam-Flag: \1", str(row.get("msg") or ""))
+    try:
+        smtp = smtplib.SMTP("127.0.0.1", port, local_hostname="quarantine", timeout=10)
+    except (OSError, smtplib.SMTPException):
+        return "Cannot connect to Postfix"
+    try:
+        steps = ((smtp.helo, ("quarantine",)), (smtp.mail, (sender,)), (smtp.rcpt, (row["rcpt"],)), (smtp.data, (message.encode("utf-8"),)))
+        for step, args in steps:
+            code, text = step(*args)
+            if code != 250:
+                return "Postfix returned SMTP code %d %s, expected 250" % (code, text.decode("utf-8", "replace"))
+    except smtplib.SMTPResponseException as exc:
+        return "Postfix returned SMTP code %d %s, expected 354" % (exc.smtp_code, exc.smtp_error.decode("utf-8", "replace"))
+    except (OSError, smtplib.SMTPException):
+        return "Cannot connect to Postfix"
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return None
 
 
 def _learn_spam(call: Call, log: list[Any], ids: list[Any]) -> None:

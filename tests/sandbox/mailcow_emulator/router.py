@@ -105,11 +105,12 @@ class MailcowApi:
                  hostname: str, on_mail_change: Callable[[], None],
                  collect_maildir: Callable[[str, str], None] | None = None,
                  maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None,
-                 status: Status | None = None, logs: Logs | None = None) -> None:
+                 status: Status | None = None, logs: Logs | None = None, postfix_port: int = 0) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
         self.status = status or Status()
         self.logs = logs or Logs()
         self.sessions = SessionStore()
+        self.postfix_port = postfix_port
         self.version, self.hostname = version, hostname
         self.on_mail_change, self.collect_maildir, self.maildir_usage = on_mail_change, collect_maildir, maildir_usage
 
@@ -162,7 +163,8 @@ class MailcowApi:
             self.logs.api_request(req.path + ("?" + req.query if req.query else ""), req.method, req.client_ip, post)
         call = Call(store=self.store, returns=session.returns, role=session.role,
                     username=session.username, hostname=self.hostname,
-                    charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage)
+                    charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage,
+                    postfix_port=self.postfix_port)
         handler = {"get": self._get, "add": self._add, "edit": self._edit, "delete": self._delete}
         if route.action not in handler:
             return error(404, "route not found")
