@@ -13,6 +13,7 @@ import ssl
 import time
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -177,3 +178,13 @@ def test_released_mail_is_delivered_and_a_refused_recipient_keeps_the_item(runne
         if ids:
             sandbox(facts, "POST", "/api/v1/delete/qitem", ids, key=facts["rw_key"])
         runner.adhoc("glassdome.mailcow.mailcow_domain", "domain=%s state=absent force=true" % name)
+
+
+def test_two_runs_at_once_both_succeed_and_the_item_is_learnt_once(runner: Runner, facts: dict, domain: str) -> None:
+    """Both read the item; the one whose write comes second finds it gone (access_denied for learnspam): not a failure."""
+    wanted = identities(runner, facts, "mailbox=bob@%s" % domain)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        runs = list(pool.map(lambda _n: runner.adhoc(MODULE, "action=learn_spam identities=%s" % wanted[0]), range(2)))
+    assert [proc.returncode for proc in runs] == [0, 0], [proc.stdout for proc in runs]
+    assert any("CHANGED" in proc.stdout for proc in runs)
+    assert held(facts, domain) == [domain + "-1", domain + "-2"]

@@ -65,6 +65,10 @@ def _settled(the_plan: Plan, outcome: Outcome) -> dict[str, t.Any]:
     refusal = outcome.refusal
     if refusal is not None and answer_lost(refusal):
         extra["outcome"] = "confirmed"
+    elif refusal is not None and refusal.msg_key == "access_denied":
+        # Mailcow found no such row: the items left the quarantine between this run's read and its write (another run?).
+        extra["warnings"] = ["the %d items left the quarantine; Mailcow did not find some of them any more when the request came: %s"
+                             % (len(done), said)]
     elif refusal is not None and the_plan.action != "release":
         raise _failed("the %d items left the quarantine (%s) but Rspamd did not learn them: %s" % (len(done), word, said), done, [])
     elif refusal is not None or outcome.notes:

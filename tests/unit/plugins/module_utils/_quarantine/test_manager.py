@@ -151,3 +151,14 @@ def test_guard_refuses_after_the_read_and_before_any_write(mailcow) -> None:
     with pytest.raises(MailcowOptionError, match="the filters select 3 of the 3 quarantined items \\(100%\\), more than max_share=50%"):
         run(mailcow, action="delete", older_than="1h")
     assert [call[0] for call in mailcow.seen] == ["GET"]
+
+
+def test_items_gone_before_the_write_are_a_warning_not_a_failure(mailcow) -> None:
+    """Two runs at once: the other took item 3 out between this run's read and its write; Mailcow answers access_denied."""
+    mailcow.expect("GET", ALL, reply=ROWS)
+    mailcow.expect("POST", EDIT, {"items": ["3"], "attr": {"action": "learnspam"}}, reply=recorded("edit_qitem_missing"))
+    mailcow.expect("GET", ALL, reply=without(3))
+    result = run(mailcow, action="learn_spam", identities=[THREE])
+    assert result["changed"] and result["warnings"] == [
+        "the 1 items left the quarantine; Mailcow did not find some of them any more when the request came: Mailcow refused POST /edit/qitem: "
+        "access denied, or the object does not exist"]
