@@ -233,19 +233,19 @@ def plan(desired: Desired, items: list[dict[str, t.Any]]) -> Plan:
     return Plan(desired.action, targets, missing, len(items))
 
 
-def _shown(names: list[str]) -> str:
-    return ", ".join(names[:SHOWN]) + (" and %d more" % (len(names) - SHOWN) if len(names) > SHOWN else "")
+def _shown(names: list[str], separator: str = ", ") -> str:
+    """The first SHOWN names and how many more."""
+    return separator.join(names[:SHOWN]) + (" and %d more" % (len(names) - SHOWN) if len(names) > SHOWN else "")
 
 
 def _guard(desired: Desired, targets: list[dict[str, t.Any]], total: int) -> None:
     """Filters alone may select at most max_share percent of the quarantine: a loose filter must not empty it."""
     if targets and len(targets) * 100 > desired.max_share * total:
-        lines = [summary(item) for item in targets]
         raise MailcowOptionError(
             "the filters select %d of the %d quarantined items (%d%%), more than max_share=%d%% in one run; they would be %s: %s. "
             "Narrow the filters, name the items with identities, or raise max_share (up to 100) to allow it"
-            % (len(targets), total, len(targets) * 100 // total, desired.max_share, ACTION_WORDS[desired.action], "; ".join(lines[:SHOWN])
-               + (" and %d more" % (len(lines) - SHOWN) if len(lines) > SHOWN else "")))
+            % (len(targets), total, len(targets) * 100 // total, desired.max_share, ACTION_WORDS[desired.action],
+               _shown([summary(item) for item in targets], "; ")))
 
 
 def diff(the_plan: Plan) -> dict[str, t.Any]:

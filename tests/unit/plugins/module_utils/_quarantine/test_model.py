@@ -133,3 +133,11 @@ def test_diff_lists_each_item_by_identity_in_one_readable_line() -> None:
         "before": {ITEMS[2]["identity"]: "2026-12-07T01:49:07Z from spammer@bad.example to bob@rb.example, score 22: Win now 3"},
         "after": {},
     }
+
+
+def test_the_guard_shows_ten_items_and_counts_the_rest() -> None:
+    many = [normalize(dict(ROWS[0], id=n, qid="Q%02d" % n, subject="Spam %d" % n)) for n in range(12)]
+    with pytest.raises(MailcowOptionError) as caught:
+        plan(desired_from_params(params(action="delete", sender=["bad.example"]), NOW), many)
+    text = str(caught.value)
+    assert "Spam 9" in text and "Spam 10" not in text and "score 15.5: Spam 9 and 2 more. Narrow the filters" in text
