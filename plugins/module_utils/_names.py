@@ -11,6 +11,7 @@ Every check raises MailcowOptionError naming the option, before anything is sent
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import typing as t
@@ -237,6 +238,20 @@ def check_text(value: t.Any, option: str) -> str:
         raise MailcowOptionError("%s must not contain control characters (line breaks, tabs, NUL ...), found %r at position %d"
                                  % (option, found.group(), found.start()))
     return text
+
+
+def time_or_age(value: t.Any, option: str, now: datetime.datetime) -> datetime.datetime:
+    """An ISO 8601 time (UTC when it has no offset) or an age such as 30m, 2h, 1d before ``now`` -> an aware UTC time."""
+    text = check_text(value, option).strip()
+    age = age_seconds(text)
+    if age is not None:
+        return now - datetime.timedelta(seconds=age)
+    try:
+        when = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise MailcowOptionError("%s must be an ISO 8601 time such as 2026-12-07T08:00:00Z (UTC when it has no offset) or "
+                                 "%s, got %r" % (option, AGE_FORMS, value)) from None
+    return when.replace(tzinfo=datetime.timezone.utc) if when.tzinfo is None else when.astimezone(datetime.timezone.utc)
 
 
 def check_password(value: t.Any, option: str = "password") -> str:

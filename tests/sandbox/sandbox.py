@@ -323,9 +323,10 @@ def emulator_config(layout: Layout, keys: dict[str, str], tls: dict[str, str],
                         "aliases": ports.table_aliases},
         "log_file": str(layout.log_dir / "emulator.log"),
     }
-    if not args.no_mail:
+    if not getattr(args, "no_mail", False):
         # get/mailq, edit/mailq, delete/mailq and get/postcat act on this Postfix's queue while it runs.
         config["postfix_dir"] = str(layout.mail_stack().postfix_dir)
+        config["postfix_port"] = ports.smtp_mx  # released quarantine mail is delivered through the sandbox's Postfix
     # Unset options keep the emulator's own defaults.
     if args.latency:
         config["latency"] = args.latency

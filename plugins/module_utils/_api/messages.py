@@ -58,6 +58,10 @@ MESSAGES: dict[str, str] = {
     "object_exists": "%s already exists",
     "password_complexity": "the password does not meet the server's password policy (or is empty)",
     "password_mismatch": "the password confirmation does not match",
+    "ham_learn_error": "Rspamd could not learn the message as ham: %s",
+    "spam_learn_error": "Rspamd could not learn the message as spam: %s",
+    "fuzzy_learn_error": "Rspamd could not add the message's fuzzy hash: %s",
+    "release_send_failed": "the message could not be handed to Postfix: %s",
     "quarantine_category_invalid": "the quarantine category must be add_header, reject or all",
     "relayhost_invalid": "relayhost (or transport) id %s does not exist",
     "rl_timeframe": "the rate limit time frame must be s, m, h or d",
@@ -109,6 +113,10 @@ MESSAGES: dict[str, str] = {
     "tls_policy_map_entry_deleted": "TLS policy map %s deleted",
     "tls_policy_map_entry_saved": "TLS policy map for %s saved",
     "relayhost_removed": "relayhost %s removed",
+    "item_deleted": "quarantine item %s deleted",
+    "item_released": "quarantine item %s released",
+    "learned_ham": "quarantine item %s learnt as ham",
+    "qlearn_spam": "quarantine item %s learnt as spam",
     "rl_saved": "rate limit for %s saved",
 }
 

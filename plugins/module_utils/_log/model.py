@@ -21,7 +21,7 @@ import re
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import age_seconds, check_text, whole
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import check_text, time_or_age, whole
 
 SYSLOG = {"program": "program", "priority": "priority", "message": "message"}
 # Log -> Mailcow's field name -> the name returned. The time field is handled apart (TIME_FIELDS).
@@ -60,16 +60,7 @@ class Desired(t.NamedTuple):
 
 def check_since(value: t.Any, now: datetime.datetime) -> datetime.datetime:
     """``since``: an ISO 8601 time (UTC when it has no offset) or an age such as 30m, 2h, 1d -> an aware UTC time."""
-    text = check_text(value, "since").strip()
-    age = age_seconds(text)
-    if age is not None:
-        return now - datetime.timedelta(seconds=age)
-    try:
-        when = datetime.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    except ValueError:
-        raise MailcowOptionError("since must be an ISO 8601 time such as 2026-12-07T08:00:00Z (UTC when it has no offset) or an age "
-                                 "such as 30m, 2h or 1d (s, m, h, d, w), got %r" % (value,)) from None
-    return when.replace(tzinfo=datetime.timezone.utc) if when.tzinfo is None else when.astimezone(datetime.timezone.utc)
+    return time_or_age(value, "since", now)
 
 
 def desired_from_params(params: dict[str, t.Any], now: datetime.datetime) -> Desired:

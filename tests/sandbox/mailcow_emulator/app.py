@@ -38,7 +38,7 @@ class App:
         self.api = MailcowApi(self.store, self.keys, self.fail2ban, config.version, config.hostname,
                               on_mail_change=self.sync_mail, collect_maildir=self.mailsync.collect_maildir,
                               maildir_usage=self.mailsync.usage, status=self.status, logs=self.logs,
-                              queue=self.queue)
+                              queue=self.queue, postfix_port=config.postfix_port)
         self.faults = FaultQueue()
         self.in_flight = InFlight()
         for item in config.faults:

@@ -34,6 +34,7 @@ class Config:
     faults: list[dict[str, Any]] = field(default_factory=list)
     f2b_max: int = 10  # failed API logins ...
     f2b_window: float = 600  # ... within this many seconds ...
+    postfix_port: int = 0  # loopback SMTP port released quarantine mail goes to (Mailcow's postfix:590); 0: not sent
     f2b_ban: float = 1800  # ... ban the client IP this long; f2b_max <= 0 disables
 
     @classmethod

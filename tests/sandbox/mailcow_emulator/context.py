@@ -24,6 +24,8 @@ class Call:
     collect_maildir: Callable[[str, str], None] | None = None
     # (messages, bytes) in a mailbox's maildir (Dovecot's quota figures); None: no mail stack, the model's own.
     maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None
+    # Where a released quarantine message is sent over SMTP (the sandbox's Postfix); 0: nowhere, taken as sent.
+    postfix_port: int = 0
 
     def usage(self, domain: str, local_part: str, recorded: tuple[int, int]) -> tuple[int, int]:
         """A mailbox's (messages, bytes): from its maildir when the sandbox runs a mail stack, else as recorded."""

@@ -20,9 +20,12 @@ GET  /_sandbox/mailq              {"source": "postfix"|"model", "entries": [post
 POST /_sandbox/mailq              {"entries": [{"sender", "recipients": [address or {"address", "delay_reason"}], "queue_name",
                                   "queue_id", "arrival_time", "message_size", "deliverable"}]}: seed the modelled queue (refused
                                   while the sandbox's Postfix runs: its queue is the real one, filled over SMTP)
+GET  /_sandbox/quarantine         the quarantine's rows;  POST /_sandbox/quarantine {"items": [{"qid", "rcpt", "sender",
+                                  "subject", "score", "action", "created" (Unix time), "msg", ...}]}: rows as Rspamd writes them
+POST /_sandbox/quarantine/services {"postfix": bool, "rspamd": bool}: whether releasing and learning reach them
 POST /_sandbox/reset              drop every domain, mailbox, alias, DKIM key, session (keys stay); containers,
-                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs and the modelled
-                                  mail queue emptied (a real Postfix's queue is left alone)
+                                  vmail and fail2ban settings back to a fresh install's (bans stay: f2b/clear); logs, quarantine and
+                                  the modelled mail queue emptied (a real Postfix's queue is left alone)
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ import ipaddress
 import json
 from typing import TYPE_CHECKING, Any, Callable
 
-from . import syncjobs
+from . import quarantine, syncjobs
 from .faults import Fault
 from .wire import Request, Response
 
@@ -200,6 +203,24 @@ def _syncjob_run(app: "App", body: Any) -> dict[str, Any]:
                                exit_status=str(data.get("exit_status", "EX_OK")), log=str(data.get("log", "")))
 
 
+def _quarantine_get(app: "App", body: Any) -> dict[str, Any]:
+    with app.store.lock:
+        return {"items": [app.store.quarantine[key] for key in sorted(app.store.quarantine)], "services": app.store.quarantine_services}
+
+
+def _quarantine_seed(app: "App", body: Any) -> dict[str, Any]:
+    items = _dict(body).get("items")
+    if not isinstance(items, list):
+        raise ControlError("expected {\"items\": [{\"qid\", \"rcpt\", ...}, ...]}")
+    with app.store.lock:
+        return {"items": quarantine.seed(app.store, items)}
+
+
+def _quarantine_services(app: "App", body: Any) -> dict[str, Any]:
+    with app.store.lock:
+        return {"services": quarantine.set_services(app.store, _dict(body))}
+
+
 def _reset(app: "App", body: Any) -> dict[str, Any]:
     app.reset_objects()
     return {"ok": True}
@@ -225,5 +246,8 @@ ROUTES: dict[str, Callable[["App", Any], dict[str, Any]]] = {
     "POST /syncjob_run": _syncjob_run,
     "GET /mailq": _mailq_get,
     "POST /mailq": _mailq_seed,
+    "GET /quarantine": _quarantine_get,
+    "POST /quarantine": _quarantine_seed,
+    "POST /quarantine/services": _quarantine_services,
     "POST /reset": _reset,
 }

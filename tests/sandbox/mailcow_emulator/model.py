@@ -160,6 +160,10 @@ class Store:
             self.next_bcc_map_id = 1
             self.recipient_maps: dict[int, dict[str, Any]] = {}  # recipient_maps rows by id (recipient_maps.py)
             self.next_recipient_map_id = 1
+            self.quarantine: dict[int, dict[str, Any]] = {}  # quarantine rows by id (quarantine.py)
+            self.next_quarantine_id = 1
+            self.quarantine_services: dict[str, bool] = {"postfix": True, "rspamd": True}  # reachable from php-fpm
+            self.quarantine_settings: dict[str, Any] = {}  # Redis Q_* keys
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
 from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+               quarantine, reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -106,12 +106,14 @@ class MailcowApi:
                  hostname: str, on_mail_change: Callable[[], None],
                  collect_maildir: Callable[[str, str], None] | None = None,
                  maildir_usage: Callable[[str, str], tuple[int, int] | None] | None = None,
-                 status: Status | None = None, logs: Logs | None = None, queue: MailQueue | None = None) -> None:
+                 status: Status | None = None, logs: Logs | None = None, queue: MailQueue | None = None,
+                 postfix_port: int = 0) -> None:
         self.store, self.keys, self.fail2ban = store, keys, fail2ban
         self.status = status or Status()
         self.logs = logs or Logs()
         self.queue = queue or MailQueue(None)
         self.sessions = SessionStore()
+        self.postfix_port = postfix_port
         self.version, self.hostname = version, hostname
         self.on_mail_change, self.collect_maildir, self.maildir_usage = on_mail_change, collect_maildir, maildir_usage
 
@@ -164,7 +166,8 @@ class MailcowApi:
             self.logs.api_request(req.path + ("?" + req.query if req.query else ""), req.method, req.client_ip, post)
         call = Call(store=self.store, returns=session.returns, role=session.role,
                     username=session.username, hostname=self.hostname,
-                    charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage)
+                    charges=charges, collect_maildir=self.collect_maildir, maildir_usage=self.maildir_usage,
+                    postfix_port=self.postfix_port)
         handler = {"get": self._get, "add": self._add, "edit": self._edit, "delete": self._delete}
         if route.action not in handler:
             return error(404, "route not found")
@@ -179,7 +182,7 @@ class MailcowApi:
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
                    "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get, "bcc": bcc.get,
-                   "recipient_map": recipient_maps.get}
+                   "recipient_map": recipient_maps.get, "quarantine": quarantine.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -250,7 +253,7 @@ class MailcowApi:
             "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
-            "recipient_map": ("id", recipient_maps.edit),
+            "recipient_map": ("id", recipient_maps.edit), "qitem": ("id", quarantine.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -261,6 +264,8 @@ class MailcowApi:
             return self._write(session, call, passwords.edit_policy, attr, "Cannot edit item")  # items are ignored
         if route.category == "mailq":
             return self._write(session, call, self.queue.edit, _merge("qid", items, attr), "Cannot edit item")
+        if route.category == "quarantine":
+            return self._write(session, call, quarantine.edit_settings, attr, "Cannot edit item")  # items are ignored
         unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")
@@ -330,6 +335,8 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return bcc.delete, {"id": items}
     if route.category == "recipient_map":
         return recipient_maps.delete, {"id": items}
+    if route.category == "qitem":
+        return quarantine.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

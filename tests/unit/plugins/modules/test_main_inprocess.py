@@ -54,6 +54,7 @@ VALID = {
     "mailcow_recipient_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "old_recipient": "old@" + DOMAIN},
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
     "mailcow_queue": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "action": "hold"},
+    "mailcow_quarantine": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "action": "delete", "identities": []},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
 REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
@@ -66,7 +67,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_bcc_map": {"local_dest": DOMAIN, "kind": "sender"}, "mailcow_bcc_map_info": {},
             "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
-            "mailcow_password_policy": {}, "mailcow_password_policy_info": {}, "mailcow_queue": {"action": "hold"}, "mailcow_queue_info": {}}
+            "mailcow_password_policy": {}, "mailcow_password_policy_info": {}, "mailcow_queue": {"action": "hold"}, "mailcow_queue_info": {},
+            "mailcow_quarantine": {"action": "delete", "identities": []}, "mailcow_quarantine_info": {}}
 
 
 @pytest.mark.parametrize("name", MODULES)
