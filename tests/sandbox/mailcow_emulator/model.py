@@ -160,6 +160,8 @@ class Store:
             self.next_bcc_map_id = 1
             self.recipient_maps: dict[int, dict[str, Any]] = {}  # recipient_maps rows by id (recipient_maps.py)
             self.next_recipient_map_id = 1
+            self.filterconf: dict[int, dict[str, Any]] = {}  # filterconf rows by prefid: allow/deny lists, spam scores (policies.py)
+            self.next_prefid = 1
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
 from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+               policies, reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -32,6 +32,7 @@ def error(status: int, msg: str, content_type: str = JSON) -> Response:
 
 
 INCOMPLETE = "Cannot find attributes in post data"
+POLICY_READS = ("policy_wl_domain", "policy_bl_domain", "policy_wl_mailbox", "policy_bl_mailbox")
 
 
 @dataclass
@@ -181,6 +182,10 @@ class MailcowApi:
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
+            elif route.category in POLICY_READS:
+                body = policies.get(call, route.category, route.obj)
+            elif route.category == "spam-score":
+                body = policies.get_spam_score(call, route.obj)
             elif route.category == "syncjobs":
                 body = syncjobs.get(call, route.obj, route.extra)
             elif route.category == "status":
@@ -218,7 +223,9 @@ class MailcowApi:
                                         "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
                                         "relayhost": relayhosts.add, "transport": transports.add,
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
-                                        "recipient_map": recipient_maps.add}
+                                        "recipient_map": recipient_maps.add,
+                                        "domain-policy": lambda call, data: policies.add(call, data, "domain"),
+                                        "mailbox-policy": lambda call, data: policies.add(call, data, "mailbox")}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -243,7 +250,7 @@ class MailcowApi:
             "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
-            "recipient_map": ("id", recipient_maps.edit),
+            "recipient_map": ("id", recipient_maps.edit), "spam-score": ("username", policies.edit_spam_score),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -321,6 +328,9 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return bcc.delete, {"id": items}
     if route.category == "recipient_map":
         return recipient_maps.delete, {"id": items}
+    if route.category in ("domain-policy", "mailbox-policy"):
+        scope = route.category.split("-")[0]
+        return (lambda call, data: policies.delete(call, data, scope)), {"prefid": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":
