@@ -20,7 +20,16 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client impo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import get_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox
-from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import API_LISTS, LISTS, Entry, Plan, Target, add_body, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import (
+    LISTS,
+    READ_CATEGORIES,
+    WRITE_CATEGORIES,
+    Entry,
+    Plan,
+    Target,
+    add_body,
+    normalize,
+)
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, resolve
 
 
@@ -28,7 +37,7 @@ def read_entries(client: MailcowClient, target: Target) -> list[Entry]:
     """Both lists of the object, in prefid order. Two requests."""
     entries = []
     for which in LISTS:
-        raws = as_list(client.get("policy_%s_%s" % (API_LISTS[which], target.scope), target.name))
+        raws = as_list(client.get(READ_CATEGORIES[which, target.scope], target.name))
         entries += [normalize(raw, which) for raw in raws if str(raw.get("object", "")).lower() == target.name]
     return sorted(entries, key=lambda entry: entry.prefids)
 
@@ -53,7 +62,7 @@ def missing_error(target: Target) -> MailcowNotFoundError:
 def apply_plans(client: MailcowClient, target: Target, plans: t.Sequence[Plan], *, concurrency: int) -> Writes:
     """Deletes (and the first half of each move) in one request, then the adds in parallel. Nothing is raised."""
     writes = Writes()
-    category = "%s-policy" % target.scope
+    category = WRITE_CATEGORIES[target.scope]
     deleting = [p for p in plans if p.ids and p.action in ("delete", "update")]
     if deleting:
         writes.attempt([p.address for p in deleting], client.write, "delete", category, [str(i) for p in deleting for i in p.ids], gone_unknown=True)

@@ -24,6 +24,10 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._names import as
 
 LISTS = ("allow", "deny")
 API_LISTS = {"allow": "wl", "deny": "bl"}
+# Mailcow's API categories: the reads of each list of each kind of object, the writes of each kind of object.
+READ_CATEGORIES = {("allow", "domain"): "policy_wl_domain", ("deny", "domain"): "policy_bl_domain",
+                   ("allow", "mailbox"): "policy_wl_mailbox", ("deny", "mailbox"): "policy_bl_mailbox"}
+WRITE_CATEGORIES = {"domain": "domain-policy", "mailbox": "mailbox-policy"}
 SENDER_RULE = ("an address (user@example.org), a domain (example.org) or a pattern with * (*@example.org); "
                "letters, digits and @ . - * _ only")
 
