@@ -107,6 +107,13 @@ options:
       - Comparing it needs Mailcow's full mailbox listing (see O(rate_limit)).
     type: list
     elements: str
+  relayhost:
+    description:
+      - The relayhost (smarthost) the mailbox's outgoing mail is sent through, by its host name as in
+        M(glassdome.mailcow.mailcow_relayhost); an empty string sends as the domain does. One read of the relayhosts
+        (only when an entry sets it) looks up its id.
+      - A host name this Mailcow has no relayhost of (or more than one) is refused before anything is written.
+    type: str
   force_pw_update:
     description: Make the user change the password at the next login.
     type: bool

@@ -143,6 +143,10 @@ mailboxes:
       elements: str
       returned: when read from Mailcow's full object, that is with O(include_raw=true), and with O(address) unless it holds C(+), C(&), C(#), C(%) or C(?)
       sample: ["@example.org"]
+    relayhost_id:
+      description: Mailcow's id of the mailbox's relayhost, V(0) for none (M(glassdome.mailcow.mailcow_relayhost_info) names it).
+      type: int
+      sample: 0
     created:
       description: When the mailbox was created (server time).
       type: str

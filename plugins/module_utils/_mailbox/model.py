@@ -13,6 +13,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import check_hostname
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     MIB,
     api_value,
@@ -81,14 +82,16 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
         mailbox["rate_limit"] = rate_limit_read(raw["rl"]) if raw.get("rl_scope", "mailbox") == "mailbox" else None
     if "sender_acl" in raw:
         mailbox["sender_acl"] = sorted(str(entry).lower() for entry in raw.get("sender_acl") or [])
+    # Mailcow reads the relayhost back as the id string ("0": none); the manager names it when O(relayhost) is compared.
+    mailbox["relayhost_id"] = to_int(attributes.get("relayhost"))
     if include_raw:
         mailbox["raw"] = raw
     return mailbox
 
 
 def compared_view(mailbox: dict[str, t.Any] | None) -> dict[str, t.Any]:
-    """The part of a normalised mailbox that options manage: what diffs show."""
-    return view(mailbox, ("address",) + COMPARED + FULL_ONLY)
+    """The part of a normalised mailbox that options manage: what diffs show (``relayhost`` only when it is compared)."""
+    return view(mailbox, ("address",) + COMPARED + FULL_ONLY + ("relayhost",))
 
 
 def template_defaults(attributes: t.Any) -> dict[str, t.Any]:
@@ -146,6 +149,7 @@ class Desired(t.NamedTuple):
     password: str | None
     update_password: str
     template: str | None = None
+    relayhost_id: int | None = None  # the id of attrs["relayhost"], looked up by host name before planning
 
     @property
     def address(self) -> str:
@@ -172,6 +176,9 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
         attrs["rate_limit"] = rate_limit_option(params["rate_limit"], prefix + "rate_limit")
     if params.get("sender_acl") is not None:
         attrs["sender_acl"] = parse_sender_acl(params["sender_acl"], prefix + "sender_acl", "%s@%s" % (local_part.lower(), domain))
+    if params.get("relayhost") is not None:
+        # "" is no relayhost; a host name is looked up by the manager (Mailcow takes the relayhost's id).
+        attrs["relayhost"] = check_hostname(params["relayhost"], prefix + "relayhost") if str(params["relayhost"]).strip() else ""
     template = params.get("template")
     if template is not None:
         template = check_text(str(template).strip(), prefix + "template")
@@ -257,8 +264,11 @@ def _plan_create(desired: Desired, templates: dict[str, Template]) -> Plan:
     after.update(desired.attrs)
     body: dict[str, t.Any] = {"local_part": desired.local_part, "domain": desired.domain, "password": desired.password, "password2": desired.password}
     for key, value in desired.attrs.items():
-        if key not in FULL_ONLY:
+        if key not in FULL_ONLY + ("relayhost",):
             body[key] = _api_value(key, value)
+    if desired.attrs.get("relayhost"):
+        body["relayhost"] = str(desired.relayhost_id or 0)
+        after["relayhost_id"] = desired.relayhost_id or 0
     if template:
         body["template"] = template.id
     if "rate_limit" in desired.attrs:
@@ -289,6 +299,9 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
     password_set = bool(desired.password) and desired.update_password == "always"
     after = dict(before, **differs)
     edit_attr = {key: _api_value(key, value) for key, value in differs.items() if key not in TLS_FLAGS + ("tags", "rate_limit")}
+    if "relayhost" in edit_attr:
+        edit_attr["relayhost"] = str(desired.relayhost_id or 0)
+        after["relayhost_id"] = desired.relayhost_id or 0
     if edit_attr.get("sender_acl") == []:
         edit_attr["sender_acl"] = ["default"]  # Mailcow's way to remove every grant
     tags_add = sorted(set(differs.get("tags", before["tags"])) - set(before["tags"]))
