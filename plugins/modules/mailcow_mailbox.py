@@ -118,6 +118,9 @@ options:
       relayhost:
         description: The relayhost's host name, see O(relayhost).
         type: str
+      spam_score:
+        description: The spam filter thresholds V(LOW,HIGH) or V(default), see O(spam_score).
+        type: str
       force_pw_update:
         description: Force a password change at next login.
         type: bool
@@ -244,6 +247,7 @@ mailbox:
       here), C(sender_acl) its send-as grants as O(sender_acl), sorted.
     - C(relayhost_id) is Mailcow's id of the mailbox's relayhost (V(0) for none); with O(relayhost), C(relayhost) is
       its host name.
+    - With O(spam_score), C(spam_score) is the mailbox's thresholds as V(LOW,HIGH) (V(5,15) for Mailcow's default).
   returned: success, single form
   type: dict
   sample:

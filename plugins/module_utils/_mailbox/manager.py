@@ -34,6 +34,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import (
     carry_out,
     get_normalized,
+    get_spam_scores,
     list_mailboxes,
     list_templates,
     refuse_pathless_writes,
@@ -52,6 +53,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     templates = read_templates(client, [desired], existing)
     (desired,), warnings = drop_alias_grants(client, [desired], existing)
     (desired,) = name_relayhosts(client, [desired], existing)
+    read_spam_scores(client, [desired], existing, concurrency=1)
     before = existing.get(desired.address)
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
     refuse_pathless_writes([the_plan])
@@ -77,6 +79,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     templates = read_templates(client, desireds, existing)
     desireds, warnings = drop_alias_grants(client, desireds, existing)
     desireds = name_relayhosts(client, desireds, existing)
+    read_spam_scores(client, desireds, existing, concurrency=params.get("concurrency", 4))
     plans = plan_entries(desireds, existing, lambda d, before: plan(d, before, purge_tags=purge_tags, templates=templates), kind="mailboxes")
     if params.get("purge"):
         named = {d.address for d in desireds}
@@ -157,6 +160,15 @@ def name_relayhosts(client: MailcowClient, desireds: list[Desired], existing: di
         shown = relayhosts.name_of(relayhost_id)
         named[desired.address] = desired._replace(relayhost_id=relayhost_id, attrs=dict(desired.attrs, relayhost=shown))
     return [named.get(d.address, d) if d.state == "present" and "relayhost" in d.attrs else d for d in desireds]
+
+
+def read_spam_scores(client: MailcowClient, desireds: t.Sequence[Desired], existing: dict[str, t.Any], *, concurrency: int) -> None:
+    """The spam score of each listed mailbox whose entry sets ``spam_score``, into ``existing`` (in place): one read each,
+    as Mailcow's listings do not carry it."""
+    wanted = [d.address for d in desireds if "spam_score" in d.attrs and d.state == "present" and d.address in existing]
+    for address, score in get_spam_scores(client, wanted, concurrency=concurrency).items():
+        if score is not None:
+            existing[address] = dict(existing[address], spam_score=score)
 
 
 def needs_full(desireds: t.Sequence[Desired]) -> bool:
