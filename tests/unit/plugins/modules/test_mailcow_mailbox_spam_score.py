@@ -51,6 +51,9 @@ def test_bulk_form_reads_only_what_is_compared_and_sets_scores(run_module: RunMo
     updated = run_module("mailcow_mailbox", dict(emulated.conn(), domain=DOMAIN, mailboxes=entries), diff=True)
     assert updated["summary"]["updated"] == 2 and [d["after"]["spam_score"] for d in updated["diff"]] == ["9,20", "5,15"]
     assert [score(emulated, name + "@" + DOMAIN)["score"] for name in "abcd"] == ["7,14", "9,20", "5,15", "5,15"]
+    info = run_module("mailcow_mailbox_info", dict(emulated.conn(), domain=DOMAIN, include_spam_score=True))
+    assert [(m["local_part"], m["spam_score"]) for m in info["mailboxes"]] == [("a", "7,14"), ("b", "9,20"), ("c", "5,15"), ("d", "5,15")]
+    assert "spam_score" not in run_module("mailcow_mailbox_info", dict(emulated.conn(), domain=DOMAIN))["mailboxes"][0]
 
 
 def test_bad_spam_scores_are_refused_before_any_write(run_module: RunModule, emulated: Mailcow) -> None:
