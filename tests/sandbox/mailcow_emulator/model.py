@@ -162,6 +162,7 @@ class Store:
             self.next_recipient_map_id = 1
             self.filterconf: dict[int, dict[str, Any]] = {}  # filterconf rows by prefid: allow/deny lists, spam scores (policies.py)
             self.next_prefid = 1
+            self.spamaliases: dict[str, dict[str, Any]] = {}  # spamalias rows by address: time-limited aliases (spamaliases.py)
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
 from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               policies, reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+               policies, reads, spamaliases, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -184,6 +184,8 @@ class MailcowApi:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
             elif route.category in POLICY_READS:
                 body = policies.get(call, route.category, route.obj)
+            elif route.category == "time_limited_aliases":
+                body = spamaliases.get(call, route.obj)
             elif route.category == "spam-score":
                 body = policies.get_spam_score(call, route.obj)
             elif route.category == "syncjobs":
@@ -225,7 +227,8 @@ class MailcowApi:
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
                                         "recipient_map": recipient_maps.add,
                                         "domain-policy": lambda call, data: policies.add(call, data, "domain"),
-                                        "mailbox-policy": lambda call, data: policies.add(call, data, "mailbox")}
+                                        "mailbox-policy": lambda call, data: policies.add(call, data, "mailbox"),
+                                        "time_limited_alias": spamaliases.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -251,6 +254,7 @@ class MailcowApi:
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
             "recipient_map": ("id", recipient_maps.edit), "spam-score": ("username", policies.edit_spam_score),
+            "time_limited_alias": ("address", spamaliases.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -328,6 +332,8 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return bcc.delete, {"id": items}
     if route.category == "recipient_map":
         return recipient_maps.delete, {"id": items}
+    if route.category == "time_limited_alias":
+        return spamaliases.delete, {"address": items}
     if route.category in ("domain-policy", "mailbox-policy"):
         scope = route.category.split("-")[0]
         return (lambda call, data: policies.delete(call, data, scope)), {"prefid": items}
