@@ -53,6 +53,8 @@ VALID = {
     "mailcow_bcc_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "local_dest": DOMAIN, "kind": "sender"},
     "mailcow_spam_policy": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN, "sender": "x@y.example", "list": "deny"},
     "mailcow_spam_policy_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "domain": DOMAIN},
+    "mailcow_time_limited_alias": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN, "description": "shop"},
+    "mailcow_time_limited_alias_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN},
     "mailcow_recipient_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "old_recipient": "old@" + DOMAIN},
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
 }
@@ -66,6 +68,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_tls_policy_map": {"destination": DOMAIN}, "mailcow_tls_policy_map_info": {},
             "mailcow_bcc_map": {"local_dest": DOMAIN, "kind": "sender"}, "mailcow_bcc_map_info": {},
             "mailcow_spam_policy": {"domain": DOMAIN, "sender": "x@y.example", "list": "deny"},
+            "mailcow_time_limited_alias": {"mailbox": "a@" + DOMAIN, "description": "shop"},
+            "mailcow_time_limited_alias_info": {"mailbox": "a@" + DOMAIN},
             "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
             "mailcow_password_policy": {}, "mailcow_password_policy_info": {}}
