@@ -53,7 +53,7 @@ options:
     type: str
   address:
     description:
-      - An existing alias of the mailbox, by its address, to change or delete. Mailcow chooses new addresses: an address
+      - An existing alias of the mailbox, by its address, to change or delete. Mailcow chooses new addresses, so an address
         that does not exist is refused, nothing is created.
     type: str
   validity:
