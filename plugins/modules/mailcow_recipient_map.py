@@ -85,9 +85,10 @@ options:
         default: present
   domain:
     description:
-      - With O(recipient_maps), manage only the maps of this domain - those whose old recipient (O(recipient_maps[].old_recipient)) is the domain or an address in
-        it, as the role C(glassdome.mailcow.mailboxes) does per domain. Every entry must be one of them (refused before any
-        request), and O(purge) and O(purge_max_share) count only them; other domains' maps are left alone.
+      - With O(recipient_maps), manage only the maps of this domain - those whose old recipient
+        (O(recipient_maps[].old_recipient)) is the domain or an address in it, as the role C(glassdome.mailcow.mailboxes)
+        does per domain. Every entry must be one of them (refused before any request), and O(purge) and
+        O(purge_max_share) count only them; other domains' maps are left alone.
       - Requires O(recipient_maps).
     type: str
   purge:
