@@ -16,12 +16,16 @@ import typing as t
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map import model as _bcc_map
+from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map import model as _recipient_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map.argspec import bcc_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.argspec import recipient_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
@@ -36,17 +40,20 @@ def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
 
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
-    "syncjobs": syncjob_attr_argspec,
+    "syncjobs": syncjob_attr_argspec, "bcc_maps": bcc_map_attr_argspec, "recipient_maps": recipient_map_attr_argspec,
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
-NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",)}
+NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "bcc_maps": ("local_dest",),
+            "recipient_maps": ("old_recipient",)}
 REQUIRED = {"app_passwords": ("name",)}
-# Entries the role hands one by one to a single-object module: checked as that module will, so a bad
-# entry fails before the first entry is written.
+# Entries the role hands one by one to a single-object module, or to a module whose entries are checked only after
+# other steps of the role wrote: checked as that module will, so a bad entry fails before the first write.
 SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
     "alias_domains": _alias_domain.desired_from_params,
     "domain_admins": _domain_admin.desired_from_params,
+    "bcc_maps": _bcc_map.desired_from_params,
+    "recipient_maps": _recipient_map.desired_from_params,
 }
 EXPECTED = {
     "int": "a whole number",
