@@ -36,7 +36,7 @@ options:
   kind:
     description: Which module's entries.
     type: str
-    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins]
+    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).

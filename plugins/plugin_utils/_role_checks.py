@@ -18,6 +18,7 @@ from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map import model as _bcc_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map import model as _recipient_map
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy import model as _spam_policy
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
@@ -80,6 +81,22 @@ def unknown_vars(names: t.Iterable[str], known: t.Iterable[str], prefix: str = "
     return ["%s%s" % (name, closest(name, known, prefix)) for name in sorted(set(names)) if name.startswith(prefix) and name not in known]
 
 
+def _spam_policy_errors(given: t.Any, variable: str) -> list[str]:
+    """The domain's lists ``{allow: [...], deny: [...]}``: their keys, each sender as the module checks it, none on both lists."""
+    if not isinstance(given, dict):
+        return ["%s must be a mapping such as {allow: [...], deny: [...]}, got %s" % (variable, type(given).__name__)]
+    errors = ["%s: unknown key %s%s (allow and deny only)" % (variable, key, closest(str(key), _spam_policy.LISTS))
+              for key in sorted(set(given) - set(_spam_policy.LISTS))]
+    errors += ["%s.%s must be a list of senders, got %s" % (variable, which, type(given[which]).__name__)
+               for which in _spam_policy.LISTS if given.get(which) is not None and not isinstance(given[which], list)]
+    if not errors:
+        try:
+            _spam_policy.desired_lists(given)
+        except MailcowOptionError as exc:
+            errors.append("%s.%s" % (variable, exc))
+    return errors
+
+
 def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
     """What is wrong with the entries of a bulk list (``kind``: mailboxes, aliases or app_passwords), one line per problem.
 
@@ -88,6 +105,8 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
     variable = variable or "mailcow_%s" % kind
     if entries is None:
         return []
+    if kind == "spam_policy":
+        return _spam_policy_errors(entries, variable)
     if kind == "app_passwords" and isinstance(entries, dict):
         return _per_mailbox_errors(entries, variable)
     if not isinstance(entries, list):

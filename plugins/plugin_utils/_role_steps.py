@@ -5,7 +5,7 @@
 
 Each step is one call of an API module (run by the action glassdome.mailcow.mailboxes_role_step), in this
 order: the DKIM key, the app passwords of each listed mailbox, the sync jobs, each alias domain, each domain
-administrator, the BCC maps, the recipient maps. A step is left out when there is nothing to do for it (an empty
+administrator, the BCC maps, the recipient maps, the allow and deny lists of senders. A step is left out when there is nothing to do for it (an empty
 list without purge, an empty mapping), so a domain without optional objects has no step. Each step is
 ``{kind, label, module, args}``: ``label`` is the loop item shown (never a secret), ``args`` the module's
 options without the connection (the role's module_defaults give it).
@@ -33,7 +33,8 @@ def _picked(entry: dict[str, t.Any], keys: t.Iterable[str]) -> dict[str, t.Any]:
 
 def role_steps(given: dict[str, t.Any]) -> list[Step]:
     """The steps for the role's variables ``given``: domain, dkim, app_passwords, app_passwords_purge, syncjobs,
-    syncjobs_purge, alias_domains, domain_admins, bcc_maps, bcc_maps_purge, recipient_maps, recipient_maps_purge;
+    syncjobs_purge, alias_domains, domain_admins, bcc_maps, bcc_maps_purge, recipient_maps, recipient_maps_purge,
+    spam_policy ({allow, deny}), spam_policy_purge;
     purge_allow_empty, purge_max_share, concurrency; check_mode, created (this run created the domain)."""
     domain = str(given["domain"])
     created, check_mode = _flag(given.get("created")), _flag(given.get("check_mode"))
@@ -72,4 +73,11 @@ def role_steps(given: dict[str, t.Any]) -> list[Step]:
             dict({"domains": [domain]}, **_picked(entry, DOMAIN_ADMIN_KEYS)))
     listed("bcc_maps", "BCC maps", "mailcow_bcc_map")
     listed("recipient_maps", "recipient maps", "mailcow_recipient_map")
+    # The domain's allow and deny lists of senders in one call, purge within the role's guards.
+    policy = given.get("spam_policy") or {}
+    if policy.get("allow") or policy.get("deny") or _flag(given.get("spam_policy_purge")):
+        add("spam_policy", "allow and deny lists", "mailcow_spam_policy",
+            {"domain": domain, "allow": policy.get("allow") or [], "deny": policy.get("deny") or [], "purge": given.get("spam_policy_purge"),
+             "purge_allow_empty": given.get("purge_allow_empty"), "purge_max_share": given.get("purge_max_share"),
+             "concurrency": given.get("concurrency")})
     return steps

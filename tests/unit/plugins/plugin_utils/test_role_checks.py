@@ -111,3 +111,17 @@ def test_syncjob_entries_name_the_mailbox_and_hide_the_remote_password() -> None
         "mailcow_syncjobs[0] (bob): unknown field remote_usr (did you mean remote_user?)",
         "mailcow_syncjobs[0] (bob): remote_password must be a string, got (hidden)",
         "mailcow_syncjobs[1] (ann): interval must be a whole number, got 'often'"]
+
+
+def test_the_domain_allow_and_deny_lists_are_checked_before_any_request() -> None:
+    from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_checks import entry_errors  # pylint: disable=import-outside-toplevel
+
+    assert entry_errors({"allow": ["*@partner.example"], "deny": ["junk.example"]}, "spam_policy") == []
+    assert entry_errors(None, "spam_policy") == []
+    assert entry_errors(["x.example"], "spam_policy") == ["mailcow_spam_policy must be a mapping such as {allow: [...], deny: [...]}, got list"]
+    assert entry_errors({"alow": ["x.example"]}, "spam_policy") == ["mailcow_spam_policy: unknown key alow (did you mean allow?) (allow and deny only)"]
+    assert entry_errors({"deny": "x.example"}, "spam_policy") == ["mailcow_spam_policy.deny must be a list of senders, got str"]
+    (bad,) = entry_errors({"allow": ["ok.example", "not valid!"]}, "spam_policy")
+    assert bad.startswith("mailcow_spam_policy.allow[1]: 'not valid!' is not a sender")
+    (twice,) = entry_errors({"allow": ["x.example"], "deny": ["X.example"]}, "spam_policy")
+    assert "deny[0]: x.example is listed twice" in twice

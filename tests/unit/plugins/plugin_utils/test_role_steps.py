@@ -58,4 +58,15 @@ def test_the_action_runs_exactly_the_modules_its_documentation_lists() -> None:
     assert sorted(choices) == sorted(mailboxes_role_step.STEP_MODULES)
     assert {step["module"] for step in role_steps(dict(
         GUARDS, domain="d.example", dkim={"selector": "x"}, app_passwords={"a": []}, syncjobs_purge=True, alias_domains=[{"alias_domain": "a.example"}],
-        domain_admins=[{"username": "u"}], bcc_maps_purge=True, recipient_maps_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
+        domain_admins=[{"username": "u"}], bcc_maps_purge=True, recipient_maps_purge=True, spam_policy_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
+
+
+def test_the_allow_and_deny_lists_are_one_step_after_the_maps() -> None:
+    given = dict(GUARDS, domain="example.org", recipient_maps_purge=True)
+    assert [s["kind"] for s in role_steps(dict(given, spam_policy={}))] == ["recipient_maps"]
+    steps = role_steps(dict(given, spam_policy={"deny": ["junk.example"]}, spam_policy_purge=False))
+    assert [s["kind"] for s in steps] == ["recipient_maps", "spam_policy"]
+    assert steps[1]["module"] == "mailcow_spam_policy" and steps[1]["args"] == {
+        "domain": "example.org", "allow": [], "deny": ["junk.example"], "purge": False, "purge_allow_empty": False, "purge_max_share": 50,
+        "concurrency": 4}
+    assert role_steps(dict(GUARDS, domain="example.org", spam_policy=None, spam_policy_purge="yes"))[0]["args"]["purge"] == "yes"
