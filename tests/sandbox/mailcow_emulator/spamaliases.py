@@ -84,12 +84,20 @@ def add(call: Call, data: Any) -> bool:
     return True
 
 
+def _owned(call: Call, address: Any, log: list[Any]) -> dict[str, Any] | None:
+    """The alias at ``address`` when the caller may manage its mailbox; else None, with Mailcow's access_denied."""
+    row = call.store.spamaliases.get(address) if isinstance(address, str) else None
+    if row is None or not call.has_mailbox_access(row["goto"]):
+        call.push("danger", log, "access_denied")
+        return None
+    return row
+
+
 def edit(call: Call, data: dict[str, Any]) -> bool:
     log = ["mailbox", "edit", "time_limited_alias", data, None]
     for address in php.as_list(data.get("address")):
-        row = call.store.spamaliases.get(address) if isinstance(address, str) else None
-        if row is None or not call.has_mailbox_access(row["goto"]):
-            call.push("danger", log, "access_denied")
+        row = _owned(call, address, log)
+        if row is None:
             continue
         if not any(php.isset(data, key) for key in ("validity", "description", "permanent")):
             continue
@@ -107,9 +115,8 @@ def edit(call: Call, data: dict[str, Any]) -> bool:
 def delete(call: Call, data: dict[str, Any]) -> bool:
     log = ["mailbox", "delete", "time_limited_alias", data, None]
     for address in php.as_list(data.get("address")):
-        row = call.store.spamaliases.get(address) if isinstance(address, str) else None
-        if row is None or not call.has_mailbox_access(row["goto"]):
-            call.push("danger", log, "access_denied")
+        row = _owned(call, address, log)
+        if row is None:
             continue
         del call.store.spamaliases[address]
         call.push("success", log, ["mailbox_modified", php.htmlspecialchars(row["goto"])])
