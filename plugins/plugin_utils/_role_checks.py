@@ -13,6 +13,8 @@ from __future__ import annotations
 import difflib
 import typing as t
 
+import yaml
+
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
@@ -193,3 +195,27 @@ def _suboption_problem(key: str, value: dict[str, t.Any], options: dict[str, dic
         return "%s.%s is required" % (key, missing[0])
     problems = [("%s has %s" if problem.startswith("unknown field") else "%s.%s") % (key, problem) for problem in _field_problems(value, options)]
     return problems[0] if problems else ""
+
+
+def known_options(argument_specs_path: str) -> list[str]:
+    """The names of the role's variables: the options of its entry point ``main`` in meta/argument_specs.yml."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it (about 50 times faster)
+    with open(argument_specs_path, encoding="utf-8") as handle:
+        return list(yaml.load(handle, Loader=loader)["argument_specs"]["main"]["options"])  # noqa: S506 - a safe loader
+
+
+def first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[str, t.Any], *, domain: str, purge: bool,
+                  purge_allow_empty: bool) -> str:
+    """The role's first problem with its variables, in this order, or "": a ``mailcow_`` variable that is not one of
+    ``known`` (a typo), a purge with both mailcow_mailboxes and mailcow_aliases empty, the malformed entries of ``lists``
+    ({kind: the role's list of it}; the first 10 problems and how many more)."""
+    unknown = unknown_vars(names, known)
+    if unknown:
+        return ("Unknown variable%s for the role glassdome.mailcow.mailboxes: %s. Fix the name, or list variables of other roles in "
+                "mailcow_mailboxes_ignore_vars." % ("s" if len(unknown) > 1 else "", ", ".join(unknown)))
+    if purge and not purge_allow_empty and not lists.get("mailboxes") and not lists.get("aliases"):
+        return ("mailcow_mailboxes_purge is true but mailcow_mailboxes and mailcow_aliases are both empty: this would delete every mailbox "
+                "and alias of %s. Check the names of those variables, or set mailcow_mailboxes_purge_allow_empty: true to empty the domain "
+                "on purpose." % domain)
+    errors = [error for kind, entries in lists.items() for error in entry_errors(entries, kind)]
+    return "; ".join(errors[:10]) + ("; and %d more" % (len(errors) - 10) if len(errors) > 10 else "")
