@@ -107,6 +107,23 @@ options:
       - Comparing it needs Mailcow's full mailbox listing (see O(rate_limit)).
     type: list
     elements: str
+  spam_score:
+    description:
+      - The mailbox's spam filter thresholds, V(LOW,HIGH) such as V(8,15) (decimals allowed, V(0) <= LOW < HIGH) - mail
+        scoring LOW or more is treated as spam, HIGH or more is rejected - or V(default) for Mailcow's own thresholds.
+      - Mailcow's listings do not carry it - one read per mailbox (only for entries that set it, C(concurrency) at a time);
+        changes go through C(edit/spam-score), one request for the mailboxes that get the same score.
+      - Mailcow reads a mailbox without thresholds of its own as V(5,15), exactly as one whose own are V(5,15), so
+        V(default) counts as met by either (and V(5,15) by a mailbox that has none of its own).
+      - Mailcow accepts LOW above HIGH (its filter then rejects mail it would only mark); that is refused here before any write.
+    type: str
+  relayhost:
+    description:
+      - The relayhost (smarthost) the mailbox's outgoing mail is sent through, by its host name as in
+        M(glassdome.mailcow.mailcow_relayhost); an empty string sends as the domain does. One read of the relayhosts
+        (only when an entry sets it) looks up its id.
+      - A host name this Mailcow has no relayhost of (or more than one) is refused before anything is written.
+    type: str
   force_pw_update:
     description: Make the user change the password at the next login.
     type: bool

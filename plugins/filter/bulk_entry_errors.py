@@ -23,10 +23,13 @@ description:
   - With O(kind=alias_domains) or O(kind=domain_admins) each entry is one call of M(glassdome.mailcow.mailcow_alias_domain)
     or M(glassdome.mailcow.mailcow_domain_admin); besides the fields, the module's own checks run (required name, domain
     names, user name rule, ACL names, password not empty), so a bad entry fails before any entry is written.
+  - With O(kind=bcc_maps) or O(kind=recipient_maps) (entries of M(glassdome.mailcow.mailcow_bcc_map) or
+    M(glassdome.mailcow.mailcow_recipient_map)) the module's own checks of an entry run too (the local destination or old
+    recipient, the addresses, the kind).
   - "Each problem names the entry by index and address and the field, for example
     C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."
   - Values of secret fields (passwords) are never shown.
-  - The role C(glassdome.mailcow.mailboxes) uses it before any write.
+  - The role C(glassdome.mailcow.mailboxes) runs the same checks (in the action C(glassdome.mailcow.mailboxes_role_check)) before any write.
 positional: kind, variable
 options:
   _input:
@@ -36,7 +39,7 @@ options:
   kind:
     description: Which module's entries.
     type: str
-    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins]
+    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).

@@ -30,6 +30,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.ap
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, path_problem
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.model import check_name
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.api import list_app_passwords
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map.api import read_current as read_bcc_maps
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map.model import desired_from_params as bcc_map_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._dkim.api import get_key
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import CREATE_DEFAULTS as DOMAIN_DEFAULTS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import normalize as domain_normalize
@@ -44,6 +46,10 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize as mailbox_normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, unicode_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.api import read_current as read_recipient_maps
+from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.model import desired_from_params as recipient_map_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import read_current as read_relayhosts
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import domain_part
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import FIELDS as SYNCJOB_FIELDS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import PORT_OF, label
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import desired_from_params as syncjob_desired
@@ -52,7 +58,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api imp
 
 Entry = t.Dict[str, t.Any]
 
-# The role's mailcow_domain_settings keys, in the order they are written, and the module's value for a new domain.
+# The role's mailcow_domain_settings keys, in the order they are written, and the module's value for a new domain
+# (the relayhost, by host name, comes last: written only when the domain has one).
 DOMAIN_SETTINGS = ("description", "active", "max_mailboxes", "max_aliases", "default_quota", "max_quota", "total_quota")
 # Domain settings Mailcow has that the role does not set: reported when they differ from a new domain's.
 DOMAIN_NOT_IN_ROLE = ("gal", "backupmx", "relay_all_recipients", "relay_unknown_only", "rate_limit", "tags")
@@ -115,18 +122,30 @@ def select_domains(client: MailcowClient, wanted: t.Sequence[str] | None) -> tup
 
 
 class ServerWide(t.NamedTuple):
-    """What is read once for every domain: alias domains, domain administrators, sync jobs."""
+    """What is read once for every domain: alias domains, domain administrators, sync jobs, BCC and recipient maps, and
+    the relayhosts' host names by id (read only when a domain has a relayhost)."""
 
     alias_domains: list[dict[str, t.Any]]
     admins: list[dict[str, t.Any]]
     syncjobs: list[dict[str, t.Any]]
+    bcc_maps: list[dict[str, t.Any]] = []
+    recipient_maps: list[dict[str, t.Any]] = []
+    relayhosts: dict[int, list[str]] = {}
 
 
-def read_server_wide(client: MailcowClient) -> ServerWide:
+def read_server_wide(client: MailcowClient, domains: t.Sequence[dict[str, t.Any]] = ()) -> ServerWide:
+    relayhosts: dict[int, list[str]] = {}
+    if any(domain.get("relayhost_id") for domain in domains):
+        for rows in read_relayhosts(client).values():
+            for row in rows:
+                relayhosts.setdefault(row.item["id"], []).append(row.item["hostname"])
     return ServerWide(
         [alias_domain_normalize(raw) for raw in list_alias_domains(client)],
         [admin_normalize(raw) for raw in list_domain_admins(client)],
         [syncjob_normalize(raw) for raw in list_jobs(client)],
+        [row.item for rows in read_bcc_maps(client).values() for row in rows],
+        [row.item for rows in read_recipient_maps(client).values() for row in rows],
+        relayhosts,
     )
 
 
@@ -172,8 +191,22 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
     admin_entries, admin_lines = _checked(
         name, "domain administrator", sorted((a for a in server.admins if name in a["domains"]), key=lambda a: a["username"]),
         lambda a: a["username"], lambda a: _admin_entry(a, name), _check_admin, refused)
+    bcc_entries, bcc_lines = _checked(
+        name, "BCC map", sorted((m for m in server.bcc_maps if domain_part(m["local_dest"]) == name), key=lambda m: (m["local_dest"], m["kind"], m["id"])),
+        lambda m: m["name"], _bcc_map_entry, lambda m, entry: _parsed(bcc_map_desired, entry), refused)
+    recipient_entries, recipient_lines = _checked(
+        name, "recipient map", sorted((m for m in server.recipient_maps if domain_part(m["old_recipient"]) == name),
+                                      key=lambda m: (m["old_recipient"], m["id"])),
+        lambda m: m["old_recipient"], _recipient_map_entry, lambda m, entry: _parsed(recipient_map_desired, entry), refused)
 
     settings = _domain_settings(domain)
+    if domain.get("relayhost_id"):
+        hostnames = server.relayhosts.get(domain["relayhost_id"], [])
+        if len(hostnames) == 1 and len([h for ids in server.relayhosts.values() for h in ids if h.lower() == hostnames[0].lower()]) == 1:
+            settings["relayhost"] = hostnames[0]
+        else:
+            notes.append("the domain's relayhost (id %d) %s: the role names a relayhost by its host name, so it is left as it is" % (
+                domain["relayhost_id"], "no longer exists" if not hostnames else "has a host name another relayhost has too"))
     for option in DOMAIN_NOT_IN_ROLE:
         if domain.get(option) != DOMAIN_DEFAULTS[option]:
             notes.append("domain setting %s is %s: the role does not manage it (left as it is)" % (option, json.dumps(domain.get(option))))
@@ -191,28 +224,37 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         "mailcow_alias_domains": alias_domain_entries,
         "mailcow_domain_admins": admin_entries,
         "mailcow_syncjobs": job_entries,
+        "mailcow_bcc_maps": bcc_entries,
+        "mailcow_recipient_maps": recipient_entries,
     })
     kinds_refused = {r.kind for r in refused}
     purges = {
         "mailcow_mailboxes_purge": purge and not kinds_refused & {"mailbox", "alias"},
         "mailcow_app_passwords_purge": purge and "app password" not in kinds_refused,
         "mailcow_syncjobs_purge": purge and "sync job" not in kinds_refused,
+        "mailcow_bcc_maps_purge": purge and "BCC map" not in kinds_refused,
+        "mailcow_recipient_maps_purge": purge and "recipient map" not in kinds_refused,
     }
     empty = [name for name, entries, key in (("mailboxes and aliases", mailbox_entries + alias_entries, "mailcow_mailboxes_purge"),
-                                             ("sync jobs", job_entries, "mailcow_syncjobs_purge")) if purges[key] and not entries]
+                                             ("sync jobs", job_entries, "mailcow_syncjobs_purge"),
+                                             ("BCC maps", bcc_entries, "mailcow_bcc_maps_purge"),
+                                             ("recipient maps", recipient_entries, "mailcow_recipient_maps_purge")) if purges[key] and not entries]
     purges_note = ""
     if empty:
         # The server has none: a purge of an empty list is what the export means, and the role refuses one unless told.
         purges["mailcow_mailboxes_purge_allow_empty"] = True
         purges_note = "# The domain has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty)
     variables.update(purges)
-    if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge")):
+    if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge",
+                                                 "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge")):
         notes.append("purge is off for the lists with a refused entry: a purge would delete the object the comment stands for")
 
     commented = {"mailcow_mailboxes": mailbox_lines, "mailcow_aliases": alias_lines, "mailcow_app_passwords": app_password_lines,
-                 "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines}
+                 "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines,
+                 "mailcow_bcc_maps": bcc_lines, "mailcow_recipient_maps": recipient_lines}
     counts = {"mailboxes": len(mailbox_entries), "aliases": len(alias_entries), "app_passwords": sum(len(v) for v in app_password_map.values()),
-              "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries)}
+              "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries),
+              "bcc_maps": len(bcc_entries), "recipient_maps": len(recipient_entries)}
     content = render(name, variables, commented, notes, purges_note)
     return DomainExport(name, variables, content, counts, refused, notes)
 
@@ -350,6 +392,26 @@ def _check_alias_domain(alias_domain: dict[str, t.Any], entry: Entry) -> str:
     return ""
 
 
+def _parsed(parse: t.Callable[..., t.Any], entry: Entry) -> str:
+    """The module's own check of an entry (MailcowOptionError when it would refuse it)."""
+    parse(entry)
+    return ""
+
+
+def _bcc_map_entry(bcc_map: dict[str, t.Any]) -> Entry:
+    entry: Entry = {"local_dest": bcc_map["local_dest"], "kind": bcc_map["kind"], "bcc_dest": bcc_map["bcc_dest"]}
+    if not bcc_map["active"]:
+        entry["active"] = False
+    return entry
+
+
+def _recipient_map_entry(recipient_map: dict[str, t.Any]) -> Entry:
+    entry: Entry = {"old_recipient": recipient_map["old_recipient"], "new_recipient": recipient_map["new_recipient"]}
+    if not recipient_map["active"]:
+        entry["active"] = False
+    return entry
+
+
 def _admin_entry(admin: dict[str, t.Any], domain: str) -> Entry:
     entry: Entry = {"username": admin["username"]}
     if admin["domains"] != [domain]:
@@ -423,7 +485,7 @@ def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[s
 
 KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
               "alias_domains": ("alias domain", "alias domains"), "domain_admins": ("domain administrator", "domain administrators"),
-              "syncjobs": ("sync job", "sync jobs")}
+              "syncjobs": ("sync job", "sync jobs"), "bcc_maps": ("BCC map", "BCC maps"), "recipient_maps": ("recipient map", "recipient maps")}
 
 
 def summary_line(export: DomainExport) -> str:
@@ -437,7 +499,7 @@ def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purg
     """The module's result: one file per domain, the inventory naming them, what was refused, a summary, warnings."""
     domains, refused, missing = select_domains(client, wanted)
     warnings = ["domain %s does not exist on this Mailcow: nothing exported for it" % name for name in missing]
-    server = read_server_wide(client) if domains else ServerWide([], [], [])
+    server = read_server_wide(client, domains) if domains else ServerWide([], [], [])
     exports = [export_domain(client, domain, server, purge=purge) for domain in domains]
     refused = refused + [item for export in exports for item in export.refused]
     summary = [summary_line(export) for export in exports]

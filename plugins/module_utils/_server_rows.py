@@ -22,6 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client impo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, group, resolve
 
 
@@ -184,6 +185,32 @@ class Managed(t.NamedTuple):
     plan: t.Callable[[t.Any, t.Sequence[Row]], Plan]
     view: t.Callable[[t.Any], dict[str, t.Any]]  # the compared settings of a normalised object (what diffs show)
     check: t.Callable[[list[Plan], dict[str, list[Row]]], None] | None = None  # refusals that need every plan, before any write
+    # The field (of a normalised object, and of a desired one) holding the address or domain an object belongs to: the bulk
+    # form's ``domain`` option then narrows the list, the purge and its share to the objects of that domain.
+    scope: str = ""
+
+
+def domain_part(value: t.Any) -> str:
+    """The domain of an address, or a domain itself (an address map's side), lower-case."""
+    return str(value or "").rpartition("@")[2].lower()
+
+
+def scope_of(managed: Managed, params: dict[str, t.Any], desireds: t.Sequence[t.Any]) -> str:
+    """The bulk form's ``domain`` (its ASCII form), "" without it; every entry must be of that domain (refused before any request,
+    naming the entries that are not)."""
+    if not (managed.scope and params.get("domain")):
+        return ""
+    domain = ascii_domain(params["domain"], option="domain")
+    outside = [d.address for d in desireds if domain_part(getattr(d, managed.scope)) != domain]
+    if outside:
+        raise MailcowOptionError("%s whose %s is not of domain %s (the domain option narrows the list and its purge to that domain's): %s"
+                                 % (managed.kind.plural, managed.scope, domain, ", ".join(outside[:10])))
+    return domain
+
+
+def of_domain(managed: Managed, domain: str, existing: dict[str, list[Row]]) -> dict[str, list[Row]]:
+    """The objects of ``domain`` (all of them for "")."""
+    return {key: rows for key, rows in existing.items() if not domain or domain_part(rows[0].item[managed.scope]) == domain}
 
 
 def manage_one(client: MailcowClient, managed: Managed, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -214,12 +241,14 @@ def manage_many(client: MailcowClient, managed: Managed, params: dict[str, t.Any
 
     desireds = validate_entries(params[kind.plural], None, kind=kind.plural, parse=parse, key=_key,
                                 named_by=kind.entry_named or (kind.named,))
-    existing = read_rows(client, kind)
+    domain = scope_of(managed, params, desireds)
+    existing = of_domain(managed, domain, read_rows(client, kind))
     plans = plan_entries(desireds, existing, lambda d, found: managed.plan(d, found or []), kind=kind.plural, key=_key)
     if params.get("purge"):
         named = {d.key for d in desireds}
         purged = [delete_all(kind, rows) for key, rows in sorted(existing.items()) if key not in named]
-        guard_purge([p.address for p in purged], len(existing), params, kind=kind.plural, domain="this Mailcow", scope="server's " + kind.plural)
+        guard_purge([p.address for p in purged], len(existing), params, kind=kind.plural, domain=domain or "this Mailcow",
+                    scope=("domain's " if domain else "server's ") + kind.plural)
         plans += purged
     if managed.check:
         managed.check(plans, existing)

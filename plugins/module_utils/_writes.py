@@ -59,8 +59,9 @@ GATEWAY_STATUSES = frozenset((502, 503, 504))
 
 
 # Refusals Mailcow gives alike to an object that already exists and to an invalid one (add/alias-domain
-# answers alias_domain_invalid for both): on an add whose own checks passed, as undecided as "exists".
-MAYBE_EXISTS_KEYS = frozenset(("alias_domain_invalid",))
+# answers alias_domain_invalid for both; add/domain-policy and add/mailbox-policy policy_list_from_exists
+# for a sender on either list): on an add whose own checks passed, as undecided as "exists".
+MAYBE_EXISTS_KEYS = frozenset(("alias_domain_invalid", "policy_list_from_exists"))
 
 
 # Mailcow's refusals to delete an object that is not there (recorded: delete/mailbox, alias,

@@ -92,6 +92,13 @@ options:
         type: str
         choices: [present, absent]
         default: present
+  domain:
+    description:
+      - With O(bcc_maps), manage only the maps of this domain - those whose local destination (O(bcc_maps[].local_dest)) is the domain or an address in
+        it, as the role C(glassdome.mailcow.mailboxes) does per domain. Every entry must be one of them (refused before any
+        request), and O(purge) and O(purge_max_share) count only them; other domains' maps are left alone.
+      - Requires O(bcc_maps).
+    type: str
   purge:
     description:
       - With O(bcc_maps), delete the BCC maps of the server that the list does not name.
@@ -235,9 +242,11 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries im
 
 def main() -> None:
     spec = server_single_or_bulk_argspec(bcc_map_attr_argspec(), "bcc_maps")
+    spec["domain"] = {"type": "str"}
     constraints = server_single_or_bulk_constraints("bcc_maps", "local_dest")
     constraints["mutually_exclusive"].append(("bcc_maps", "kind"))
-    module = BulkModule(argument_spec=spec, supports_check_mode=True, required_together=[("local_dest", "kind")], **constraints)
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, required_together=[("local_dest", "kind")], required_by={"domain": "bcc_maps"},
+                        **constraints)
     run(module, "bcc_maps", manage_one, manage_many)
 
 

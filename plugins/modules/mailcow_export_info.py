@@ -25,8 +25,11 @@ description:
   - Every object is first checked as the role's modules would check it. One they would refuse (for example a local
     part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
     listed in RV(refused); purge is then left off for its list, since a purge would delete it.
-  - A read-only API key is enough. It reads the domain, alias domain, administrator and sync job listings once,
-    then per domain its full mailbox listing, its aliases and its DKIM key, and one app password listing per mailbox.
+  - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map and recipient map
+    listings once (and the relayhosts when a domain has one), then per domain its full mailbox listing, its aliases and its
+    DKIM key, and one app password listing per mailbox.
+  - A domain's BCC maps and recipient maps are those of the domain itself and of its addresses (their local destination,
+    their old recipient); its relayhost is written by host name in C(mailcow_domain_settings).
 author:
   - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:
@@ -43,7 +46,8 @@ options:
     default: []
   purge:
     description:
-      - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge) and C(mailcow_syncjobs_purge)
+      - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge), C(mailcow_syncjobs_purge),
+        C(mailcow_bcc_maps_purge) and C(mailcow_recipient_maps_purge)
         (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code, and a
         later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
     type: bool

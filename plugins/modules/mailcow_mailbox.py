@@ -115,6 +115,12 @@ options:
         description: Addresses the user may send as, see O(sender_acl).
         type: list
         elements: str
+      relayhost:
+        description: The relayhost's host name, see O(relayhost).
+        type: str
+      spam_score:
+        description: The spam filter thresholds V(LOW,HIGH) or V(default), see O(spam_score).
+        type: str
       force_pw_update:
         description: Force a password change at next login.
         type: bool
@@ -239,6 +245,9 @@ mailbox:
     - Quotas are in MiB.
     - C(rate_limit) is the mailbox's own limit as O(rate_limit) (null when it has none; the domain's limit is not shown
       here), C(sender_acl) its send-as grants as O(sender_acl), sorted.
+    - C(relayhost_id) is Mailcow's id of the mailbox's relayhost (V(0) for none); with O(relayhost), C(relayhost) is
+      its host name.
+    - With O(spam_score), C(spam_score) is the mailbox's thresholds as V(LOW,HIGH) (V(5,15) for Mailcow's default).
   returned: success, single form
   type: dict
   sample:
@@ -263,6 +272,7 @@ mailbox:
     dav_access: true
     rate_limit: {value: 100, frame: h}
     sender_acl: ["@example.org"]
+    relayhost_id: 0
     created: "2026-11-24 10:00:00"
     modified: "2026-11-24 10:00:00"
 action:

@@ -41,6 +41,12 @@ options:
         than 2022-01 has no reduced listing and is always read through the full one.
     type: bool
     default: false
+  include_spam_score:
+    description:
+      - Add each mailbox's spam filter thresholds as RV(mailboxes[].spam_score).
+      - Mailcow's listings do not carry them - one more read per mailbox, four at a time.
+    type: bool
+    default: false
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox
 """
@@ -143,6 +149,17 @@ mailboxes:
       elements: str
       returned: when read from Mailcow's full object, that is with O(include_raw=true), and with O(address) unless it holds C(+), C(&), C(#), C(%) or C(?)
       sample: ["@example.org"]
+    spam_score:
+      description:
+        - The mailbox's spam filter thresholds V(LOW,HIGH) as M(glassdome.mailcow.mailcow_mailbox)'s
+          O(glassdome.mailcow.mailcow_mailbox#module:spam_score) takes them; V(5,15) is Mailcow's default.
+      type: str
+      returned: when O(include_spam_score=true)
+      sample: "8,15"
+    relayhost_id:
+      description: Mailcow's id of the mailbox's relayhost, V(0) for none (M(glassdome.mailcow.mailcow_relayhost_info) names it).
+      type: int
+      sample: 0
     created:
       description: When the mailbox was created (server time).
       type: str
@@ -166,7 +183,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.argspec import api_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox, get_spam_scores, list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._info import Lookup, find_objects
 from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import run_api_module
 
@@ -182,11 +199,16 @@ def find(client: MailcowClient, params: dict, warnings: list | None = None) -> l
 
 def task(client: MailcowClient, params: dict) -> dict:
     warnings: list = []
-    return {"changed": False, "mailboxes": find(client, params, warnings), "warnings": warnings}
+    mailboxes = find(client, params, warnings)
+    if params["include_spam_score"]:
+        scores = get_spam_scores(client, [mailbox["address"] for mailbox in mailboxes])
+        mailboxes = [dict(mailbox, spam_score=scores[mailbox["address"]]) for mailbox in mailboxes]
+    return {"changed": False, "mailboxes": mailboxes, "warnings": warnings}
 
 
 def main() -> None:
-    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": False})
+    spec = dict(api_argspec(), domain={"type": "str"}, address={"type": "str"}, include_raw={"type": "bool", "default": False},
+                include_spam_score={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("domain", "address")], supports_check_mode=True)
     run_api_module(module, task)
 

@@ -84,6 +84,14 @@ options:
         type: str
         choices: [present, absent]
         default: present
+  domain:
+    description:
+      - With O(recipient_maps), manage only the maps of this domain - those whose old recipient
+        (O(recipient_maps[].old_recipient)) is the domain or an address in it, as the role C(glassdome.mailcow.mailboxes)
+        does per domain. Every entry must be one of them (refused before any request), and O(purge) and
+        O(purge_max_share) count only them; other domains' maps are left alone.
+      - Requires O(recipient_maps).
+    type: str
   purge:
     description:
       - With O(recipient_maps), delete the recipient maps of the server that the list does not name.
@@ -213,7 +221,9 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.m
 
 def main() -> None:
     spec = server_single_or_bulk_argspec(recipient_map_attr_argspec(), "recipient_maps")
-    module = BulkModule(argument_spec=spec, supports_check_mode=True, **server_single_or_bulk_constraints("recipient_maps", "old_recipient"))
+    spec["domain"] = {"type": "str"}
+    module = BulkModule(argument_spec=spec, supports_check_mode=True, required_by={"domain": "recipient_maps"},
+                        **server_single_or_bulk_constraints("recipient_maps", "old_recipient"))
     run(module, "recipient_maps", manage_one, manage_many)
 
 

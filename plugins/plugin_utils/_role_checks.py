@@ -13,15 +13,22 @@ from __future__ import annotations
 import difflib
 import typing as t
 
+import yaml
+
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map import model as _bcc_map
+from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map import model as _recipient_map
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy import model as _spam_policy
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map.argspec import bcc_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.argspec import recipient_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
@@ -36,17 +43,20 @@ def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
 
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
-    "syncjobs": syncjob_attr_argspec,
+    "syncjobs": syncjob_attr_argspec, "bcc_maps": bcc_map_attr_argspec, "recipient_maps": recipient_map_attr_argspec,
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
-NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",)}
+NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "bcc_maps": ("local_dest",),
+            "recipient_maps": ("old_recipient",)}
 REQUIRED = {"app_passwords": ("name",)}
-# Entries the role hands one by one to a single-object module: checked as that module will, so a bad
-# entry fails before the first entry is written.
+# Entries the role hands one by one to a single-object module, or to a module whose entries are checked only after
+# other steps of the role wrote: checked as that module will, so a bad entry fails before the first write.
 SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
     "alias_domains": _alias_domain.desired_from_params,
     "domain_admins": _domain_admin.desired_from_params,
+    "bcc_maps": _bcc_map.desired_from_params,
+    "recipient_maps": _recipient_map.desired_from_params,
 }
 EXPECTED = {
     "int": "a whole number",
@@ -73,6 +83,22 @@ def unknown_vars(names: t.Iterable[str], known: t.Iterable[str], prefix: str = "
     return ["%s%s" % (name, closest(name, known, prefix)) for name in sorted(set(names)) if name.startswith(prefix) and name not in known]
 
 
+def _spam_policy_errors(given: t.Any, variable: str) -> list[str]:
+    """The domain's lists ``{allow: [...], deny: [...]}``: their keys, each sender as the module checks it, none on both lists."""
+    if not isinstance(given, dict):
+        return ["%s must be a mapping such as {allow: [...], deny: [...]}, got %s" % (variable, type(given).__name__)]
+    errors = ["%s: unknown key %s%s (allow and deny only)" % (variable, key, closest(str(key), _spam_policy.LISTS))
+              for key in sorted(set(given) - set(_spam_policy.LISTS))]
+    errors += ["%s.%s must be a list of senders, got %s" % (variable, which, type(given[which]).__name__)
+               for which in _spam_policy.LISTS if given.get(which) is not None and not isinstance(given[which], list)]
+    if not errors:
+        try:
+            _spam_policy.desired_lists(given)
+        except MailcowOptionError as exc:
+            errors.append("%s.%s" % (variable, exc))
+    return errors
+
+
 def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
     """What is wrong with the entries of a bulk list (``kind``: mailboxes, aliases or app_passwords), one line per problem.
 
@@ -81,6 +107,8 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
     variable = variable or "mailcow_%s" % kind
     if entries is None:
         return []
+    if kind == "spam_policy":
+        return _spam_policy_errors(entries, variable)
     if kind == "app_passwords" and isinstance(entries, dict):
         return _per_mailbox_errors(entries, variable)
     if not isinstance(entries, list):
@@ -167,3 +195,27 @@ def _suboption_problem(key: str, value: dict[str, t.Any], options: dict[str, dic
         return "%s.%s is required" % (key, missing[0])
     problems = [("%s has %s" if problem.startswith("unknown field") else "%s.%s") % (key, problem) for problem in _field_problems(value, options)]
     return problems[0] if problems else ""
+
+
+def known_options(argument_specs_path: str) -> list[str]:
+    """The names of the role's variables: the options of its entry point ``main`` in meta/argument_specs.yml."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it (about 50 times faster)
+    with open(argument_specs_path, encoding="utf-8") as handle:
+        return list(yaml.load(handle, Loader=loader)["argument_specs"]["main"]["options"])  # noqa: S506 - a safe loader
+
+
+def first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[str, t.Any], *, domain: str, purge: bool,
+                  purge_allow_empty: bool) -> str:
+    """The role's first problem with its variables, in this order, or "": a ``mailcow_`` variable that is not one of
+    ``known`` (a typo), a purge with both mailcow_mailboxes and mailcow_aliases empty, the malformed entries of ``lists``
+    ({kind: the role's list of it}; the first 10 problems and how many more)."""
+    unknown = unknown_vars(names, known)
+    if unknown:
+        return ("Unknown variable%s for the role glassdome.mailcow.mailboxes: %s. Fix the name, or list variables of other roles in "
+                "mailcow_mailboxes_ignore_vars." % ("s" if len(unknown) > 1 else "", ", ".join(unknown)))
+    if purge and not purge_allow_empty and not lists.get("mailboxes") and not lists.get("aliases"):
+        return ("mailcow_mailboxes_purge is true but mailcow_mailboxes and mailcow_aliases are both empty: this would delete every mailbox "
+                "and alias of %s. Check the names of those variables, or set mailcow_mailboxes_purge_allow_empty: true to empty the domain "
+                "on purpose." % domain)
+    errors = [error for kind, entries in lists.items() for error in entry_errors(entries, kind)]
+    return "; ".join(errors[:10]) + ("; and %d more" % (len(errors) - 10) if len(errors) > 10 else "")

@@ -6,13 +6,15 @@ domain) is seeded over the API at zero latency; then, at realistic latency:
 
 - export: playbooks/export.yml (mailcow_export_info, all domains), under measure.py (wall time,
   peak RSS of the process tree). Its floor: a plain `requests` script, sequential with keep-alive,
-  making only the reads the same export needs - the domain, alias domain, administrator and sync
-  job listings once, then per domain its full mailbox listing, its aliases and its DKIM key, and
-  one app password listing per mailbox (Mailcow lists them only mailbox by mailbox).
+  making only the reads the same export needs - the domain, alias domain, administrator, sync
+  job, BCC map and recipient map listings once, then per domain its full mailbox listing, its
+  aliases and its DKIM key, and one app password listing per mailbox (Mailcow lists them only
+  mailbox by mailbox).
 - re-apply: the role over all exported domains in one `ansible-playbook` run (playbooks/provision.yml,
   purge on as exported), which must change nothing and send no write. Its floor: the reads a plain
   script needs to confirm that nothing differs - per domain the domain, its reduced mailbox
-  listing, its aliases, its sync jobs and the app passwords of each mailbox the files list.
+  listing, its aliases, its sync jobs, BCC maps and recipient maps (the server's listings, which
+  the role reads for each domain) and the app passwords of each mailbox the files list.
 Target: the re-apply within 2x its floor. The export's ratio is reported.
 BENCH_ADOPT_FORKS=N runs the re-apply with ansible-playbook --forks N (default: Ansible's, 5).
 """
@@ -108,6 +110,8 @@ def export_floor(bench: Bench) -> dict[str, t.Any]:
     api.get("alias-domain/all")
     api.get("domain-admin/all")
     api.get("syncjobs/all/no_log")
+    api.get("bcc/all")
+    api.get("recipient_map/all")
     mailboxes = 0
     for domain in names:
         boxes = _as_list(api.get("mailbox/all/" + domain))
@@ -130,6 +134,8 @@ def reapply_floor(bench: Bench, export_dir: Path) -> dict[str, t.Any]:
         api.get("mailbox/reduced/" + domain)
         api.get("alias/all/" + domain)
         api.get("syncjobs/all/no_log")
+        api.get("bcc/all")
+        api.get("recipient_map/all")
         for line in listed:  # the mailboxes under mailcow_app_passwords
             api.get("app-passwd/all/%s@%s" % (line.strip().rstrip(":"), domain))
     return {"wall_s": round(time.monotonic() - started, 3), "requests": api.requests}

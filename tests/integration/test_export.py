@@ -4,7 +4,8 @@
 A rich state is made by hand, straight through Mailcow's API (as a user would in the UI): an IDN
 domain, a mailbox with every flag off, an alias with several targets, a catch-all, tags, a rate
 limit, a sender ACL, app passwords, a sync job, an alias domain, an administrator of two domains, a
-DKIM key of its own selector and size, and a mailbox whose name no API path can carry. Then:
+DKIM key of its own selector and size, a relayhost, BCC maps and recipient maps of the domain and of
+its addresses (and one of another domain), and a mailbox whose name no API path can carry. Then:
 
 - the export playbook writes the files; a second export of the unchanged server is byte-identical
   and reports no change;
@@ -36,6 +37,8 @@ IDN = "bücher%s.example" % UID
 IDN_ASCII = IDN.encode("idna").decode()
 ALIAS_DOMAIN = "alias-rt%s.example" % UID
 ADMIN = "da%s" % UID
+RELAYHOST = "[smtp.relay%s.example]:587" % UID
+OTHER = "other%s.example" % UID  # a domain that is not exported: its maps are not the exported domains'
 PW = "Pw-Export-%s!" % uuid.uuid4().hex[:8]
 REMOTE_PW = "Remote-%s" % uuid.uuid4().hex[:8]
 EXPORT = REPO / "playbooks" / "export.yml"
@@ -109,12 +112,28 @@ def make_state(api: Api) -> None:
                              "delete2": 0, "automap": 1, "skipcrossduplicates": 0, "subscribeall": 1, "dry": 0, "active": 1})
     api.post("add/alias-domain", {"alias_domain": ALIAS_DOMAIN, "target_domain": MAIN, "active": 1})
     api.post("add/domain-admin", {"username": ADMIN, "domains": [MAIN, IDN_ASCII], "password": PW, "password2": PW, "active": 1})
+    api.post("add/relayhost", {"hostname": RELAYHOST, "username": "relayuser", "password": PW})
+    relayhost_id = next(row["id"] for row in api.get("relayhost/all") if row["hostname"] == RELAYHOST)
+    api.post("edit/domain", {"items": [MAIN], "attr": {"relayhost": str(relayhost_id)}})
+    api.post("add/domain", {"domain": OTHER, "active": 1})
+    for local_dest, kind, bcc_dest, active in (("alice@" + MAIN, "sender", "archive@other.example", 1), (MAIN, "rcpt", "copy@other.example", 0),
+                                               (OTHER, "sender", "archive@other.example", 1)):
+        api.post("add/bcc", {"local_dest": local_dest, "type": kind, "bcc_dest": bcc_dest, "active": active})
+    for old, new, active in (("old@" + MAIN, "alice@" + MAIN, 1), ("gone@" + MAIN, "bob@" + MAIN, 0), ("x@" + OTHER, "bob@" + MAIN, 1)):
+        api.post("add/recipient_map", {"recipient_map_old": old, "recipient_map_new": new, "active": active})
 
 
 def empty_server(api: Api) -> None:
     """Delete everything make_state made, DKIM keys too (Mailcow keeps them when a domain goes)."""
     domains = [MAIN, IDN_ASCII, "slash" + MAIN]
     api.post("delete/domain-admin", [ADMIN])
+    bcc_maps = [str(row["id"]) for row in api.get("bcc/all") or [] if str(row["local_dest"]).rpartition("@")[2] in domains + [OTHER]]
+    if bcc_maps:
+        api.post("delete/bcc", bcc_maps)
+    recipient_maps = [str(row["id"]) for row in api.get("recipient_map/all") or []
+                      if str(row["recipient_map_old"]).rpartition("@")[2] in domains + [OTHER]]
+    if recipient_maps:
+        api.post("delete/recipient_map", recipient_maps)
     api.post("delete/alias-domain", [ALIAS_DOMAIN])
     for domain in domains:
         aliases = api.get("alias/all/" + domain) or []
@@ -127,6 +146,12 @@ def empty_server(api: Api) -> None:
         api.post("delete/domain", [domain])
         api.post("delete/dkim", [domain])
     assert not [d for d in api.get("domain/all") or [] if d["domain_name"] in domains]
+
+
+def remove_others(api: Api) -> None:
+    """What make_state made besides the exported domains' objects: the relayhost and the domain not exported."""
+    api.post("delete/domain", [OTHER])
+    api.post("delete/relayhost", [str(row["id"]) for row in api.get("relayhost/all") if row["hostname"] == RELAYHOST])
 
 
 def export(runner: Runner, dest: Path, *args: str) -> t.Any:
@@ -168,6 +193,8 @@ def first(runner: Runner, api: Api, tmp_path_factory: pytest.TempPathFactory) ->
     # Leave the sandbox as it was for the suites that follow (what a failed test left, too).
     with contextlib.suppress(AssertionError, OSError):
         empty_server(api)
+    with contextlib.suppress(AssertionError, OSError):
+        remove_others(api)
 
 
 def test_export_writes_the_role_variables_without_secrets(first: Path, runner: Runner) -> None:
@@ -191,10 +218,16 @@ def test_export_writes_the_role_variables_without_secrets(first: Path, runner: R
     assert main["mailcow_domain_admins"] == [{"username": ADMIN, "domains": sorted([MAIN, IDN_ASCII])}]
     assert main["mailcow_dkim"] == {"selector": "s2026", "key_size": 1024}
     assert main["mailcow_domain_settings"] == {"description": "Round trip", "active": True, "max_mailboxes": 50, "max_aliases": 60, "default_quota": 512,
-                                               "max_quota": 2048, "total_quota": 20480}
-    assert all(main[key] is True for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge"))
+                                               "max_quota": 2048, "total_quota": 20480, "relayhost": RELAYHOST}
+    assert main["mailcow_bcc_maps"] == [{"local_dest": "alice@" + MAIN, "kind": "sender", "bcc_dest": "archive@other.example"},
+                                        {"local_dest": MAIN, "kind": "recipient", "bcc_dest": "copy@other.example", "active": False}]
+    assert main["mailcow_recipient_maps"] == [{"old_recipient": "gone@" + MAIN, "new_recipient": "bob@" + MAIN, "active": False},
+                                              {"old_recipient": "old@" + MAIN, "new_recipient": "alice@" + MAIN}]
+    assert all(main[key] is True for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge",
+                                             "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge"))
     idn = load_vars(written["host_vars/%s.yml" % IDN_ASCII])
     assert idn["mailcow_domain_settings"] == {"active": True} and "mailcow_dkim" not in idn
+    assert idn["mailcow_bcc_maps"] == [] and idn["mailcow_recipient_maps"] == [] and idn["mailcow_bcc_maps_purge"] is True
     assert idn["mailcow_domain_admins"] == main["mailcow_domain_admins"]
     assert IDN in written["host_vars/%s.yml" % IDN_ASCII]  # the Unicode name, in the header
     # No secret anywhere: not the passwords given to Mailcow, nor the remote password, nor the API key.
@@ -227,6 +260,9 @@ def test_role_with_the_exported_files_changes_nothing_and_writes_nothing(first: 
     assert all(r["changed"] == 0 and r["failed"] == 0 for r in recaps.values()), proc.stdout
     assert api.writes() == {}
     assert PW not in proc.stdout and REMOTE_PW not in proc.stdout
+    # The purge of each domain's maps leaves the maps of a domain the files do not name.
+    assert [row["local_dest"] for row in api.get("bcc/all") if OTHER in row["local_dest"]] == ["@" + OTHER]
+    assert [row["recipient_map_old"] for row in api.get("recipient_map/all") if OTHER in row["recipient_map_old"]] == ["x@" + OTHER]
 
 
 def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner, api: Api) -> None:

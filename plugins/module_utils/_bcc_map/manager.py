@@ -17,7 +17,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows imp
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import manage_many as manage_rows
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import manage_one as manage_row
 
-BCC_MAPS = Managed(BCC_MAP, desired_from_params, plan, compared_view)
+BCC_MAPS = Managed(BCC_MAP, desired_from_params, plan, compared_view, scope="local_dest")
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:

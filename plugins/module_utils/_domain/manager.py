@@ -14,10 +14,7 @@ import typing as t
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model import Desired, desired_from_params, diff_view, plan
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import read_current
-from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import RELAYHOST, key_of
-from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import only_row
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import RelayhostNames
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import carry_out, get_normalized, mailbox_addresses
 
 
@@ -44,17 +41,8 @@ def name_relayhost(client: MailcowClient, desired: Desired, before: dict[str, t.
 
     Refused before any write: a host name this Mailcow has no relayhost of, or has more than one of.
     """
-    listed = read_current(client)
-    wanted = desired.attrs["relayhost"]
-    relayhost_id = 0
-    if wanted:
-        row = only_row(RELAYHOST, wanted, listed.get(key_of(wanted), []))
-        if row is None:
-            raise MailcowNotFoundError("relayhost: %s is not a relayhost of this Mailcow, so domain %s was not written: create it first "
-                                       "with mailcow_relayhost (known: %s)" % (wanted, desired.domain, ", ".join(sorted(listed)) or "none"))
-        relayhost_id = row.item["id"]
+    relayhosts = RelayhostNames(client)
+    relayhost_id = relayhosts.id_of(desired.attrs["relayhost"], "domain %s" % desired.domain)
     if before is not None:
-        names = {row.item["id"]: row.item["hostname"] for rows in listed.values() for row in rows}
-        current = before["relayhost_id"]
-        before = dict(before, relayhost=names.get(current, "(id %d, deleted)" % current) if current else "")
+        before = dict(before, relayhost=relayhosts.name_of(before["relayhost_id"]))
     return desired._replace(relayhost_id=relayhost_id), before

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import functools
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, carried_in_path, path_problem
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError, MailcowPathError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import Plan, normalize
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import Plan, normalize, spam_score_read
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, explain_missing_domain, group, resolve
 
 
@@ -74,6 +75,18 @@ def get_normalized(client: MailcowClient, address: str, *, full: bool = False) -
     return normalize(raw) if raw else None
 
 
+def get_spam_scores(client: MailcowClient, addresses: t.Sequence[str], *, concurrency: int = 4) -> dict[str, str | None]:
+    """Each mailbox's spam score (``"low,high"``, Mailcow's default when it has none of its own), None for a missing
+    mailbox. One request each, ``concurrency`` at a time."""
+
+    def one(address: str) -> str | None:
+        score = client.get_one("spam-score", address).get("score")
+        return spam_score_read(score) if score is not None else None
+
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(addresses) or 1))) as pool:
+        return dict(zip(addresses, pool.map(one, addresses)))
+
+
 def list_templates(client: MailcowClient) -> list[dict[str, t.Any]]:
     """The mailbox templates (``id``, ``template`` = name, ``attributes``). One request.
 
@@ -118,6 +131,8 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
         writes.attempt(items, client.write, "edit", "tls_policy", {"items": items, "attr": attr})
     for attr, items in group(updates, "rl_attr"):
         writes.attempt(items, client.write, "edit", "rl-mbox", {"items": items, "attr": attr})
+    for attr, items in group(updates, "spam_attr"):
+        writes.attempt(items, client.write, "edit", "spam-score", {"items": items, "attr": attr})
     for p in updates:
         if p.tags_remove:
             writes.attempt([p.address], client.write, "delete", "mailbox", p.tags_remove, "tag", p.address)
@@ -125,9 +140,11 @@ def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: 
     jobs = [([p.address], functools.partial(client.write, "add", "mailbox", p.add_body)) for p in creates]
     writes.attempt_parallel(jobs, concurrency=concurrency, exists_unknown=True)
     # What add/mailbox cannot set (sender_acl) follows as an edit of the mailboxes just added.
-    added = [p for p in creates if p.edit_attr and p.address in writes.done]
+    added = [p for p in creates if p.address in writes.done]
     for attr, items in group(added, "edit_attr"):
         writes.attempt(items, client.write, "edit", "mailbox", {"items": items, "attr": attr})
+    for attr, items in group(added, "spam_attr"):
+        writes.attempt(items, client.write, "edit", "spam-score", {"items": items, "attr": attr})
     return writes
 
 

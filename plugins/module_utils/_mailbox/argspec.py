@@ -24,6 +24,8 @@ def mailbox_attr_argspec() -> dict[str, dict[str, t.Any]]:
         "template": {"type": "str"},
         "rate_limit": rate_limit_argspec(),
         "sender_acl": {"type": "list", "elements": "str"},
+        "relayhost": {"type": "str"},
+        "spam_score": {"type": "str"},
     }
     for flag in ("force_pw_update", "tls_enforce_in", "tls_enforce_out", "imap_access", "pop3_access",
                  "smtp_access", "sieve_access", "sogo_access", "eas_access", "dav_access"):

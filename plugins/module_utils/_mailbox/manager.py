@@ -34,12 +34,14 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import (
     carry_out,
     get_normalized,
+    get_spam_scores,
     list_mailboxes,
     list_templates,
     refuse_pathless_writes,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._password_policy.api import refuse_weak_passwords
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import RelayhostNames
 
 
 def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool, diff: bool) -> dict[str, t.Any]:
@@ -50,6 +52,9 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     existing = {before["address"]: before} if before else {}
     templates = read_templates(client, [desired], existing)
     (desired,), warnings = drop_alias_grants(client, [desired], existing)
+    (desired,) = name_relayhosts(client, [desired], existing)
+    read_spam_scores(client, [desired], existing, concurrency=1)
+    before = existing.get(desired.address)
     the_plan = plan(desired, before, purge_tags=purge_tags, templates=templates)
     refuse_pathless_writes([the_plan])
     warnings += check_mailboxes(client, desired.domain, [the_plan], check_mode=check_mode)
@@ -73,6 +78,8 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
     purge_tags = params.get("purge_tags", True)
     templates = read_templates(client, desireds, existing)
     desireds, warnings = drop_alias_grants(client, desireds, existing)
+    desireds = name_relayhosts(client, desireds, existing)
+    read_spam_scores(client, desireds, existing, concurrency=params.get("concurrency", 4))
     plans = plan_entries(desireds, existing, lambda d, before: plan(d, before, purge_tags=purge_tags, templates=templates), kind="mailboxes")
     if params.get("purge"):
         named = {d.address for d in desireds}
@@ -135,6 +142,33 @@ def drop_alias_grants(client: MailcowClient, desireds: list[Desired], existing: 
             desired = desired._replace(attrs=dict(desired.attrs, sender_acl=[entry for entry in acl if entry not in fixed]))
         out.append(desired)
     return out, warnings
+
+
+def name_relayhosts(client: MailcowClient, desireds: list[Desired], existing: dict[str, t.Any]) -> list[Desired]:
+    """Each wanted relayhost's id, and the host name of each listed mailbox's (in ``existing``, in place): one listing
+    of the relayhosts, only when an entry sets ``relayhost``. Unknown host names are refused before any write."""
+    wanting = [d for d in desireds if "relayhost" in d.attrs and d.state == "present"]
+    if not wanting:
+        return desireds
+    relayhosts = RelayhostNames(client)
+    for address, mailbox in existing.items():
+        existing[address] = dict(mailbox, relayhost=relayhosts.name_of(mailbox.get("relayhost_id")))
+    named = {}
+    for desired in wanting:
+        relayhost_id = relayhosts.id_of(desired.attrs["relayhost"], "mailbox %s" % desired.address)
+        # Compared as Mailcow lists it (the listing's spelling), so a change of case alone is no change.
+        shown = relayhosts.name_of(relayhost_id)
+        named[desired.address] = desired._replace(relayhost_id=relayhost_id, attrs=dict(desired.attrs, relayhost=shown))
+    return [named.get(d.address, d) if d.state == "present" and "relayhost" in d.attrs else d for d in desireds]
+
+
+def read_spam_scores(client: MailcowClient, desireds: t.Sequence[Desired], existing: dict[str, t.Any], *, concurrency: int) -> None:
+    """The spam score of each listed mailbox whose entry sets ``spam_score``, into ``existing`` (in place): one read each,
+    as Mailcow's listings do not carry it."""
+    wanted = [d.address for d in desireds if "spam_score" in d.attrs and d.state == "present" and d.address in existing]
+    for address, score in get_spam_scores(client, wanted, concurrency=concurrency).items():
+        if score is not None:
+            existing[address] = dict(existing[address], spam_score=score)
 
 
 def needs_full(desireds: t.Sequence[Desired]) -> bool:

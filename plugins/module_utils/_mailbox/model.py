@@ -13,6 +13,7 @@ from __future__ import annotations
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import check_hostname
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import (
     MIB,
     api_value,
@@ -49,6 +50,8 @@ CREATE_DEFAULTS: dict[str, t.Any] = dict(
     **{flag: True for flag in ACCESS_FLAGS},
 )
 COMPARED = ("name", "quota", "active", "tags") + BOOL_FLAGS
+# What Mailcow reads back for a mailbox without a spam score of its own (and for one whose own score is these values).
+DEFAULT_SPAM_SCORE = "5,15"
 # Only in Mailcow's full mailbox object (get/mailbox/<address>, get/mailbox/all), not in the reduced listing.
 FULL_ONLY = ("rate_limit", "sender_acl")
 
@@ -81,14 +84,16 @@ def normalize(raw: dict[str, t.Any], *, include_raw: bool = False) -> dict[str, 
         mailbox["rate_limit"] = rate_limit_read(raw["rl"]) if raw.get("rl_scope", "mailbox") == "mailbox" else None
     if "sender_acl" in raw:
         mailbox["sender_acl"] = sorted(str(entry).lower() for entry in raw.get("sender_acl") or [])
+    # Mailcow reads the relayhost back as the id string ("0": none); the manager names it when O(relayhost) is compared.
+    mailbox["relayhost_id"] = to_int(attributes.get("relayhost"))
     if include_raw:
         mailbox["raw"] = raw
     return mailbox
 
 
 def compared_view(mailbox: dict[str, t.Any] | None) -> dict[str, t.Any]:
-    """The part of a normalised mailbox that options manage: what diffs show."""
-    return view(mailbox, ("address",) + COMPARED + FULL_ONLY)
+    """The part of a normalised mailbox that options manage: what diffs show (``relayhost`` only when it is compared)."""
+    return view(mailbox, ("address",) + COMPARED + FULL_ONLY + ("relayhost", "spam_score"))
 
 
 def template_defaults(attributes: t.Any) -> dict[str, t.Any]:
@@ -146,6 +151,7 @@ class Desired(t.NamedTuple):
     password: str | None
     update_password: str
     template: str | None = None
+    relayhost_id: int | None = None  # the id of attrs["relayhost"], looked up by host name before planning
 
     @property
     def address(self) -> str:
@@ -172,6 +178,11 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
         attrs["rate_limit"] = rate_limit_option(params["rate_limit"], prefix + "rate_limit")
     if params.get("sender_acl") is not None:
         attrs["sender_acl"] = parse_sender_acl(params["sender_acl"], prefix + "sender_acl", "%s@%s" % (local_part.lower(), domain))
+    if params.get("spam_score") is not None:
+        attrs["spam_score"] = parse_spam_score(params["spam_score"], prefix + "spam_score")
+    if params.get("relayhost") is not None:
+        # "" is no relayhost; a host name is looked up by the manager (Mailcow takes the relayhost's id).
+        attrs["relayhost"] = check_hostname(params["relayhost"], prefix + "relayhost") if str(params["relayhost"]).strip() else ""
     template = params.get("template")
     if template is not None:
         template = check_text(str(template).strip(), prefix + "template")
@@ -182,6 +193,37 @@ def desired_from_params(params: dict[str, t.Any], *, default_domain: str | None 
         password = check_password(password, prefix + "password")
     return Desired(local_part.lower(), domain, params.get("state") or "present", attrs, password, params.get("update_password") or "on_create",
                    template)
+
+
+def _score_number(value: float) -> str:
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def spam_score_read(score: t.Any) -> str:
+    """get/spam-score's ``"low,high"`` as options write it (``8,15``, ``5.5,12.5``); another text as it is."""
+    try:
+        low, high = (float(part) for part in str(score).split(","))
+    except ValueError:
+        return str(score)
+    return "%s,%s" % (_score_number(low), _score_number(high))
+
+
+def parse_spam_score(value: t.Any, option: str) -> str:
+    """``default``, or two scores ``low,high`` with 0 <= low < high, as Mailcow stores them (``8,15``, ``5.5,12.5``).
+
+    Mailcow takes a low score above the high one (and makes the filter reject mail it would only mark): refused here.
+    """
+    text = str(value).strip().lower()
+    if text == "default":
+        return text
+    rule = "give default, or two scores LOW,HIGH such as 8,15 (spam from LOW, rejected from HIGH; 0 <= LOW < HIGH)"
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise MailcowOptionError("%s %r is not a spam score: %s" % (option, value, rule)) from None
+    if not (0 <= low < high < float("inf")):
+        raise MailcowOptionError("%s %r: %s" % (option, value, rule))
+    return "%s,%s" % (_score_number(low), _score_number(high))
 
 
 def parse_sender_acl(values: list[t.Any], option: str, own: str) -> list[str]:
@@ -223,6 +265,7 @@ class Plan(t.NamedTuple):
     tags_remove: list[str] | None = None
     password_set: bool = False
     rl_attr: dict[str, t.Any] | None = None  # edit/rl-mbox
+    spam_attr: dict[str, t.Any] | None = None  # edit/spam-score
 
     @property
     def changed(self) -> bool:
@@ -257,8 +300,16 @@ def _plan_create(desired: Desired, templates: dict[str, Template]) -> Plan:
     after.update(desired.attrs)
     body: dict[str, t.Any] = {"local_part": desired.local_part, "domain": desired.domain, "password": desired.password, "password2": desired.password}
     for key, value in desired.attrs.items():
-        if key not in FULL_ONLY:
+        if key not in FULL_ONLY + ("relayhost", "spam_score"):
             body[key] = _api_value(key, value)
+    spam_attr = None
+    if "spam_score" in desired.attrs:
+        # A new mailbox has Mailcow's default score; another is set by edit/spam-score once it exists.
+        after["spam_score"] = DEFAULT_SPAM_SCORE if desired.attrs["spam_score"] == "default" else desired.attrs["spam_score"]
+        spam_attr = {"spam_score": after["spam_score"]} if after["spam_score"] != DEFAULT_SPAM_SCORE else None
+    if desired.attrs.get("relayhost"):
+        body["relayhost"] = str(desired.relayhost_id or 0)
+        after["relayhost_id"] = desired.relayhost_id or 0
     if template:
         body["template"] = template.id
     if "rate_limit" in desired.attrs:
@@ -267,7 +318,7 @@ def _plan_create(desired: Desired, templates: dict[str, Template]) -> Plan:
     body.setdefault("active", ACTIVE_TO_INT[after["active"]])
     # add/mailbox ignores sender_acl: an edit follows the add.
     edit_attr = {"sender_acl": after["sender_acl"]} if after["sender_acl"] else None
-    return Plan(desired.address, "create", None, after, add_body=body, edit_attr=edit_attr, password_set=True)
+    return Plan(desired.address, "create", None, after, add_body=body, edit_attr=edit_attr, password_set=True, spam_attr=spam_attr)
 
 
 def check_template(name: str, templates: dict[str, Template]) -> Template:
@@ -285,10 +336,18 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
         raise MailcowOptionError("name: Mailcow cannot clear the name of mailbox %s once set; give a non-empty name" % desired.address)
     if "tags" in wanted and not purge_tags:
         wanted["tags"] = sorted(set(before["tags"]) | set(wanted["tags"]))
+    if wanted.get("spam_score") == "default" and before.get("spam_score") == DEFAULT_SPAM_SCORE:
+        wanted["spam_score"] = DEFAULT_SPAM_SCORE  # read back alike: nothing to do
     differs = {key: value for key, value in wanted.items() if before.get(key) != value}
     password_set = bool(desired.password) and desired.update_password == "always"
     after = dict(before, **differs)
-    edit_attr = {key: _api_value(key, value) for key, value in differs.items() if key not in TLS_FLAGS + ("tags", "rate_limit")}
+    edit_attr = {key: _api_value(key, value) for key, value in differs.items() if key not in TLS_FLAGS + ("tags", "rate_limit", "spam_score")}
+    spam_attr = {"spam_score": differs["spam_score"]} if "spam_score" in differs else None
+    if differs.get("spam_score") == "default":
+        after["spam_score"] = DEFAULT_SPAM_SCORE
+    if "relayhost" in edit_attr:
+        edit_attr["relayhost"] = str(desired.relayhost_id or 0)
+        after["relayhost_id"] = desired.relayhost_id or 0
     if edit_attr.get("sender_acl") == []:
         edit_attr["sender_acl"] = ["default"]  # Mailcow's way to remove every grant
     tags_add = sorted(set(differs.get("tags", before["tags"])) - set(before["tags"]))
@@ -301,10 +360,11 @@ def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -
     if any(flag in differs for flag in TLS_FLAGS):
         tls_attr = {flag: int(after[flag]) for flag in TLS_FLAGS}
     rl_attr = rate_limit_attr(after["rate_limit"]) if "rate_limit" in differs else None
-    action = "update" if (edit_attr or tls_attr or tags_remove or rl_attr) else "none"
+    action = "update" if (edit_attr or tls_attr or tags_remove or rl_attr or spam_attr) else "none"
     return Plan(
         desired.address, action, before, after,
         edit_attr=edit_attr or None, tls_attr=tls_attr, tags_remove=tags_remove or None, password_set=password_set, rl_attr=rl_attr,
+        spam_attr=spam_attr,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import php, sideeffects, validate
+from . import php, policies, sideeffects, validate
 from .context import Call, masked
 from .model import Domain, now_sql
 from .views import MIB, alias_count, domain_details
@@ -247,6 +247,7 @@ def _drop(call: Call, name: str) -> None:
         if alias.domain.lower() == name:
             del call.store.aliases[alias.id]
     call.store.ratelimits.pop(name, None)
+    policies.drop_object(call, name)
     # Its domain administrators lose the domain; its alias domains go (their aliases stay, as in Mailcow).
     call.store.domain_admin_rows = [row for row in call.store.domain_admin_rows if row.domain != name]
     for alias_domain in [a for a in call.store.alias_domains.values() if a.target_domain == name]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apppasswords, passwords, php, sideeffects, templates, validate
+from . import apppasswords, passwords, php, policies, sideeffects, spamaliases, templates, validate
 from .context import Call, masked
 from .model import Mailbox, now_sql
 from .views import MIB, mailbox_details
@@ -200,6 +200,8 @@ def _drop(call: Call, mailbox: Mailbox | None) -> None:
             alias.goto = ",".join(targets)
             alias.modified = now_sql()
     call.store.ratelimits.pop(user, None)
+    policies.drop_object(call, user)
+    spamaliases.drop_mailbox(call, user)
     apppasswords.drop_mailbox(call, user)
     call.store.syncjobs = {key: row for key, row in call.store.syncjobs.items() if row["user2"].lower() != user}
     for other in call.store.mailboxes.values():

@@ -164,6 +164,9 @@ class Store:
             self.next_quarantine_id = 1
             self.quarantine_services: dict[str, bool] = {"postfix": True, "rspamd": True}  # reachable from php-fpm
             self.quarantine_settings: dict[str, Any] = {}  # Redis Q_* keys
+            self.filterconf: dict[int, dict[str, Any]] = {}  # filterconf rows by prefid: allow/deny lists, spam scores (policies.py)
+            self.next_prefid = 1
+            self.spamaliases: dict[str, dict[str, Any]] = {}  # spamalias rows by address: time-limited aliases (spamaliases.py)
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
 
     # domains -----------------------------------------------------------------------------

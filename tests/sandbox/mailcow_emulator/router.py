@@ -13,7 +13,8 @@ from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
 from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               quarantine, reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+               policies, quarantine, reads, spamaliases, relayhosts, recipient_maps, sideeffects, syncjobs, templates,
+               tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -33,6 +34,7 @@ def error(status: int, msg: str, content_type: str = JSON) -> Response:
 
 
 INCOMPLETE = "Cannot find attributes in post data"
+POLICY_READS = ("policy_wl_domain", "policy_bl_domain", "policy_wl_mailbox", "policy_bl_mailbox")
 
 
 @dataclass
@@ -186,6 +188,12 @@ class MailcowApi:
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
+            elif route.category in POLICY_READS:
+                body = policies.get(call, route.category, route.obj)
+            elif route.category == "time_limited_aliases":
+                body = spamaliases.get(call, route.obj)
+            elif route.category == "spam-score":
+                body = policies.get_spam_score(call, route.obj)
             elif route.category == "syncjobs":
                 body = syncjobs.get(call, route.obj, route.extra)
             elif route.category == "status":
@@ -228,7 +236,10 @@ class MailcowApi:
                                         "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
                                         "relayhost": relayhosts.add, "transport": transports.add,
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
-                                        "recipient_map": recipient_maps.add}
+                                        "recipient_map": recipient_maps.add,
+                                        "domain-policy": lambda call, data: policies.add(call, data, "domain"),
+                                        "mailbox-policy": lambda call, data: policies.add(call, data, "mailbox"),
+                                        "time_limited_alias": spamaliases.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -254,6 +265,8 @@ class MailcowApi:
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
             "recipient_map": ("id", recipient_maps.edit), "qitem": ("id", quarantine.edit),
+            "spam-score": ("username", policies.edit_spam_score),
+            "time_limited_alias": ("address", spamaliases.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -337,6 +350,11 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return recipient_maps.delete, {"id": items}
     if route.category == "qitem":
         return quarantine.delete, {"id": items}
+    if route.category == "time_limited_alias":
+        return spamaliases.delete, {"address": items}
+    if route.category in ("domain-policy", "mailbox-policy"):
+        scope = route.category.split("-")[0]
+        return (lambda call, data: policies.delete(call, data, scope)), {"prefid": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

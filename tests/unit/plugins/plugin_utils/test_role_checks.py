@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The mailboxes role's checks of its variables (filters unknown_vars and bulk_entry_errors)."""
+"""The mailboxes role's checks of its variables (the action mailboxes_role_check, and the filters unknown_vars and bulk_entry_errors)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.filter.bulk_entry_errors import FilterModule as EntryFilters
 from ansible_collections.glassdome.mailcow.plugins.filter.unknown_vars import FilterModule as VarFilters
+from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_checks import first_problem, known_options
 
 unknown_vars = VarFilters().filters()["unknown_vars"]
 entry_errors = EntryFilters().filters()["bulk_entry_errors"]
@@ -111,3 +114,39 @@ def test_syncjob_entries_name_the_mailbox_and_hide_the_remote_password() -> None
         "mailcow_syncjobs[0] (bob): unknown field remote_usr (did you mean remote_user?)",
         "mailcow_syncjobs[0] (bob): remote_password must be a string, got (hidden)",
         "mailcow_syncjobs[1] (ann): interval must be a whole number, got 'often'"]
+
+
+def test_the_domain_allow_and_deny_lists_are_checked_before_any_request() -> None:
+    from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_checks import entry_errors  # pylint: disable=import-outside-toplevel
+
+    assert entry_errors({"allow": ["*@partner.example"], "deny": ["junk.example"]}, "spam_policy") == []
+    assert entry_errors(None, "spam_policy") == []
+    assert entry_errors(["x.example"], "spam_policy") == ["mailcow_spam_policy must be a mapping such as {allow: [...], deny: [...]}, got list"]
+    assert entry_errors({"alow": ["x.example"]}, "spam_policy") == ["mailcow_spam_policy: unknown key alow (did you mean allow?) (allow and deny only)"]
+    assert entry_errors({"deny": "x.example"}, "spam_policy") == ["mailcow_spam_policy.deny must be a list of senders, got str"]
+    (bad,) = entry_errors({"allow": ["ok.example", "not valid!"]}, "spam_policy")
+    assert bad.startswith("mailcow_spam_policy.allow[1]: 'not valid!' is not a sender")
+    (twice,) = entry_errors({"allow": ["x.example"], "deny": ["X.example"]}, "spam_policy")
+    assert "deny[0]: x.example is listed twice" in twice
+
+
+ROLE_SPECS = Path(__file__).resolve().parents[4] / "roles" / "mailboxes" / "meta" / "argument_specs.yml"
+
+
+def test_the_role_knows_its_own_variables_from_its_argument_specs() -> None:
+    known = known_options(str(ROLE_SPECS))
+    assert {"mailcow_domain", "mailcow_mailboxes", "mailcow_bcc_maps", "mailcow_recipient_maps_purge"} <= set(known)
+    assert first_problem(known, known, {}, domain="d.example", purge=False, purge_allow_empty=False) == ""
+
+
+def test_first_problem_in_order_typo_then_empty_purge_then_entries() -> None:
+    lists = {"mailboxes": [], "aliases": [], "bcc_maps": [{"local_dest": "x.example", "kind": "sender", "bcc_dest": "nope"}] * 12}
+    typo = first_problem(["mailcow_mailbox", "mailcow_domian"], KNOWN, lists, domain="d.example", purge=True, purge_allow_empty=False)
+    assert typo == ("Unknown variables for the role glassdome.mailcow.mailboxes: mailcow_domian (did you mean mailcow_domain?), mailcow_mailbox "
+                    "(did you mean mailcow_mailboxes?). Fix the name, or list variables of other roles in mailcow_mailboxes_ignore_vars.")
+    purge = first_problem(KNOWN, KNOWN, lists, domain="d.example", purge=True, purge_allow_empty=False)
+    assert purge.startswith("mailcow_mailboxes_purge is true but mailcow_mailboxes and mailcow_aliases are both empty: this would delete "
+                            "every mailbox and alias of d.example.")
+    entries = first_problem(KNOWN, KNOWN, lists, domain="d.example", purge=True, purge_allow_empty=True)
+    assert entries.startswith("mailcow_bcc_maps[0] (x.example): bcc_dest: 'nope' is not a valid address") and entries.endswith("; and 2 more")
+    assert entries.count("mailcow_bcc_maps[") == 10

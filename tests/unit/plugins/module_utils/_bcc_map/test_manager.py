@@ -136,3 +136,22 @@ def test_bulk_names_the_entry_and_refuses_one_listed_twice(mailcow) -> None:
     with pytest.raises(MailcowOptionError, match=r"alice@rb.example \(sender\) is listed twice"):
         manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, bcc_maps=[entry, dict(entry, local_dest="ALICE@rb.example")]),
                     check_mode=True, diff=True)
+
+
+def test_bulk_domain_narrows_the_list_the_purge_and_its_share_to_that_domain(mailcow) -> None:
+    other = dict(LISTED[0], id=9, local_dest="carol@other.example", domain="other.example")
+    wanted = [{"local_dest": "alice@rb.example", "kind": "sender", "bcc_dest": "archive@rb2.example"},
+              {"local_dest": "alice@rb.example", "kind": "recipient", "bcc_dest": "archive@rb2.example"},
+              {"local_dest": "rb.example", "kind": "recipient", "bcc_dest": "archive@rb2.example"}]
+    mailcow.expect("GET", ALL, reply=LISTED + [other])
+    result = manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, purge=True, bcc_maps=wanted, domain="RB.example"), check_mode=True, diff=True)
+    assert result["bcc_maps"] == [{"name": "bob@rb.example (sender)", "action": "deleted", "changed": True}]  # not carol@other.example
+    # An empty list would delete the domain's 4 maps, not the server's 5: 4 of 4 is over the share.
+    mailcow.expect("GET", ALL, reply=LISTED + [other])
+    with pytest.raises(MailcowOptionError, match=r"would delete 4 of the 4 bcc_maps of rb\.example"):
+        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, purge=True, purge_allow_empty=True, bcc_maps=[], domain="rb.example"),
+                    check_mode=True, diff=True)
+    # An entry of another domain: refused before any request.
+    with pytest.raises(MailcowOptionError, match=r"bcc_maps whose local_dest is not of domain rb\.example .*: carol@other\.example \(sender\)"):
+        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, bcc_maps=[dict(wanted[0], local_dest="carol@other.example")], domain="rb.example"),
+                    check_mode=True, diff=True)

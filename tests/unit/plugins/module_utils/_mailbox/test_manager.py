@@ -159,3 +159,33 @@ def test_counted_entries_counts_entry_lists_instead_of_echoing_them() -> None:
     params = {"domain": "example.org", "mailboxes": [{"local_part": "a", "password": "Secret-1"}] * 3, "tags": ["x"]}
     assert counted_entries(params, "echoed") == {"domain": "example.org", "mailboxes": "(3 entries, not echoed)", "tags": ["x"]}
     assert counted_entries({"address": "a@example.org", "mailboxes": None}, "logged") == {"address": "a@example.org", "mailboxes": None}
+
+
+def spam_score(case: str) -> object:
+    return transcript(case, "transcripts-spam-policy.jsonl")["body"]
+
+
+def test_bulk_spam_scores_read_per_entry_that_sets_one_and_equal_scores_share_one_edit(mailcow) -> None:
+    mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=listing("a", "b", "c", "d"))
+    mailcow.expect("GET", "/api/v1/get/spam-score/a@example.org", reply=spam_score("get_spam_score_default"))
+    mailcow.expect("GET", "/api/v1/get/spam-score/b@example.org", reply=spam_score("get_spam_score_after_edit"))  # 8,15
+    mailcow.expect("GET", "/api/v1/get/spam-score/c@example.org", reply=spam_score("get_spam_score_after_decimal"))  # 5.5,12.5
+    mailcow.expect("POST", "/api/v1/edit/spam-score", {"items": ["a@example.org", "c@example.org"], "attr": {"spam_score": "7,14"}},
+                   reply=spam_score("edit_spam_score_list_of_mailboxes"))
+    entries = [{"local_part": "a", "spam_score": "7,14"}, {"local_part": "b", "spam_score": "8.0,15"}, {"local_part": "c", "spam_score": "7,14"},
+               {"local_part": "d"}]
+    result = many(mailcow, domain="example.org", mailboxes=[params(**e) for e in entries])
+    assert result["summary"] == {"created": 0, "updated": 2, "deleted": 0, "unchanged": 2}
+    assert [(d["before"]["spam_score"], d["after"]["spam_score"]) for d in result["diff"]] == [("5,15", "7,14"), ("5.5,12.5", "7,14")]
+
+
+def test_spam_score_default_is_met_by_the_default_read_and_set_otherwise(mailcow) -> None:
+    mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply=RAW)
+    mailcow.expect("GET", "/api/v1/get/spam-score/alice@example.org", reply=spam_score("get_spam_score_after_default"))
+    assert not run(mailcow, address="alice@example.org", spam_score="default")["changed"]
+    mailcow.expect("GET", "/api/v1/get/mailbox/alice@example.org", reply=RAW)
+    mailcow.expect("GET", "/api/v1/get/spam-score/alice@example.org", reply=spam_score("get_spam_score_after_invalid"))  # 15,8
+    mailcow.expect("POST", "/api/v1/edit/spam-score", {"items": ["alice@example.org"], "attr": {"spam_score": "default"}},
+                   reply=spam_score("edit_spam_score_default"))
+    result = run(mailcow, address="alice@example.org", spam_score="Default")
+    assert result["diff"]["before"]["spam_score"] == "15,8" and result["diff"]["after"]["spam_score"] == "5,15"

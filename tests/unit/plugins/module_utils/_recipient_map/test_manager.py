@@ -115,3 +115,15 @@ def test_bad_input_is_refused_before_any_write(mailcow, params: dict, message: s
         mailcow.expect("GET", ALL, reply={})
     with pytest.raises(MailcowOptionError, match=message):
         run(mailcow, **params)
+
+
+def test_bulk_domain_leaves_the_maps_of_other_domains(mailcow) -> None:
+    wanted = [{"old_recipient": "bob@rb.example", "new_recipient": "alice@rb.example"},
+              {"old_recipient": "old@rb.example", "new_recipient": "alice@rb.example"}]
+    mailcow.expect("GET", ALL, reply=LISTED)
+    result = manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, purge=True, recipient_maps=wanted, domain="rb.example"), check_mode=True, diff=True)
+    # olddomain.example's map is not named either, but it is not of rb.example.
+    assert result["recipient_maps"] == [{"old_recipient": "old4@rb.example", "action": "deleted", "changed": True}]
+    with pytest.raises(MailcowOptionError, match=r"recipient_maps whose old_recipient is not of domain rb\.example .*: olddomain\.example"):
+        manage_many(MailcowClient(mailcow.url, "K"), dict(PARAMS, recipient_maps=[{"old_recipient": "olddomain.example", "new_recipient": "rb.example"}],
+                                                          domain="rb.example"), check_mode=True, diff=True)

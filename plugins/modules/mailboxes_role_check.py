@@ -1,0 +1,68 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: glassdome.mailcow contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mailboxes_role_check
+short_description: The mailboxes role's checks of its variables, before any request
+version_added: 0.1.0
+description:
+  - Internal to the role C(glassdome.mailcow.mailboxes), not a stable interface for playbooks.
+  - Fails with one short message naming the first problem, in this order - a variable whose name starts with C(mailcow_)
+    and is not one of the role's (a typo, named with the closest of the role's), a purge with both C(mailcow_mailboxes) and
+    C(mailcow_aliases) empty, the malformed entries of the role's lists (the first 10, each naming the entry and the field).
+  - Runs on the controller only, reads nothing but the role's argument specs, and never shows a secret.
+  - This is implemented as an action plugin.
+author:
+  - glassdome.mailcow contributors (@glassdome)
+extends_documentation_fragment:
+  - glassdome.mailcow.attributes
+  - glassdome.mailcow.attributes.INFO_MODULE
+options:
+  argument_specs:
+    description: The role's C(meta/argument_specs.yml); the options of its entry point C(main) are the known variable names.
+    type: path
+    required: true
+  ignore_vars:
+    description: More names that are not typos (the role's C(mailcow_mailboxes_ignore_vars)).
+    type: list
+    elements: str
+    default: []
+  lists:
+    description: The role's lists by kind (C(mailboxes), C(aliases), C(app_passwords), C(syncjobs), C(alias_domains), C(domain_admins),
+      C(bcc_maps), C(recipient_maps)), each checked against its module's entry options, and C(spam_policy), the domain's
+      C({allow, deny}) lists of senders.
+    type: dict
+    default: {}
+  domain:
+    description: The role's domain, for the message.
+    type: str
+  purge:
+    description: The role's C(mailcow_mailboxes_purge).
+    type: bool
+    default: false
+  purge_allow_empty:
+    description: The role's C(mailcow_mailboxes_purge_allow_empty).
+    type: bool
+    default: false
+"""
+
+EXAMPLES = r"""
+# As the role uses it, first of its tasks.
+- name: Check the variables
+  glassdome.mailcow.mailboxes_role_check:
+    argument_specs: "{{ role_path }}/meta/argument_specs.yml"
+    lists: {mailboxes: "{{ mailcow_mailboxes }}", aliases: "{{ mailcow_aliases }}"}
+    domain: "{{ mailcow_domain }}"
+"""
+
+RETURN = r"""
+msg:
+  description: The first problem found, or that there is none.
+  returned: always
+  type: str
+"""
