@@ -20,7 +20,8 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, api_path, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import SERVER_ROLE_PURGE, bulk_result, guard_purge, plan_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, group, resolve
 
@@ -219,7 +220,8 @@ def manage_many(client: MailcowClient, managed: Managed, params: dict[str, t.Any
     if params.get("purge"):
         named = {d.key for d in desireds}
         purged = [delete_all(kind, rows) for key, rows in sorted(existing.items()) if key not in named]
-        guard_purge([p.address for p in purged], len(existing), params, kind=kind.plural, domain="this Mailcow", scope="server's " + kind.plural)
+        guard_purge([p.address for p in purged], len(existing), params, kind=kind.plural, domain="this Mailcow", scope="server's " + kind.plural,
+                    role=SERVER_ROLE_PURGE)
         plans += purged
     if managed.check:
         managed.check(plans, existing)
