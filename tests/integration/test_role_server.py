@@ -155,6 +155,8 @@ def test_a_misspelt_variable_is_refused_before_any_request(runner: Runner, api: 
 
 
 def test_a_purge_with_its_list_empty_is_refused_unless_allowed(runner: Runner, api: Api, clean: None, tmp_path: Path) -> None:
+    run(runner, tmp_path, {"mailcow_forwarding_hosts": VARIABLES["mailcow_forwarding_hosts"]}, check=True)
+    held = len(api.get("fwdhost/all"))
     api.control("stats/reset", {})
     proc = run(runner, tmp_path, {"mailcow_forwarding_hosts": None, "mailcow_forwarding_hosts_purge": True})
     assert proc.returncode == 2
@@ -162,18 +164,21 @@ def test_a_purge_with_its_list_empty_is_refused_unless_allowed(runner: Runner, a
                                 "on the server. Check the names of those variables, or set mailcow_server_purge_allow_empty: true to delete "
                                 "them all on purpose.")
     assert requests(api) == {}
-    # Allowed, in check mode: it would delete the server's forwarding hosts (those of this test among them) and writes nothing.
+    # Allowed, in check mode: it would delete every forwarding host of the server (this test's among them) and writes nothing.
     allowed = run(runner, tmp_path, {"mailcow_forwarding_hosts_purge": True, "mailcow_server_purge_allow_empty": True,
                                      "mailcow_server_purge_max_share": 100}, "--check", check=True)
-    assert re.search(r"forwarding hosts would delete \d+ \(.*%s" % re.escape(FORWARDER), report(allowed)), report(allowed)
+    assert re.search(r"^forwarding hosts would delete %d \(" % held, report(allowed)), report(allowed)
+    assert len(api.get("fwdhost/all")) == held
     assert [route for route in requests(api) if not route.startswith("GET")] == []
 
 
 def test_a_purge_deletes_only_what_the_list_does_not_name(runner: Runner, api: Api, clean: None, tmp_path: Path) -> None:
     run(runner, tmp_path, VARIABLES, check=True)
     kept = {"mailcow_relayhosts": VARIABLES["mailcow_relayhosts"][:1], "mailcow_relayhosts_purge": True, "mailcow_server_purge_max_share": 100}
+    held = len(api.get("relayhost/all"))  # this test's two, and any other test left
     checked = run(runner, tmp_path, kept, "--check", "--diff", check=True)
-    assert re.search(r"relayhosts would delete \d+ \(.*%s.*\), 1 unchanged" % re.escape(RELAY2), report(checked)), report(checked)
+    assert re.search(r"^relayhosts would delete %d \(.*\), 1 unchanged$" % (held - 1), report(checked)), report(checked)
+    assert "--- before: %s" % RELAY2 in checked.stdout
     assert RELAY2 in [row["hostname"] for row in api.get("relayhost/all")]
     done = run(runner, tmp_path, kept, check=True)
     assert report(done) == report(checked).replace("would delete", "deleted")
