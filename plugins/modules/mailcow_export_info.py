@@ -25,8 +25,8 @@ description:
   - Every object is first checked as the role's modules would check it. One they would refuse (for example a local
     part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
     listed in RV(refused); purge is then left off for its list, since a purge would delete it.
-  - With O(server_wide=true) (the default) it also returns RV(server), one more file, for the role P(glassdome.mailcow.server#role):
-    the server's relayhosts, transport maps, forwarding hosts and TLS policy maps, checked and written the same way. Mailcow
+  - With O(server_wide=true) (the default) it also returns RV(server), one more file, for the role P(glassdome.mailcow.server#role),
+    with the server's relayhosts, transport maps, forwarding hosts and TLS policy maps, checked and written the same way. Mailcow
     returns relayhost and transport map passwords, but they are never read into the file or the result.
   - A read-only API key is enough. It reads the domain, alias domain, administrator and sync job listings once,
     then per domain its full mailbox listing, its aliases and its DKIM key, and one app password listing per mailbox;
