@@ -14,9 +14,8 @@ import difflib
 import typing as t
 from pathlib import Path
 
-import yaml
-
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+from ansible.module_utils.common.yaml import yaml_load  # libyaml's safe loader when PyYAML has it (fast), else the pure Python one
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
@@ -38,8 +37,6 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import M
 
 # The collection's roles, from plugins/plugin_utils/.
 ROLES = Path(__file__).resolve().parents[2] / "roles"
-# libyaml's safe loader when PyYAML has it (about ten times faster on the roles' specs), else the pure Python one.
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
 
 
@@ -95,7 +92,7 @@ def roles_variables() -> set[str]:
     """The variables of every role of this collection (the options of each ``roles/*/meta/argument_specs.yml``)."""
     names: set[str] = set()
     for specs in sorted(ROLES.glob("*/meta/argument_specs.yml")):
-        for entry in (yaml.load(specs.read_text(encoding="utf-8"), Loader=SAFE_LOADER) or {}).get("argument_specs", {}).values():
+        for entry in (yaml_load(specs.read_text(encoding="utf-8")) or {}).get("argument_specs", {}).values():
             names.update((entry or {}).get("options") or {})
     return names
 
