@@ -470,9 +470,10 @@ def _render_server(variables: dict[str, t.Any], commented: dict[str, list[str]],
     lines = ["---"] + SERVER_HEADER.format(host=SERVER_HOST, group=SERVER_GROUP).splitlines()
     if purge_off:
         lines.append("# Note: purge is off for the %s: a purge would delete the object a refused comment stands for." % " and ".join(purge_off))
+    secret_lists = ["mailcow_" + k.kind.plural for k in SERVER_KINDS if k.secret and variables["mailcow_" + k.kind.plural]]
     for key, value in variables.items():
-        if key in ("mailcow_relayhosts", "mailcow_transport_maps") and value:
-            lines.append("# A password is not written: add password (from a vault) only to create one with a username.")
+        if secret_lists and key == secret_lists[0]:
+            lines.append("# No password is written: add password (from a vault) only to create a relayhost or transport map with a username.")
         if key == "mailcow_server_purge_allow_empty":
             lines.append("# The server has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty))
         if isinstance(value, list):

@@ -302,6 +302,7 @@ def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner,
     clean = runner.run(["ansible-playbook", "-i", str(first / "inventory.yml"), str(DRIFT)])
     assert clean.returncode == 0, clean.stdout
     assert "%s: no drift" % MAIN in clean.stdout
+    assert "server: no drift" in clean.stdout  # the server-wide objects, through the server role
     api.control("stats/reset", {})
     # By hand in the UI: a quota changed, a mailbox and an alias added, an alias deleted (so the code would create it).
     api.post("edit/mailbox", {"items": ["alice@" + MAIN], "attr": {"quota": 2048}})
