@@ -399,10 +399,10 @@ GALAXY_IMPORTER_CFG := tests/galaxy-importer.cfg
 DOCS := $(BUILD)/docs
 DOCS_SITE := $(DOCS)/src/build/html
 
-role-readme: venv ## Rewrite the variables tables of roles/mailboxes/README.md from its meta/argument_specs.yml
+role-readme: venv ## Rewrite the variables tables of each roles/*/README.md from its meta/argument_specs.yml
 	$(PY) $(ROLE_README_SCRIPT)
 
-role-readme-check: venv ## Fail when roles/mailboxes/README.md's variables tables differ from meta/argument_specs.yml
+role-readme-check: venv ## Fail when a roles/*/README.md's variables tables differ from its meta/argument_specs.yml
 	$(call banner,"role-readme-check: $(ROLE_README_SCRIPT) --check")
 	$(PY) $(ROLE_README_SCRIPT) --check
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 name: bulk_entry_errors
-short_description: What is wrong with the entries of a mailbox, alias, alias domain or domain administrator list, one line per problem
+short_description: What is wrong with the entries of a list of one of the roles' variables, one line per problem
 version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
-  - Internal to the role C(glassdome.mailcow.mailboxes), which checks its variables with it before any request; not a stable
-    interface for playbooks, and left out of the collection's documentation site.
+  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), which check their variables with it
+    before any request; not a stable interface for playbooks, and left out of the collection's documentation site.
   - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes)),
     M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)), M(glassdome.mailcow.mailcow_app_password) (O(kind=app_passwords))
     or M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs)) against that module's entry options - unknown fields (with the
@@ -26,10 +26,15 @@ description:
   - With O(kind=bcc_maps) or O(kind=recipient_maps) (entries of M(glassdome.mailcow.mailcow_bcc_map) or
     M(glassdome.mailcow.mailcow_recipient_map)) the module's own checks of an entry run too (the local destination or old
     recipient, the addresses, the kind).
+  - With O(kind=relayhosts), O(kind=transport_maps), O(kind=forwarding_hosts) or O(kind=tls_policy_maps) each entry is one of
+    the bulk list of M(glassdome.mailcow.mailcow_relayhost), M(glassdome.mailcow.mailcow_transport_map),
+    M(glassdome.mailcow.mailcow_forwarding_host) or M(glassdome.mailcow.mailcow_tls_policy_map); the module's own checks of
+    the entry run too (host names, destinations, policies), so a bad entry of any type fails before any type is written.
   - "Each problem names the entry by index and address and the field, for example
     C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."
   - Values of secret fields (passwords) are never shown.
-  - The role C(glassdome.mailcow.mailboxes) runs the same checks (in the action C(glassdome.mailcow.mailboxes_role_check)) before any write.
+  - The role C(glassdome.mailcow.server) uses it before any write; the role C(glassdome.mailcow.mailboxes) runs the same checks
+    (in the action C(glassdome.mailcow.mailboxes_role_check)) before any write.
 positional: kind, variable
 options:
   _input:
@@ -39,7 +44,8 @@ options:
   kind:
     description: Which module's entries.
     type: str
-    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy]
+    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy,
+              relayhosts, transport_maps, forwarding_hosts, tls_policy_maps]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).

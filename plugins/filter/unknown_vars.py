@@ -12,8 +12,8 @@ version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
-  - Internal to the role C(glassdome.mailcow.mailboxes), which checks its variables with it before any request; not a stable
-    interface for playbooks, and left out of the collection's documentation site.
+  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), which check their variables with it
+    before any request; not a stable interface for playbooks, and left out of the collection's documentation site.
   - Returns, sorted, each name of the input that starts with O(prefix) and is not in O(known),
     followed by C( (did you mean X?)) when a known name is close (Python's difflib, the prefix left out).
   - The role C(glassdome.mailcow.mailboxes) uses it to refuse a typo such as C(mailcow_mailbox) for C(mailcow_mailboxes).
@@ -33,6 +33,12 @@ options:
     description: Only names with this prefix are checked.
     type: str
     default: mailcow_
+  roles:
+    description:
+      - Also allow the variables of every role of this collection (the options of their C(meta/argument_specs.yml)), so that a
+        play running several of the collection's roles with one set of variables is not refused.
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""

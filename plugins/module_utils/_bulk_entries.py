@@ -82,7 +82,13 @@ def plan_entries(
     return plans
 
 
-def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, kind: str, domain: str, scope: str = "domain") -> None:
+# The role variables that set purge_allow_empty and purge_max_share: the role that passes them, and their names there.
+MAILBOXES_ROLE_PURGE = ("glassdome.mailcow.mailboxes", "mailcow_mailboxes_purge_allow_empty", "mailcow_mailboxes_purge_max_share")
+SERVER_ROLE_PURGE = ("glassdome.mailcow.server", "mailcow_server_purge_allow_empty", "mailcow_server_purge_max_share")
+
+
+def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, kind: str, domain: str, scope: str = "domain",
+                role: tuple[str, str, str] = MAILBOXES_ROLE_PURGE) -> None:
     """Refuse, before any write (and in check mode alike), a purge that looks like a mistake.
 
     ``domain`` names what holds the objects, a ``scope`` (a domain, or a mailbox for its app passwords).
@@ -91,23 +97,23 @@ def guard_purge(purged: list[str], existing: int, params: dict[str, t.Any], *, k
     purge_max_share percent of the domain's ``existing`` objects in one run: only with that raised,
     whatever the list (so emptying a domain takes both options, and one of them alone never does).
     The message names what would be deleted (the first 10 and the count) and the option to change, with
-    the variable that sets it in the mailboxes role, where the user meets it under that name.
+    the variable that sets it in the ``role`` that passes it (the mailboxes role by default), where the user meets it under that name.
     """
     shown = ", ".join(purged[:10]) + (" and %d more" % (len(purged) - 10) if len(purged) > 10 else "")
     would = "would delete %d of the %d %s of %s%s" % (len(purged), existing, kind, domain, ": %s" % shown if purged else "")
     if not params[kind] and not params.get("purge_allow_empty"):
         raise MailcowOptionError(
             "purge=true with an empty %s list %s. Refused because an empty or misspelt list would empty the %s: "
-            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want (in the glassdome.mailcow.mailboxes "
-            "role: mailcow_mailboxes_purge_allow_empty and mailcow_mailboxes_purge_max_share)" % (kind, would, scope)
+            "set purge_allow_empty=true (and purge_max_share=100) if that is what you want (in the %s "
+            "role: %s and %s)" % (kind, would, scope, *role)
         )
     limit = params.get("purge_max_share")
     limit = PURGE_MAX_SHARE_DEFAULT if limit is None else limit
     if purged and len(purged) * 100 > limit * existing:
         raise MailcowOptionError(
             "purge=true %s, which is more than purge_max_share=%d%% of them in one run. Check the %s list, or raise "
-            "purge_max_share (up to 100; in the glassdome.mailcow.mailboxes role: mailcow_mailboxes_purge_max_share) "
-            "to allow it" % (would, limit, kind)
+            "purge_max_share (up to 100; in the %s role: %s) "
+            "to allow it" % (would, limit, kind, role[0], role[2])
         )
 
 

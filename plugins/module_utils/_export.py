@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
-"""Private to this collection: a live Mailcow as the mailboxes role's inventory variables (mailcow_export_info).
+"""Private to this collection: a live Mailcow as the roles' inventory variables (mailcow_export_info).
+
+Each domain becomes the mailboxes role's variables (a host_vars file per domain), and the server-wide
+objects (relayhosts, transport maps, forwarding hosts, TLS policy maps) the server role's (one more file).
 
 Each domain is read with the same listing functions and normalisers the modules use, turned into the
 role's variables (values equal to what the modules give a new object left out), and rendered as a
@@ -40,6 +43,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.mo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.api import list_domain_admins
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import list_domains
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.model import FORWARDING_HOST
+from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.model import desired_from_params as forwarding_host_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import BOOL_FLAGS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import CREATE_DEFAULTS as MAILBOX_DEFAULTS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import desired_from_params as mailbox_desired
@@ -50,11 +55,19 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.a
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.model import desired_from_params as recipient_map_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import read_current as read_relayhosts
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import domain_part
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import CREATE_DEFAULTS as RELAYHOST_DEFAULTS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import RELAYHOST
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import desired_from_params as relayhost_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, read_rows
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import FIELDS as SYNCJOB_FIELDS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import PORT_OF, label
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import desired_from_params as syncjob_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import normalize as syncjob_normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api import list_jobs
+from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.model import TLS_POLICY_MAP
+from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.model import desired_from_params as tls_policy_map_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.model import TRANSPORT
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.model import desired_from_params as transport_map_desired
 
 Entry = t.Dict[str, t.Any]
 
@@ -421,6 +434,117 @@ def _admin_entry(admin: dict[str, t.Any], domain: str) -> Entry:
     return entry
 
 
+# -- the server-wide objects (the server role's variables) ------------------------------------------
+
+
+class ServerKind(t.NamedTuple):
+    """One type of server-wide object: how it is read (its Kind), checked (its model's desired_from_params), and written
+    as an entry of the server role's list ``mailcow_<plural>``; ``secret``: it has a password, which is never written."""
+
+    kind: Kind
+    parse: t.Callable[..., t.Any]
+    entry: t.Callable[[dict[str, t.Any]], Entry]
+    secret: bool = False
+
+
+def _relayhost_entry(item: dict[str, t.Any]) -> Entry:
+    return dict({"hostname": item["hostname"]}, **_differs(item, RELAYHOST_DEFAULTS, ("username", "active")))
+
+
+def _transport_map_entry(item: dict[str, t.Any]) -> Entry:
+    entry = {"destination": item["destination"], "nexthop": item["nexthop"]}
+    return dict(entry, **_differs(item, {"username": "", "active": True, "is_mx_based": False}, ("username", "active", "is_mx_based")))
+
+
+def _forwarding_host_entry(item: dict[str, t.Any]) -> Entry:
+    return dict({"host": item["host"]}, **_differs(item, {"keep_spam": False}, ("keep_spam",)))
+
+
+def _tls_policy_map_entry(item: dict[str, t.Any]) -> Entry:
+    entry = {"destination": item["destination"], "policy": item["policy"]}
+    return dict(entry, **_differs(item, {"parameters": "", "active": True}, ("parameters", "active")))
+
+
+# The server role's types, in its order (roles/server/vars/main.yml): mailcow_<plural> and mailcow_<plural>_purge each.
+SERVER_KINDS = (
+    ServerKind(RELAYHOST, relayhost_desired, _relayhost_entry, secret=True),
+    ServerKind(TRANSPORT, transport_map_desired, _transport_map_entry, secret=True),
+    ServerKind(FORWARDING_HOST, forwarding_host_desired, _forwarding_host_entry),
+    ServerKind(TLS_POLICY_MAP, tls_policy_map_desired, _tls_policy_map_entry),
+)
+SERVER_HOST = "server"
+SERVER_GROUP = "mailcow_server_wide"
+SERVER_HEADER = """\
+# Server-wide objects of a Mailcow, exported by glassdome.mailcow.mailcow_export_info: the variables of the role
+# glassdome.mailcow.server (run on the host {host} of the group {group}). Values equal to what the modules give a
+# new object are left out.
+# No secret is in this file: Mailcow returns relayhost and transport map passwords, but they are not written. Objects
+# that exist need none; to create one (e.g. on a new server), give its entry a password from a vault.
+"""
+
+
+class ServerExport(t.NamedTuple):
+    variables: dict[str, t.Any]
+    content: str
+    counts: dict[str, int]
+    refused: list[Refused]
+
+
+def export_server_wide(client: MailcowClient, *, purge: bool = True) -> ServerExport:
+    """The server-wide objects (one listing per type) as the server role's variables and their file."""
+    variables: dict[str, t.Any] = {}
+    commented: dict[str, list[str]] = {}
+    refused: list[Refused] = []
+    for server_kind in SERVER_KINDS:
+        kind = server_kind.kind
+        entries: list[Entry] = []
+        lines: list[str] = []
+        for _key, rows in sorted(read_rows(client, kind).items(), key=lambda pair: pair[0]):
+            name = rows[0].item[kind.named]
+            entry = server_kind.entry(rows[0].item)
+            try:
+                if len(rows) > 1:
+                    # No ids in the text: they change when the objects are made again, and the file depends on the server's state only.
+                    raise MailcowOptionError("Mailcow holds it %d times, and the module manages a %s only when it is held once (delete the "
+                                             "extra ones in Mailcow's UI)" % (len(rows), kind.named.replace("_", " ")))
+                server_kind.parse(entry, where=kind.what)
+            except MailcowOptionError as exc:
+                refused.append(Refused("this Mailcow", kind.what, _printable(name), _printable(exc)))
+                lines.append("# refused %s %s: %s" % (kind.what, _printable(json.dumps(name, ensure_ascii=False)), _printable(exc)))
+                continue
+            entries.append(entry)
+        variables["mailcow_" + kind.plural] = entries
+        commented["mailcow_" + kind.plural] = lines
+    kinds_refused = {r.kind for r in refused}
+    purges = {"mailcow_%s_purge" % k.kind.plural: purge and k.kind.what not in kinds_refused for k in SERVER_KINDS}
+    empty = [k.kind.plural for k in SERVER_KINDS if purges["mailcow_%s_purge" % k.kind.plural] and not variables["mailcow_" + k.kind.plural]]
+    variables.update(purges)
+    if empty:
+        # The server has none of them: a purge of an empty list is what the export means, and the role refuses one unless told.
+        variables["mailcow_server_purge_allow_empty"] = True
+    content = _render_server(variables, commented, [k.kind.plural.replace("_", " ") for k in SERVER_KINDS if k.kind.what in kinds_refused and purge],
+                             [name.replace("_", " ") for name in empty])
+    counts = {k.kind.plural: len(variables["mailcow_" + k.kind.plural]) for k in SERVER_KINDS}
+    return ServerExport(variables, content, counts, refused)
+
+
+def _render_server(variables: dict[str, t.Any], commented: dict[str, list[str]], purge_off: list[str], empty: list[str]) -> str:
+    lines = ["---"] + SERVER_HEADER.format(host=SERVER_HOST, group=SERVER_GROUP).splitlines()
+    if purge_off:
+        lines.append("# Note: purge is off for the %s: a purge would delete the object a refused comment stands for." % " and ".join(purge_off))
+    secret_lists = ["mailcow_" + k.kind.plural for k in SERVER_KINDS if k.secret and variables["mailcow_" + k.kind.plural]]
+    for key, value in variables.items():
+        if secret_lists and key == secret_lists[0]:
+            lines.append("# No password is written: add password (from a vault) only to create a relayhost or transport map with a username.")
+        if key == "mailcow_server_purge_allow_empty":
+            lines.append("# The server has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty))
+        if isinstance(value, list):
+            lines.extend(_list_lines(key, value, commented.get(key, [])))
+        else:
+            lines.append("%s: %s" % (key, flow(value)))
+    return "\n".join(lines) + "\n"
+
+
 # -- the file --------------------------------------------------------------------------------------
 
 _PLAIN_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.@+=/-]*$")
@@ -469,9 +593,7 @@ def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[s
             lines.append(purges_note)
         extra = commented.get(key, [])
         if isinstance(value, list):
-            lines.append("%s:" % key if value else "%s: []" % key)
-            lines.extend("  - %s" % flow(entry) for entry in value)
-            lines.extend("  %s" % line for line in extra)
+            lines.extend(_list_lines(key, value, extra))
         elif key == "mailcow_app_passwords":
             lines.append("%s:" % key if value else "%s: {}" % key)
             for mailbox, entries in value.items():
@@ -481,6 +603,14 @@ def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[s
         else:
             lines.append("%s: %s" % (key, flow(value)))
     return "\n".join(lines) + "\n"
+
+
+def _list_lines(key: str, entries: list[Entry], commented: list[str]) -> list[str]:
+    """A list variable: one entry per line in flow style, then the comments of the refused ones."""
+    lines = ["%s:" % key if entries else "%s: []" % key]
+    lines.extend("  - %s" % flow(entry) for entry in entries)
+    lines.extend("  %s" % line for line in commented)
+    return lines
 
 
 KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
@@ -495,18 +625,29 @@ def summary_line(export: DomainExport) -> str:
     return "%s: %s%s" % (export.domain, counts or "no objects", refused)
 
 
-def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purge: bool = True) -> dict[str, t.Any]:
-    """The module's result: one file per domain, the inventory naming them, what was refused, a summary, warnings."""
+def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purge: bool = True, server_wide: bool = True) -> dict[str, t.Any]:
+    """The module's result: one file per domain (and one for the server-wide objects), the inventory naming them, what was
+    refused, a summary, warnings."""
     domains, refused, missing = select_domains(client, wanted)
     warnings = ["domain %s does not exist on this Mailcow: nothing exported for it" % name for name in missing]
     server = read_server_wide(client, domains) if domains else ServerWide([], [], [])
     exports = [export_domain(client, domain, server, purge=purge) for domain in domains]
-    refused = refused + [item for export in exports for item in export.refused]
+    wide = export_server_wide(client, purge=purge) if server_wide else None
+    refused = refused + [item for export in exports for item in export.refused] + (wide.refused if wide else [])
     summary = [summary_line(export) for export in exports]
+    if wide:
+        counts = ", ".join("%d %s%s" % (wide.counts[k.kind.plural], k.kind.what, "" if wide.counts[k.kind.plural] == 1 else "s")
+                           for k in SERVER_KINDS if wide.counts[k.kind.plural])
+        summary.append("%s (server-wide): %s%s" % (SERVER_HOST, counts or "no objects",
+                                                   "; %d refused (see the comments in the file)" % len(wide.refused) if wide.refused else ""))
     summary += ["refused %s %s in %s: %s" % (item.kind, item.name, item.domain, item.reason) for item in refused]
     inventory = "---\n# Mailcow domains exported by glassdome.mailcow.mailcow_export_info; their variables are in host_vars/.\n"
     inventory += "all:\n  children:\n    mailcow_servers:\n      hosts:%s\n" % ("".join("\n        %s: {}" % e.domain for e in exports) or " {}")
+    if wide:
+        inventory += "    %s:\n      hosts:\n        %s: {}\n" % (SERVER_GROUP, SERVER_HOST)
     return {
+        "server": {"host": SERVER_HOST, "file": SERVER_HOST + ".yml", "content": wide.content, "variables": wide.variables, "counts": wide.counts}
+        if wide else None,
         "domains": [{"domain": e.domain, "file": e.domain + ".yml", "content": e.content, "variables": e.variables, "counts": e.counts,
                      "summary": summary_line(e)} for e in exports],
         "inventory": inventory,

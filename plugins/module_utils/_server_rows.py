@@ -20,7 +20,8 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, api_path, as_list
 from ansible_collections.glassdome.mailcow.plugins.module_utils._argspec import check_bulk_options
-from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import bulk_result, guard_purge, plan_entries, single_result, validate_entries
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import MAILBOXES_ROLE_PURGE, SERVER_ROLE_PURGE, bulk_result, guard_purge
+from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import plan_entries, single_result, validate_entries
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, group, resolve
@@ -248,7 +249,7 @@ def manage_many(client: MailcowClient, managed: Managed, params: dict[str, t.Any
         named = {d.key for d in desireds}
         purged = [delete_all(kind, rows) for key, rows in sorted(existing.items()) if key not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind=kind.plural, domain=domain or "this Mailcow",
-                    scope=("domain's " if domain else "server's ") + kind.plural)
+                    scope=("domain's " if domain else "server's ") + kind.plural, role=MAILBOXES_ROLE_PURGE if domain else SERVER_ROLE_PURGE)
         plans += purged
     if managed.check:
         managed.check(plans, existing)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: mailcow_export_info
-short_description: Export Mailcow domains as the variables of the mailboxes role
+short_description: Export Mailcow domains and server-wide objects as the variables of the mailboxes and server roles
 version_added: 0.1.0
 description:
   - Reads one domain, a list of domains, or every domain of a live Mailcow and returns, per domain, an inventory
@@ -25,9 +25,12 @@ description:
   - Every object is first checked as the role's modules would check it. One they would refuse (for example a local
     part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
     listed in RV(refused); purge is then left off for its list, since a purge would delete it.
+  - With O(server_wide=true) (the default) it also returns RV(server), one more file, for the role P(glassdome.mailcow.server#role),
+    with the server's relayhosts, transport maps, forwarding hosts and TLS policy maps, checked and written the same way. Mailcow
+    returns relayhost and transport map passwords, but they are never read into the file or the result.
   - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map and recipient map
     listings once (and the relayhosts when a domain has one), then per domain its full mailbox listing, its aliases and its
-    DKIM key, and one app password listing per mailbox.
+    DKIM key, and one app password listing per mailbox; with O(server_wide=true), one listing per server-wide type.
   - A domain's BCC maps and recipient maps are those of the domain itself and of its addresses (their local destination,
     their old recipient); its relayhost is written by host name in C(mailcow_domain_settings).
 author:
@@ -52,9 +55,16 @@ options:
         later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
     type: bool
     default: true
+  server_wide:
+    description:
+      - Also export the server-wide objects as the server role's variables (RV(server)), and name their host in RV(inventory).
+      - Their purge switches (C(mailcow_relayhosts_purge)...) are written as O(purge).
+    type: bool
+    default: true
 seealso:
   - module: glassdome.mailcow.mailcow_mailbox_info
   - module: glassdome.mailcow.mailcow_mailbox
+  - module: glassdome.mailcow.mailcow_relayhost_info
 """
 
 EXAMPLES = r"""
@@ -105,8 +115,40 @@ domains:
       description: One line saying what the file holds.
       type: str
       sample: "example.org: 2 mailboxes, 1 alias, 1 domain administrator"
+server:
+  description:
+    - The server-wide objects as the variables of the role P(glassdome.mailcow.server#role), for the host C(server) of the
+      group C(mailcow_server_wide); null with O(server_wide=false).
+    - A relayhost or transport map password is never in it.
+  returned: success
+  type: dict
+  contains:
+    host:
+      description: The inventory host name the file is meant for.
+      type: str
+      sample: server
+    file:
+      description: The file name to write it to, in a C(host_vars) directory.
+      type: str
+      sample: server.yml
+    content:
+      description:
+        - The YAML text of the file, objects of each type sorted by name.
+        - An object the server role's modules would refuse (a host name Mailcow holds twice) is a comment giving the reason.
+      type: str
+      sample: "---\nmailcow_relayhosts:\n  - {hostname: \"[smtp.example.net]:587\", username: mailcow}\n..."
+    variables:
+      description: The role variables the file holds, as data.
+      type: dict
+      sample: {mailcow_relayhosts: [{hostname: "[smtp.example.net]:587", username: mailcow}], mailcow_relayhosts_purge: true}
+    counts:
+      description: How many objects of each type the file names.
+      type: dict
+      sample: {relayhosts: 1, transport_maps: 0, forwarding_hosts: 0, tls_policy_maps: 2}
 inventory:
-  description: An inventory (YAML) putting every exported domain as a host of group C(mailcow_servers), for the files above.
+  description:
+    - An inventory (YAML) putting every exported domain as a host of group C(mailcow_servers), for the files above.
+    - With O(server_wide=true), also the host C(server) in the group C(mailcow_server_wide).
   returned: success
   type: str
   sample: "all:\n  children:\n    mailcow_servers:\n      hosts:\n        example.org: {}\n"
@@ -117,7 +159,7 @@ refused:
   elements: dict
   sample: [{"domain": "example.org", "kind": "mailbox", "name": "a/b@example.org", "reason": "... it contains '/' ..."}]
 summary:
-  description: One line per domain, then one per refused object.
+  description: One line per domain, one for the server-wide objects, then one per refused object.
   returned: success
   type: list
   elements: str
@@ -133,11 +175,12 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 
 
 def task(client: MailcowClient, params: dict) -> dict:
-    return dict(export_server(client, params["domains"], purge=params["purge"]), changed=False)
+    return dict(export_server(client, params["domains"], purge=params["purge"], server_wide=params["server_wide"]), changed=False)
 
 
 def main() -> None:
-    spec = dict(api_argspec(), domains={"type": "list", "elements": "str", "default": []}, purge={"type": "bool", "default": True})
+    spec = dict(api_argspec(), domains={"type": "list", "elements": "str", "default": []}, purge={"type": "bool", "default": True},
+                server_wide={"type": "bool", "default": True})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run_api_module(module, task)
 

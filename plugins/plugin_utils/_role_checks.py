@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Copyright: glassdome.mailcow contributors
-"""Private to this collection: the mailboxes role's checks of its variables, run on the controller.
+"""Private to this collection: the roles' checks of their variables (mailboxes, server), run on the controller.
 
 Each check returns short sentences (empty when all is well) that name the variable, the entry
 (index and address) and the field, so that a typo reads as one line instead of a spec dump.
@@ -11,27 +11,38 @@ Secrets (no_log fields such as passwords) are never echoed.
 from __future__ import annotations
 
 import difflib
+import functools
 import typing as t
-
-import yaml
+from pathlib import Path
 
 from ansible.module_utils.common.parameters import DEFAULT_TYPE_VALIDATORS
+from ansible.module_utils.common.yaml import yaml_load  # libyaml's safe loader when PyYAML has it (fast), else the pure Python one
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain import model as _alias_domain
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map import model as _bcc_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map import model as _recipient_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy import model as _spam_policy
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
+from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host import model as _forwarding_host
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost import model as _relayhost
+from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map import model as _tls_policy_map
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map import model as _transport_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map.argspec import bcc_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.argspec import forwarding_host_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.argspec import recipient_map_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.argspec import relayhost_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.argspec import tls_policy_map_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.argspec import transport_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
+# The collection's roles, from plugins/plugin_utils/.
+ROLES = Path(__file__).resolve().parents[2] / "roles"
 STATE_SPEC = {"type": "str", "choices": ["present", "absent"]}
 
 
@@ -45,18 +56,28 @@ ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
     "syncjobs": syncjob_attr_argspec, "bcc_maps": bcc_map_attr_argspec, "recipient_maps": recipient_map_attr_argspec,
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
+    # The server role's lists (the bulk options of the server-wide modules).
+    "relayhosts": relayhost_attr_argspec, "transport_maps": transport_attr_argspec,
+    "forwarding_hosts": forwarding_host_attr_argspec, "tls_policy_maps": tls_policy_map_attr_argspec,
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
 NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "bcc_maps": ("local_dest",),
-            "recipient_maps": ("old_recipient",)}
+            "recipient_maps": ("old_recipient",),
+            "relayhosts": ("hostname",), "transport_maps": ("destination",), "forwarding_hosts": ("host",), "tls_policy_maps": ("destination",)}
 REQUIRED = {"app_passwords": ("name",)}
-# Entries the role hands one by one to a single-object module, or to a module whose entries are checked only after
-# other steps of the role wrote: checked as that module will, so a bad entry fails before the first write.
+# Entries checked as their module will parse them, so that a bad entry fails before the first entry is written: those
+# the mailboxes role hands one by one to a single-object module or to a module whose entries are checked only after other
+# steps of the role wrote, and the server role's, whose types are applied one after another (a bad TLS policy map must
+# fail before the relayhosts are written).
 SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
     "alias_domains": _alias_domain.desired_from_params,
     "domain_admins": _domain_admin.desired_from_params,
     "bcc_maps": _bcc_map.desired_from_params,
     "recipient_maps": _recipient_map.desired_from_params,
+    "relayhosts": _relayhost.desired_from_params,
+    "transport_maps": _transport_map.desired_from_params,
+    "forwarding_hosts": _forwarding_host.desired_from_params,
+    "tls_policy_maps": _tls_policy_map.desired_from_params,
 }
 EXPECTED = {
     "int": "a whole number",
@@ -77,9 +98,21 @@ def closest(name: str, known: t.Iterable[str], prefix: str = "") -> str:
     return " (did you mean %s?)" % by_rest[matches[0]] if matches else ""
 
 
-def unknown_vars(names: t.Iterable[str], known: t.Iterable[str], prefix: str = "mailcow_") -> list[str]:
-    """Each name that starts with ``prefix`` and is not ``known``, with the closest known name."""
-    known = set(known)
+@functools.lru_cache(maxsize=1)
+def roles_variables() -> frozenset[str]:
+    """The variables of every role of this collection (the options of each ``roles/*/meta/argument_specs.yml``), read once
+    per process (each host's worker inherits them from ansible-playbook's main process)."""
+    names: set[str] = set()
+    for specs in sorted(ROLES.glob("*/meta/argument_specs.yml")):
+        for entry in (yaml_load(specs.read_text(encoding="utf-8")) or {}).get("argument_specs", {}).values():
+            names.update((entry or {}).get("options") or {})
+    return frozenset(names)
+
+
+def unknown_vars(names: t.Iterable[str], known: t.Iterable[str], prefix: str = "mailcow_", roles: bool = False) -> list[str]:
+    """Each name that starts with ``prefix`` and is not ``known`` (nor, with ``roles``, a variable of one of the collection's
+    roles), with the closest known name."""
+    known = set(known) | (roles_variables() if roles else set())
     return ["%s%s" % (name, closest(name, known, prefix)) for name in sorted(set(names)) if name.startswith(prefix) and name not in known]
 
 
@@ -100,7 +133,7 @@ def _spam_policy_errors(given: t.Any, variable: str) -> list[str]:
 
 
 def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
-    """What is wrong with the entries of a bulk list (``kind``: mailboxes, aliases or app_passwords), one line per problem.
+    """What is wrong with the entries of a bulk list (``kind``: a key of ENTRY_SPECS), one line per problem.
 
     For app_passwords, ``entries`` may also be a mapping of mailbox (local part or address) to its list.
     """
@@ -199,9 +232,8 @@ def _suboption_problem(key: str, value: dict[str, t.Any], options: dict[str, dic
 
 def known_options(argument_specs_path: str) -> list[str]:
     """The names of the role's variables: the options of its entry point ``main`` in meta/argument_specs.yml."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when PyYAML has it (about 50 times faster)
     with open(argument_specs_path, encoding="utf-8") as handle:
-        return list(yaml.load(handle, Loader=loader)["argument_specs"]["main"]["options"])  # noqa: S506 - a safe loader
+        return list(yaml_load(handle)["argument_specs"]["main"]["options"])
 
 
 def first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[str, t.Any], *, domain: str, purge: bool,
@@ -209,7 +241,7 @@ def first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[st
     """The role's first problem with its variables, in this order, or "": a ``mailcow_`` variable that is not one of
     ``known`` (a typo), a purge with both mailcow_mailboxes and mailcow_aliases empty, the malformed entries of ``lists``
     ({kind: the role's list of it}; the first 10 problems and how many more)."""
-    unknown = unknown_vars(names, known)
+    unknown = unknown_vars(names, known, roles=True)
     if unknown:
         return ("Unknown variable%s for the role glassdome.mailcow.mailboxes: %s. Fix the name, or list variables of other roles in "
                 "mailcow_mailboxes_ignore_vars." % ("s" if len(unknown) > 1 else "", ", ".join(unknown)))

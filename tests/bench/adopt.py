@@ -141,8 +141,9 @@ def reapply_floor(bench: Bench, export_dir: Path) -> dict[str, t.Any]:
     return {"wall_s": round(time.monotonic() - started, 3), "requests": api.requests}
 
 
-def measured(bench: Bench, name: str, argv: list[str]) -> dict[str, t.Any]:
-    log = bench.logs / ("adopt-%s.log" % name)
+def measured(bench: Bench, name: str, argv: list[str], part: str = "adopt") -> dict[str, t.Any]:
+    """``argv`` under measure.py (wall time, peak RSS), with the requests and writes the emulator saw; its log is logs/<part>-<name>.log."""
+    log = bench.logs / ("%s-%s.log" % (part, name))
     log.unlink(missing_ok=True)
     bench.sandbox.wait_quiet()
     bench.sandbox.reset_stats()
@@ -175,11 +176,11 @@ def run(bench: Bench) -> None:
     reapply_fl = reapply_floor(bench, export_dir)
     bench.note("adopt re-apply: %.1f s, %s requests, %s writes; floor %.1f s, %d requests" % (
         reapply.get("wall_s", 0), reapply["requests"], reapply["writes"], reapply_fl["wall_s"], reapply_fl["requests"]))
-    changed = _changed(Path(reapply["log"]))
+    changed = changed_in_log(Path(reapply["log"]))
     bench.sections.append(section(export, floor, reapply, reapply_fl, changed))
 
 
-def _changed(log: Path) -> int | None:
+def changed_in_log(log: Path) -> int | None:
     """The sum of changed= over the play recap of the run's log, or None when there is none."""
     total = None
     for line in log.read_text(errors="replace").splitlines():

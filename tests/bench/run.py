@@ -16,6 +16,8 @@ Environment:
                         soak       8 concurrent role runs on 8 domains x 250 mailboxes, then 8 re-runs
                         adopt      export of 50 domains x 100 mailboxes, and the no-change re-apply of all
                                    50 in one run, each against its floor (adopt.py)
+                        server     the server role: 240 server-wide objects created, then the no-change
+                                   re-run against its floor, one listing per type (server.py)
                         mail_wait  send-to-seen latency of mailcow_message_info's wait, IDLE against
                                    polling (mail_wait.py; the sandbox then runs Postfix and Dovecot too)
                         bulk       one mailcow_mailbox call of 5,000 and 50,000 entries with passwords,
@@ -46,6 +48,7 @@ import bulk
 import listing
 import mail_wait
 import report
+import server
 import soak
 from bench_sandbox import REPO, Sandbox, SandboxError, sandbox_dir
 from chart import write_chart
@@ -115,8 +118,8 @@ def pin_collection(work: Path) -> str:
 
 
 # -- parts (BENCH_PHASES) ---------------------------------------------------------------------
-PARTS = ("floor", "role", "baselines", "listing", "soak", "adopt", "mail_wait", "bulk")
-DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "adopt", "mail_wait", "bulk")  # "listing" repeats what floor + role measure
+PARTS = ("floor", "role", "baselines", "listing", "soak", "adopt", "server", "mail_wait", "bulk")
+DEFAULT_PARTS = ("floor", "role", "baselines", "soak", "adopt", "server", "mail_wait", "bulk")  # "listing" repeats what floor + role measure
 
 
 def parts(argv: list[str]) -> list[str]:
@@ -141,6 +144,8 @@ def run_all(bench: Bench, chosen: list[str]) -> None:
         soak.run(bench)
     if "adopt" in chosen:
         adopt.run(bench)
+    if "server" in chosen:
+        server.run(bench)
     if "mail_wait" in chosen:
         mail_wait.run(bench)
     if "bulk" in chosen:

@@ -19,6 +19,9 @@ def test_ansible_doc_renders(runner: Runner, module: str) -> None:
     assert "[WARNING]" not in proc.stderr, proc.stderr
 
 
-def test_role_doc_renders(runner: Runner) -> None:
-    proc = runner.run(["ansible-doc", "-t", "role", "glassdome.mailcow.mailboxes"], check=True)
-    assert "mailcow_mailboxes" in proc.stdout and "mailcow_mailboxes_purge" in proc.stdout
+@pytest.mark.parametrize("role, variables", [("mailboxes", ("mailcow_mailboxes", "mailcow_mailboxes_purge")),
+                                             ("server", ("mailcow_relayhosts", "mailcow_tls_policy_maps_purge", "mailcow_server_purge_max_share"))])
+def test_role_doc_renders(runner: Runner, role: str, variables: tuple[str, ...]) -> None:
+    proc = runner.run(["ansible-doc", "-t", "role", "glassdome.mailcow.%s" % role], check=True)
+    assert all(variable in proc.stdout for variable in variables), proc.stdout
+    assert "[WARNING]" not in proc.stderr, proc.stderr

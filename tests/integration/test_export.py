@@ -13,6 +13,13 @@ its addresses (and one of another domain), and a mailbox whose name no API path 
 - the drift playbook passes on that state, and after changes made by hand names each one;
 - on an empty server (the domains deleted) the same files, plus passwords for what must be created,
   recreate the domains so that a new export is byte-identical to the first.
+
+The server-wide objects (relayhosts with and without a login, an inactive one, one held twice, a
+transport map with a login, a forwarding host, TLS policy maps) go the same way, through the server
+role's file host_vars/server.yml: no password in it (Mailcow returns relayhost passwords in clear),
+the duplicate as a refused comment with its purge off, re-applied with no write, recreated identically.
+The sandbox may hold server-wide objects of other tests: they are exported too, and only this
+test's names are asserted.
 """
 
 from __future__ import annotations
@@ -41,6 +48,13 @@ RELAYHOST = "[smtp.relay%s.example]:587" % UID
 OTHER = "other%s.example" % UID  # a domain that is not exported: its maps are not the exported domains'
 PW = "Pw-Export-%s!" % uuid.uuid4().hex[:8]
 REMOTE_PW = "Remote-%s" % uuid.uuid4().hex[:8]
+RELAY_PW = "Relay-Export-%s" % uuid.uuid4().hex[:8]
+RELAY = "[smtp.rt%s.example]:587" % UID
+RELAY_OFF = "relay-off.rt%s.example" % UID
+RELAY_TWICE = "twice.rt%s.example" % UID
+TRANSPORT = "partner.rt%s.example" % UID
+FORWARDER = "203.0.113.%d" % (int(UID, 16) % 250 + 1)
+TLS_MAPS = ("bank.rt%s.example" % UID, "old.rt%s.example" % UID)
 EXPORT = REPO / "playbooks" / "export.yml"
 PROVISION = REPO / "playbooks" / "provision.yml"
 DRIFT = REPO / "playbooks" / "drift.yml"
@@ -121,6 +135,37 @@ def make_state(api: Api) -> None:
         api.post("add/bcc", {"local_dest": local_dest, "type": kind, "bcc_dest": bcc_dest, "active": active})
     for old, new, active in (("old@" + MAIN, "alice@" + MAIN, 1), ("gone@" + MAIN, "bob@" + MAIN, 0), ("x@" + OTHER, "bob@" + MAIN, 1)):
         api.post("add/recipient_map", {"recipient_map_old": old, "recipient_map_new": new, "active": active})
+    make_server_wide(api)
+
+
+def make_server_wide(api: Api) -> None:
+    """Relayhosts, a transport map, a forwarding host and TLS policy maps, as the UI makes them."""
+    api.post("add/relayhost", {"hostname": RELAY, "username": "relay-user", "password": RELAY_PW})
+    api.post("add/relayhost", {"hostname": RELAY_OFF})
+    off = [row["id"] for row in api.get("relayhost/all") if row["hostname"] == RELAY_OFF]
+    api.post("edit/relayhost", {"items": off, "attr": {"active": 0}})
+    for _twice in range(2):  # Mailcow does not refuse a second relayhost of the same name
+        api.post("add/relayhost", {"hostname": RELAY_TWICE})
+    api.post("add/transport", {"destination": TRANSPORT, "nexthop": "[mx.%s]:25" % TRANSPORT, "username": "t-user", "password": REMOTE_PW,
+                               "active": 1, "is_mx_based": 0})
+    api.post("add/fwdhost", {"hostname": FORWARDER, "filter_spam": 0})
+    api.post("add/tls-policy-map", {"dest": TLS_MAPS[0], "policy": "secure", "parameters": "match=mx.bank.example", "active": 1})
+    api.post("add/tls-policy-map", {"dest": TLS_MAPS[1], "policy": "none", "parameters": "", "active": 0})
+
+
+def empty_server_wide(api: Api) -> None:
+    """Delete this test's server-wide objects (others' are left alone)."""
+    ids = [row["id"] for row in api.get("relayhost/all") or [] if row["hostname"] in (RELAY, RELAY_OFF, RELAY_TWICE)]
+    if ids:
+        api.post("delete/relayhost", ids)
+    ids = [row["id"] for row in api.get("transport/all") or [] if row["destination"] == TRANSPORT]
+    if ids:
+        api.post("delete/transport", ids)
+    if any(row["host"] == FORWARDER for row in api.get("fwdhost/all") or []):
+        api.post("delete/fwdhost", [FORWARDER])
+    ids = [row["id"] for row in api.get("tls-policy-map/all") or [] if row["dest"] in TLS_MAPS]
+    if ids:
+        api.post("delete/tls-policy-map", ids)
 
 
 def empty_server(api: Api) -> None:
@@ -195,11 +240,13 @@ def first(runner: Runner, api: Api, tmp_path_factory: pytest.TempPathFactory) ->
         empty_server(api)
     with contextlib.suppress(AssertionError, OSError):
         remove_others(api)
+        empty_server_wide(api)
 
 
 def test_export_writes_the_role_variables_without_secrets(first: Path, runner: Runner) -> None:
     written = files(first)
-    assert sorted(written) == sorted(["inventory.yml", "host_vars/%s.yml" % MAIN, "host_vars/%s.yml" % IDN_ASCII, "host_vars/slash%s.yml" % MAIN])
+    assert sorted(written) == sorted(["inventory.yml", "host_vars/%s.yml" % MAIN, "host_vars/%s.yml" % IDN_ASCII, "host_vars/slash%s.yml" % MAIN,
+                                      "host_vars/server.yml"])
     main = load_vars(written["host_vars/%s.yml" % MAIN])
     mailboxes = {entry["local_part"]: entry for entry in main["mailcow_mailboxes"]}
     assert mailboxes["alice"] == {"local_part": "alice", "name": "Alice Example", "quota": 1024, "tls_enforce_in": True, "tags": ["staff", "vip"],
@@ -232,8 +279,28 @@ def test_export_writes_the_role_variables_without_secrets(first: Path, runner: R
     assert IDN in written["host_vars/%s.yml" % IDN_ASCII]  # the Unicode name, in the header
     # No secret anywhere: not the passwords given to Mailcow, nor the remote password, nor the API key.
     for text in written.values():
-        for secret in (PW, REMOTE_PW, runner.env["MAILCOW_API_KEY"], "BLF-CRYPT"):
+        for secret in (PW, REMOTE_PW, RELAY_PW, runner.env["MAILCOW_API_KEY"], "BLF-CRYPT"):
             assert secret not in text
+
+
+def test_export_writes_the_server_wide_objects_without_passwords(first: Path, runner: Runner) -> None:
+    written = files(first)
+    assert "    mailcow_server_wide:\n      hosts:\n        server: {}\n" in written["inventory.yml"]
+    text = written["host_vars/server.yml"]
+    server = load_vars(text)
+    ours = {key: [entry for entry in server[key] if UID in json.dumps(entry)]
+            for key in ("mailcow_relayhosts", "mailcow_transport_maps", "mailcow_forwarding_hosts", "mailcow_tls_policy_maps")}
+    assert ours["mailcow_relayhosts"] == [{"hostname": RELAY, "username": "relay-user"}, {"hostname": RELAY_OFF, "active": False}]  # sorted
+    assert ours["mailcow_transport_maps"] == [{"destination": TRANSPORT, "nexthop": "[mx.%s]:25" % TRANSPORT, "username": "t-user"}]
+    assert {"host": FORWARDER, "keep_spam": True} in server["mailcow_forwarding_hosts"]
+    assert ours["mailcow_tls_policy_maps"] == [{"destination": TLS_MAPS[0], "policy": "secure", "parameters": "match=mx.bank.example"},
+                                               {"destination": TLS_MAPS[1], "policy": "none", "active": False}]
+    # A relayhost Mailcow holds twice cannot be managed: a comment, and no purge of relayhosts (it would delete them).
+    assert re.search(r'^  # refused relayhost "%s": Mailcow holds it 2 times' % re.escape(RELAY_TWICE), text, re.M), text
+    assert server["mailcow_relayhosts_purge"] is False
+    assert all(server["mailcow_%s_purge" % kind] is True for kind in ("transport_maps", "forwarding_hosts", "tls_policy_maps"))
+    for secret in (RELAY_PW, REMOTE_PW):
+        assert secret not in text
 
 
 def test_a_name_no_path_can_carry_is_a_comment_and_purge_stays_off(first: Path) -> None:
@@ -256,19 +323,21 @@ def test_role_with_the_exported_files_changes_nothing_and_writes_nothing(first: 
     api.control("stats/reset", {})
     proc = runner.run(["ansible-playbook", "-i", str(first / "inventory.yml"), str(PROVISION)], check=True)
     recaps = host_recaps(proc)
-    assert sorted(recaps) == sorted([MAIN, IDN_ASCII, "slash" + MAIN]), proc.stdout
+    assert sorted(recaps) == sorted([MAIN, IDN_ASCII, "slash" + MAIN, "server"]), proc.stdout
     assert all(r["changed"] == 0 and r["failed"] == 0 for r in recaps.values()), proc.stdout
     assert api.writes() == {}
-    assert PW not in proc.stdout and REMOTE_PW not in proc.stdout
     # The purge of each domain's maps leaves the maps of a domain the files do not name.
     assert [row["local_dest"] for row in api.get("bcc/all") if OTHER in row["local_dest"]] == ["@" + OTHER]
     assert [row["recipient_map_old"] for row in api.get("recipient_map/all") if OTHER in row["recipient_map_old"]] == ["x@" + OTHER]
+    for secret in (PW, REMOTE_PW, RELAY_PW):
+        assert secret not in proc.stdout
 
 
 def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner, api: Api) -> None:
     clean = runner.run(["ansible-playbook", "-i", str(first / "inventory.yml"), str(DRIFT)])
     assert clean.returncode == 0, clean.stdout
     assert "%s: no drift" % MAIN in clean.stdout
+    assert "server: no drift" in clean.stdout  # the server-wide objects, through the server role
     api.control("stats/reset", {})
     # By hand in the UI: a quota changed, a mailbox and an alias added, an alias deleted (so the code would create it).
     api.post("edit/mailbox", {"items": ["alice@" + MAIN], "attr": {"quota": 2048}})
@@ -294,6 +363,7 @@ def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner,
 
 def test_empty_server_recreated_from_the_files_exports_identically(first: Path, runner: Runner, api: Api, tmp_path: Path) -> None:
     empty_server(api)
+    empty_server_wide(api)
     with_passwords = tmp_path / "code"
     (with_passwords / "host_vars").mkdir(parents=True)
     for name, text in files(first).items():
@@ -301,11 +371,19 @@ def test_empty_server_recreated_from_the_files_exports_identically(first: Path, 
             text = re.sub(r"^(  - \{(?:local_part|username): (?:(?:!unsafe )?\"[^\"]*\"|[^,}]+))", r"\1, password: %s" % json.dumps(PW), text, flags=re.M)
             text = re.sub(r"^(    - \{name: [^,}]+)", r"\1, password: %s" % json.dumps(PW), text, flags=re.M)
             text = re.sub(r"^(  - \{mailbox: [^,}]+)", r"\1, remote_password: %s" % json.dumps(REMOTE_PW), text, flags=re.M)
+        if name == "host_vars/server.yml":
+            # This test's relayhost and transport map logins; objects of other tests exist, so need no password.
+            text = text.replace("username: relay-user}", "username: relay-user, password: %s}" % json.dumps(RELAY_PW))
+            text = text.replace("username: t-user}", "username: t-user, password: %s}" % json.dumps(REMOTE_PW))
         (with_passwords / name).write_text(text)
     proc = runner.run(["ansible-playbook", "-i", str(with_passwords / "inventory.yml"), str(PROVISION)], check=True)
     assert all(r["failed"] == 0 for r in host_recaps(proc).values()), proc.stdout
-    # The one mailbox the files could not name is made again by hand, as it was.
+    for secret in (PW, REMOTE_PW, RELAY_PW):
+        assert secret not in proc.stdout
+    # The objects the files could not name are made again by hand, as they were.
     api.post("add/mailbox", {"local_part": "a/b", "domain": "slash" + MAIN, "password": PW, "password2": PW, "active": 1})
+    for _twice in range(2):
+        api.post("add/relayhost", {"hostname": RELAY_TWICE})
     assert any(mb["username"] == "t{{x}}@slash" + MAIN for mb in api.get("mailbox/all/slash" + MAIN))
     again = tmp_path / "again"
     export(runner, again)

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Keep the variables tables of roles/mailboxes/README.md equal to roles/mailboxes/meta/argument_specs.yml.
+"""Keep the variables tables of each role's README.md (roles/*/README.md) equal to its meta/argument_specs.yml.
 
-``python tests/tools/role_readme.py``          rewrite the tables between the markers in the README
-``python tests/tools/role_readme.py --check``  exit 1 (with a diff) when the README's tables differ
+``python tests/tools/role_readme.py``          rewrite the tables between the markers in every role's README
+``python tests/tools/role_readme.py --check``  exit 1 (with a diff) when a README's tables differ
 
 The tables sit between ``<!-- BEGIN VARIABLES (generated ...) -->`` and ``<!-- END VARIABLES -->``;
 everything else in the README is written by hand.  One table lists the role's variables, and one
@@ -21,12 +21,10 @@ from pathlib import Path
 import yaml  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[2]
-ROLE = ROOT / "roles" / "mailboxes"
-SPECS = ROLE / "meta" / "argument_specs.yml"
-# A list or mapping variable has no default in meta/argument_specs.yml, so that null (left empty in YAML) passes ansible-core's
-# validation and means empty: its default is the one of defaults/main.yml.
-ROLE_DEFAULTS = ROLE / "defaults" / "main.yml"
-README = ROLE / "README.md"
+# Every role with an argument spec; each has meta/argument_specs.yml, defaults/main.yml and README.md. A list or mapping
+# variable has no default in meta/argument_specs.yml, so that null (left empty in YAML) passes ansible-core's validation
+# and means empty: its default is the one of defaults/main.yml.
+ROLES = sorted(path.parents[1] for path in (ROOT / "roles").glob("*/meta/argument_specs.yml"))
 BEGIN = "<!-- BEGIN VARIABLES (generated from meta/argument_specs.yml by `make role-readme`: do not edit) -->"
 END = "<!-- END VARIABLES -->"
 # Ansible's documentation markup: O(option), V(value), E(env), C(code), M(module), I(italic), B(bold).
@@ -72,10 +70,10 @@ def table(options: dict[str, dict[str, t.Any]], name_header: str, fallback: dict
     return lines
 
 
-def render(specs: dict[str, t.Any]) -> str:
+def render(specs: dict[str, t.Any], defaults: dict[str, t.Any]) -> str:
     """The generated block, markers included."""
     options: dict[str, dict[str, t.Any]] = specs["argument_specs"]["main"].get("options", {})
-    lines = [BEGIN, "", *table(options, "variable", yaml.safe_load(ROLE_DEFAULTS.read_text(encoding="utf-8")))]
+    lines = [BEGIN, "", *table(options, "variable", defaults)]
     for name, spec in options.items():
         if spec.get("options"):
             what = "Each entry of" if spec.get("type") == "list" else "Keys of"
@@ -84,30 +82,38 @@ def render(specs: dict[str, t.Any]) -> str:
     return "\n".join(lines)
 
 
-def replace_block(readme: str, block: str) -> str:
+def replace_block(readme: str, block: str, path: Path) -> str:
     start, end = readme.find(BEGIN), readme.find(END)
     if start < 0 or end < start:
-        raise SystemExit("%s: the markers %r and %r are missing" % (README, BEGIN, END))
+        raise SystemExit("%s: the markers %r and %r are missing" % (path, BEGIN, END))
     return readme[:start] + block + readme[end + len(END):]
+
+
+def sync(role: Path, check: bool) -> bool:
+    """Compare (``check``) or rewrite one role's README; True when it matches (or was rewritten)."""
+    readme, specs = role / "README.md", role / "meta" / "argument_specs.yml"
+    current = readme.read_text(encoding="utf-8")
+    defaults = yaml.safe_load((role / "defaults" / "main.yml").read_text(encoding="utf-8")) or {}
+    wanted = replace_block(current, render(yaml.safe_load(specs.read_text(encoding="utf-8")), defaults), readme)
+    if current == wanted:
+        print("%s: variables tables match %s" % (readme.relative_to(ROOT), specs.relative_to(ROOT)))
+        return True
+    if check:
+        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), wanted.splitlines(True), "README.md", "from argument_specs.yml"))
+        print("\n%s is out of date with %s: run `make role-readme` and commit the result."
+              % (readme.relative_to(ROOT), specs.relative_to(ROOT)), file=sys.stderr)
+        return False
+    readme.write_text(wanted, encoding="utf-8")
+    print("%s: variables tables rewritten from %s" % (readme.relative_to(ROOT), specs.relative_to(ROOT)))
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when the README is out of date")
+    parser.add_argument("--check", action="store_true", help="only compare; exit 1 when a README is out of date")
     args = parser.parse_args(argv)
-    current = README.read_text(encoding="utf-8")
-    wanted = replace_block(current, render(yaml.safe_load(SPECS.read_text(encoding="utf-8"))))
-    if current == wanted:
-        print("%s: variables tables match %s" % (README.relative_to(ROOT), SPECS.relative_to(ROOT)))
-        return 0
-    if args.check:
-        sys.stdout.writelines(difflib.unified_diff(current.splitlines(True), wanted.splitlines(True), "README.md", "from argument_specs.yml"))
-        print("\n%s is out of date with %s: run `make role-readme` and commit the result."
-              % (README.relative_to(ROOT), SPECS.relative_to(ROOT)), file=sys.stderr)
-        return 1
-    README.write_text(wanted, encoding="utf-8")
-    print("%s: variables tables rewritten from %s" % (README.relative_to(ROOT), SPECS.relative_to(ROOT)))
-    return 0
+    results = [sync(role, args.check) for role in ROLES]
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

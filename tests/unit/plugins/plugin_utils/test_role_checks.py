@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The mailboxes role's checks of its variables (the action mailboxes_role_check, and the filters unknown_vars and bulk_entry_errors)."""
+"""The roles' checks of their variables (the action mailboxes_role_check, the filters unknown_vars and bulk_entry_errors): mailboxes and server."""
 
 from __future__ import annotations
 
@@ -150,3 +150,43 @@ def test_first_problem_in_order_typo_then_empty_purge_then_entries() -> None:
     entries = first_problem(KNOWN, KNOWN, lists, domain="d.example", purge=True, purge_allow_empty=True)
     assert entries.startswith("mailcow_bcc_maps[0] (x.example): bcc_dest: 'nope' is not a valid address") and entries.endswith("; and 2 more")
     assert entries.count("mailcow_bcc_maps[") == 10
+
+
+# -- the server role's lists --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind, entry, problem", [
+    ("relayhosts", {"hostname": "[smtp.example.org]:587", "username": "u", "password": "Pw-Relay-1"}, ""),
+    ("relayhosts", {"hostnme": "smtp.example.org"}, "mailcow_relayhosts[0] (?): unknown field hostnme (did you mean hostname?)"),
+    ("relayhosts", {"username": "u"}, "mailcow_relayhosts[0] (?): hostname is required"),
+    ("relayhosts", {"hostname": "smtp example.org"}, "mailcow_relayhosts[0] (smtp example.org): hostname "),
+    ("relayhosts", {"hostname": "smtp.example.org", "active": "maybe"}, "mailcow_relayhosts[0] (smtp.example.org): active must be true or false, got 'maybe'"),
+    ("transport_maps", {"destination": "example.org", "nexthop": "[10.0.0.1]:25", "update_password": "sometimes"},
+     "mailcow_transport_maps[0] (example.org): update_password must be one of on_create, always, got 'sometimes'"),
+    ("forwarding_hosts", {"host": "192.0.2.0/24", "keep_spam": True}, ""),
+    ("forwarding_hosts", {"host": "192.0.2.0/24", "keep_spam": "often"}, "mailcow_forwarding_hosts[0] (192.0.2.0/24): keep_spam must be true or false"),
+    ("tls_policy_maps", {"destination": "example.org", "policy": "bogus"},
+     "mailcow_tls_policy_maps[0] (example.org): policy must be one of none, may, encrypt, dane, dane-only, fingerprint, verify, secure, got 'bogus'"),
+    ("tls_policy_maps", {"destination": "a b", "policy": "may"}, "mailcow_tls_policy_maps[0] (a b): destination "),
+])
+def test_server_lists_checked_as_their_modules_will(kind, entry, problem) -> None:
+    errors = entry_errors([entry], kind)
+    if not problem:
+        assert errors == []
+    else:
+        assert len(errors) == 1 and errors[0].startswith(problem), errors
+
+
+def test_server_list_errors_never_show_a_password() -> None:
+    secret = "Pw-Relay-Hidden-1"
+    errors = entry_errors([{"hostname": "bad host", "password": secret}, {"hostname": "ok.example", "password": [secret]},
+                           {"hostname": "ok2.example", "password": " %s " % secret}], "relayhosts")
+    assert len(errors) == 3 and all(secret not in error for error in errors), errors
+
+
+def test_unknown_vars_with_roles_accepts_every_role_of_the_collection() -> None:
+    names = ["mailcow_domain", "mailcow_relayhosts", "mailcow_server_purge_max_share", "mailcow_relayhost", "mailcow_mailboxes_purge"]
+    # Without roles=True only the names given are known; with it, the variables of both roles are.
+    assert unknown_vars(names, ["mailcow_relayhosts"]) == [
+        "mailcow_domain", "mailcow_mailboxes_purge", "mailcow_relayhost (did you mean mailcow_relayhosts?)", "mailcow_server_purge_max_share"]
+    assert unknown_vars(names, [], roles=True) == ["mailcow_relayhost (did you mean mailcow_relayhosts?)"]
