@@ -290,7 +290,9 @@ def test_export_writes_the_server_wide_objects_without_passwords(first: Path, ru
     server = load_vars(text)
     ours = {key: [entry for entry in server[key] if UID in json.dumps(entry)]
             for key in ("mailcow_relayhosts", "mailcow_transport_maps", "mailcow_forwarding_hosts", "mailcow_tls_policy_maps")}
-    assert ours["mailcow_relayhosts"] == [{"hostname": RELAY, "username": "relay-user"}, {"hostname": RELAY_OFF, "active": False}]  # sorted
+    # Sorted by host name; the first is the relayhost the main domain uses.
+    assert ours["mailcow_relayhosts"] == [{"hostname": RELAYHOST, "username": "relayuser"}, {"hostname": RELAY, "username": "relay-user"},
+                                          {"hostname": RELAY_OFF, "active": False}]
     assert ours["mailcow_transport_maps"] == [{"destination": TRANSPORT, "nexthop": "[mx.%s]:25" % TRANSPORT, "username": "t-user"}]
     assert {"host": FORWARDER, "keep_spam": True} in server["mailcow_forwarding_hosts"]
     assert ours["mailcow_tls_policy_maps"] == [{"destination": TLS_MAPS[0], "policy": "secure", "parameters": "match=mx.bank.example"},
