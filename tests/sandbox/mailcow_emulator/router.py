@@ -219,8 +219,8 @@ class MailcowApi:
                                         "relayhost": relayhosts.add, "transport": transports.add,
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
                                         "recipient_map": recipient_maps.add}
-        if route.category == "mailbox" and route.obj == "template":
-            return self._write(session, call, templates.add, attr, "Cannot add item")
+        if route.category in ("mailbox", "domain") and route.obj == "template":
+            return self._write(session, call, templates.add if route.category == "mailbox" else templates.add_domain, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
             return error(404, "route not found")
         return self._write(session, call, targets[route.category], attr, "Cannot add item")
@@ -252,7 +252,10 @@ class MailcowApi:
             return self._write(session, call, self.fail2ban.edit, _merge("network", items, attr), "Cannot edit item")
         if route.category == "passwordpolicy":
             return self._write(session, call, passwords.edit_policy, attr, "Cannot edit item")  # items are ignored
-        unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
+        if route.category in ("mailbox", "domain") and route.obj == "template":
+            edit = templates.edit if route.category == "mailbox" else templates.edit_domain
+            return self._write(session, call, edit, _merge("ids", items, attr), "Cannot edit item")
+        unemulated = {"mailbox": ("custom-attribute",), "domain": ("footer",)}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")
         key, func = targets[route.category]
@@ -321,6 +324,10 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return bcc.delete, {"id": items}
     if route.category == "recipient_map":
         return recipient_maps.delete, {"id": items}
+    if route.category == "domain" and route.obj == "template":
+        return templates.delete_domain, {"ids": items}
+    if route.category == "mailbox" and route.obj == "template":
+        return templates.delete, {"ids": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":
