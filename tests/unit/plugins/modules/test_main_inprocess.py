@@ -52,6 +52,8 @@ VALID = {
     "mailcow_tls_policy_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "destination": DOMAIN},
     "mailcow_bcc_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "local_dest": DOMAIN, "kind": "sender"},
     "mailcow_recipient_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "old_recipient": "old@" + DOMAIN},
+    "mailcow_domain_template": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "name": "Small"},
+    "mailcow_mailbox_template": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "name": "Staff"},
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
@@ -64,6 +66,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_tls_policy_map": {"destination": DOMAIN}, "mailcow_tls_policy_map_info": {},
             "mailcow_bcc_map": {"local_dest": DOMAIN, "kind": "sender"}, "mailcow_bcc_map_info": {},
             "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
+            "mailcow_domain_template": {"name": "Small"}, "mailcow_domain_template_info": {},
+            "mailcow_mailbox_template": {"name": "Staff"}, "mailcow_mailbox_template_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
             "mailcow_password_policy": {}, "mailcow_password_policy_info": {}}
 
