@@ -238,7 +238,7 @@ def delete(call: Call, data: dict[str, Any]) -> bool:
             call.push("danger", log, "domain_invalid")
             continue
         name = validate.idn_to_ascii(php.trim(item).lower()) or ""
-        if call.store.mailboxes_of(name):
+        if call.store.mailboxes_of(name) or any(row["domain"] == name for row in call.store.resources.values()):
             call.push("danger", log, ["domain_not_empty", name])
             continue
         _drop(call, name)
