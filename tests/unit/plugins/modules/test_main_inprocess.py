@@ -54,6 +54,7 @@ VALID = {
     "mailcow_recipient_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "old_recipient": "old@" + DOMAIN},
     "mailcow_domain_template": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "name": "Small"},
     "mailcow_mailbox_template": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "name": "Staff"},
+    "mailcow_resource": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "address": "Room1@" + DOMAIN},
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
@@ -68,6 +69,7 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
             "mailcow_domain_template": {"name": "Small"}, "mailcow_domain_template_info": {},
             "mailcow_mailbox_template": {"name": "Staff"}, "mailcow_mailbox_template_info": {},
+            "mailcow_resource": {"address": "Room1@" + DOMAIN}, "mailcow_resource_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
             "mailcow_password_policy": {}, "mailcow_password_policy_info": {}}
 
