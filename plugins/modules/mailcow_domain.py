@@ -133,6 +133,15 @@ options:
       - A host name this Mailcow has no relayhost of (or more than one) is refused before anything is written.
       - A new domain without it sends directly.
     type: str
+  template:
+    description:
+      - The name of a domain template (as M(glassdome.mailcow.mailcow_domain_template) manages them, compared regardless
+        of case) whose values a new domain takes for the options not set here, including the DKIM key Mailcow makes.
+      - Only used when the domain is created; an existing domain is not compared with it. One read of the domain templates
+        looks up its id (Mailcow takes the id; it silently ignores a name and uses C(Default)).
+      - A name this Mailcow has no domain template of (or more than one) is refused before anything is written.
+      - Without it a new domain takes the values of Mailcow's C(Default) domain template, as shipped (see the notes).
+    type: str
   rate_limit:
     description:
       - Outgoing message rate limit for the whole domain.
@@ -168,13 +177,15 @@ options:
     type: bool
     default: false
 notes:
-  - The values predicted for a new domain (in check mode, and in RV(domain) after creating one) assume Mailcow's
-    stock domain template; options you do not set come from the server's template.
+  - The values predicted for a new domain without O(template) (in check mode, and in RV(domain) after creating one)
+    assume Mailcow's stock C(Default) domain template; options you do not set come from the server's template, so if
+    its C(Default) template was changed, give O(template=Default) to have the module read it.
   - Mailcow generates a DKIM key for every new domain.
   - Mailcow's edit of a domain crashes half-way when it is sent a tag the domain already has; the module sends only
     the missing tags, and removes tags through C(delete/domain/tag).
 seealso:
   - module: glassdome.mailcow.mailcow_domain_info
+  - module: glassdome.mailcow.mailcow_domain_template
   - module: glassdome.mailcow.mailcow_mailbox
   - module: glassdome.mailcow.mailcow_alias
 """

@@ -103,3 +103,22 @@ def test_a_name_held_twice_is_refused_not_guessed(run_module: RunModule, emulate
     assert result["failed"] and "2 times" in result["msg"]
     assert run_module("mailcow_domain_template", dict(emulated.conn(), name="One", state="absent"))["changed"]
     assert [row["template"] for row in listing(emulated)] == ["Default"]
+
+
+def test_a_domain_made_from_a_managed_template_gets_its_values(run_module: RunModule, emulated: Mailcow) -> None:
+    assert run_module("mailcow_domain_template", dict(emulated.conn(), name="Small", max_mailboxes=20, default_quota=256, max_quota=512,
+                                                      total_quota=4096, tags=["customer"], gal=False, dkim_key_size=0))["changed"]
+    args = dict(emulated.conn(), domain="made.example", template="small", description="Made")
+    planned = run_module("mailcow_domain", args, check_mode=True, diff=True)
+    assert planned["changed"] and emulated.emulator.request("GET", "/api/v1/get/domain/all").body == b"{}"
+    created = run_module("mailcow_domain", args, diff=True)
+    assert created["diff"] == planned["diff"]
+    read = emulated.emulator.request("GET", "/api/v1/get/domain/made.example").json()
+    assert (read["max_num_mboxes_for_domain"], read["def_quota_for_mbox"], read["max_quota_for_domain"], read["gal"], read["tags"]) == (
+        20, 256 * MIB, 4096 * MIB, 0, ["customer"])
+    assert emulated.emulator.request("GET", "/api/v1/get/dkim/made.example").json() in ({}, [])  # the template's key size 0: no key
+    assert (created["domain"]["max_mailboxes"], created["domain"]["default_quota"], created["domain"]["gal"]) == (20, 256, False)
+    assert not run_module("mailcow_domain", args)["changed"]
+    unknown = run_module("mailcow_domain", dict(emulated.conn(), domain="other.example", template="Big"))
+    assert unknown["failed"] and "Big is not a domain template" in unknown["msg"] and "Small" in unknown["msg"]
+    assert [d["domain_name"] for d in emulated.emulator.request("GET", "/api/v1/get/domain/all").json()] == ["made.example"]
