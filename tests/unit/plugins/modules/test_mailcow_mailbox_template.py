@@ -66,7 +66,8 @@ def test_a_template_edited_by_hand_into_garbage_reads_and_is_mended(run_module: 
 def test_a_mailbox_made_from_a_managed_template_gets_its_values(run_module: RunModule, emulated: Mailcow) -> None:
     assert run_module("mailcow_domain", dict(emulated.conn(), domain=DOMAIN))["changed"]
     assert run_module("mailcow_mailbox_template", dict(emulated.conn(), **STAFF))["changed"]
-    args = dict(emulated.conn(), address="carol@" + DOMAIN, password="Secret-Passw0rd-1", template="Staff")
+    # Named regardless of case, as the template modules (and Mailcow's duplicate check) name it.
+    args = dict(emulated.conn(), address="carol@" + DOMAIN, password="Secret-Passw0rd-1", template="staff")
     planned = run_module("mailcow_mailbox", args, check_mode=True, diff=True)
     created = run_module("mailcow_mailbox", args, diff=True)
     assert created["diff"] == planned["diff"]
