@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - glassdome.mailcow.attributes
   - glassdome.mailcow.api
+  - glassdome.mailcow.bulk.server
 attributes:
   check_mode:
     support: full
@@ -78,22 +79,6 @@ options:
       - Guarded by O(purge_allow_empty) and O(purge_max_share).
     type: bool
     default: false
-  purge_allow_empty:
-    description:
-      - With O(purge=true), allow an empty O(forwarding_hosts) list, which removes every forwarding host of the server.
-      - Without it such a run is refused before anything is written (also in check mode), naming what would be removed.
-      - O(purge_max_share) still applies, so removing every host takes both options.
-    type: bool
-    default: false
-  purge_max_share:
-    description:
-      - With O(purge=true), the largest share, in percent from V(0) to V(100), of the server's forwarding hosts that one
-        run may remove because the list does not name them.
-      - A run that would remove more is refused before anything is written (also in check mode); the message names
-        the first 10 that would be removed, their count, and this option.
-      - Entries with C(state=absent) are not counted; they are removed as asked.
-    type: int
-    default: 50
   concurrency:
     description:
       - With O(forwarding_hosts), how many hosts are added at the same time.
