@@ -29,6 +29,7 @@ author:
 extends_documentation_fragment:
   - glassdome.mailcow.attributes
   - glassdome.mailcow.api
+  - glassdome.mailcow.bulk.server
 attributes:
   check_mode:
     support: full
@@ -248,22 +249,6 @@ options:
       - Guarded by O(purge_allow_empty) and O(purge_max_share).
     type: bool
     default: false
-  purge_allow_empty:
-    description:
-      - With O(purge=true), allow an empty O(mailbox_templates) list, which deletes every mailbox template but C(Default).
-      - Without it such a run is refused before anything is written (also in check mode), naming what would be deleted.
-      - O(purge_max_share) still applies, so deleting every template takes both options.
-    type: bool
-    default: false
-  purge_max_share:
-    description:
-      - With O(purge=true), the largest share, in percent from V(0) to V(100), of the server's mailbox templates that
-        one run may delete because the list does not name them.
-      - A run that would delete more is refused before anything is written (also in check mode); the message names
-        the first 10 that would be deleted, their count, and this option.
-      - Entries with C(state=absent) are not counted; they are deleted as asked.
-    type: int
-    default: 50
   concurrency:
     description:
       - With O(mailbox_templates), how many templates are added at the same time.
