@@ -39,36 +39,6 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-mailbox_template:
-        name: Staff
-        quota: 2048
-        tags: [staff]
-        pop3_access: false
-        eas_access: false
-        dav_access: false
-        acl: [spam_alias, spam_policy, quarantine, app_passwds]
-        rate_limit:
-          value: 100
-          frame: h
-
-    - name: A mailbox made from it
-      glassdome.mailcow.mailcow_mailbox:
-        address: carol@example.org
-        password: "{{ vault_carol_password }}"
-        template: Staff
-
-    - name: Exactly these mailbox templates (and Default)
-      glassdome.mailcow.mailcow_mailbox_template:
-        purge: true
-        mailbox_templates:
-          - name: Staff
-            quota: 2048
-          - name: Shared
-            quota: 10240
-            active: login-disabled
-"""
-
-RETURN = r"""
 mailbox_templates:
   description: The templates found, in id order; empty when nothing matches.
   returned: success

@@ -217,8 +217,9 @@ def _parse_value(template: TemplateKind, option: str, value: t.Any, where: str) 
     if option == "active" and template.kind == "mailbox":
         return parse_active(value, named)
     if option in ("quarantine_notification", "quarantine_category", "tagged_mail_handler"):
-        return choice(value, named, {"quarantine_notification": QUARANTINE_NOTIFICATIONS, "quarantine_category": QUARANTINE_CATEGORIES,
-                                      "tagged_mail_handler": TAGGED_MAIL_HANDLERS}[option])
+        choices = {"quarantine_notification": QUARANTINE_NOTIFICATIONS, "quarantine_category": QUARANTINE_CATEGORIES,
+                   "tagged_mail_handler": TAGGED_MAIL_HANDLERS}
+        return choice(value, named, choices[option])
     return bool(value)
 
 

@@ -46,8 +46,8 @@ def test_bulk_per_domain_with_purge_guards_and_info(run_module: RunModule, emula
     setup(run_module, emulated)
     assert run_module("mailcow_domain", dict(emulated.conn(), domain="other.example"))["changed"]
     assert run_module("mailcow_resource", dict(emulated.conn(), domain="other.example", description="Elsewhere", kind="group"))["changed"]
-    resources = [{"description": "Room %d" % i, "kind": "location"} for i in range(1, 4)] + [{"description": "Beamer", "kind": "thing",
-                                                                                               "multiple_bookings": -1}]
+    rooms = [{"description": "Room %d" % i, "kind": "location"} for i in range(1, 4)]
+    resources = rooms + [{"description": "Beamer", "kind": "thing", "multiple_bookings": -1}]
     args = dict(emulated.conn(), domain=DOMAIN, resources=resources)
     assert run_module("mailcow_resource", args)["summary"]["created"] == 4
     assert not run_module("mailcow_resource", args)["changed"]
@@ -61,8 +61,8 @@ def test_bulk_per_domain_with_purge_guards_and_info(run_module: RunModule, emula
     # The other domain's resource is not the list's to purge.
     assert sorted(r["name"] for r in listing(emulated)) == ["Beamer@" + DOMAIN, "Elsewhere@other.example", "Room1@" + DOMAIN, "Room2@" + DOMAIN]
     info = run_module("mailcow_resource_info", dict(emulated.conn(RO_KEY), domain=DOMAIN))["resources"]
-    assert [(r["address"], r["kind"], r["active"]) for r in info] == [("Beamer@" + DOMAIN, "thing", False), ("Room1@" + DOMAIN, "location", True),
-                                                                        ("Room2@" + DOMAIN, "location", True)]
+    expected = [("Beamer@" + DOMAIN, "thing", False), ("Room1@" + DOMAIN, "location", True), ("Room2@" + DOMAIN, "location", True)]
+    assert [(r["address"], r["kind"], r["active"]) for r in info] == expected
     one = run_module("mailcow_resource_info", dict(emulated.conn(RO_KEY), address="ROOM2@" + DOMAIN))["resources"]
     assert [r["description"] for r in one] == ["Room 2"]
     assert len(run_module("mailcow_resource_info", dict(emulated.conn(RO_KEY)))["resources"]) == 4

@@ -54,8 +54,8 @@ def test_a_purge_deletes_one_template_a_request_and_never_default(mailcow) -> No
         mailcow.expect("POST", "/api/v1/delete/domain/template", [template_id], reply=recorded("delete_domain_template_success"))
     params = dict(PARAMS, domain_templates=[{"name": "tpl-domain"}], purge=True, purge_max_share=100)
     result = manage_many(client(mailcow), params, check_mode=False, diff=False)
-    assert [(r["name"], r["action"]) for r in result["domain_templates"]] == [("tpl-bad", "deleted"), ("tpl-bad2", "deleted"),
-                                                                               ("tpl-min-domain", "deleted")]
+    expected = [("tpl-bad", "deleted"), ("tpl-bad2", "deleted"), ("tpl-min-domain", "deleted")]
+    assert [(r["name"], r["action"]) for r in result["domain_templates"]] == expected
 
 
 def test_a_mailbox_template_edit_sends_the_protocol_and_permission_lists(mailcow) -> None:
