@@ -172,8 +172,10 @@ options:
     default: true
   force:
     description:
-      - With O(state=absent), delete the domain's mailboxes, and all their mail, first (in one request), then the domain.
-      - Without it, deleting a domain that holds mailboxes fails and says how many it holds.
+      - With O(state=absent), delete the domain's resources (rooms, equipment, groups; one request) and mailboxes, and
+        all their mail (one request), first, then the domain. One more read lists the resources.
+      - Without it, deleting a domain that holds mailboxes fails and says how many it holds; one that holds resources
+        fails with Mailcow's C(domain_not_empty).
     type: bool
     default: false
 notes:
@@ -335,6 +337,12 @@ mailboxes_deleted:
   type: list
   elements: str
   sample: [alice@old.example, bob@old.example]
+resources_deleted:
+  description: With O(state=absent), the resources deleted (or that would be deleted) with the domain because of O(force).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [Room1@old.example]
 outcome:
   description:
     - Only when the write's answer was lost or ambiguous (connection lost after sending, no answer within O(timeout), an empty

@@ -17,6 +17,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.model im
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_template.model import DOMAIN_TEMPLATE
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowNotFoundError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import read_current
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.api import read_current as read_resources
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import RELAYHOST, key_of
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import only_row, read_rows
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import carry_out, get_normalized, mailbox_addresses
@@ -29,16 +30,19 @@ def manage(client: MailcowClient, params: dict[str, t.Any], *, check_mode: bool,
         desired, before = name_relayhost(client, desired, before)
     if desired.template and desired.state == "present" and before is None:
         desired = with_template(client, desired)
-    mailboxes = None
-    if desired.state == "absent" and desired.force and before and before["mailboxes"]:
-        mailboxes = mailbox_addresses(client, desired.domain)
-    the_plan = plan(desired, before, mailboxes=mailboxes)
+    mailboxes = resources = None
+    if desired.state == "absent" and desired.force and before:
+        if before["mailboxes"]:
+            mailboxes = mailbox_addresses(client, desired.domain)
+        resources = [rows[0].item["address"] for rows in read_resources(client, desired.domain).values()]
+    the_plan = plan(desired, before, mailboxes=mailboxes, resources=resources)
     outcome = None
     if the_plan.changed and not check_mode:
-        outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now, mailboxes=mailboxes))
+        outcome = carry_out(client, the_plan, lambda before, now: plan(desired, now, mailboxes=mailboxes, resources=resources))
     result = single_result(the_plan, "domain", the_plan.after or {}, outcome=outcome, diff=diff_view(the_plan) if diff else None)
     if desired.state == "absent":
         result["mailboxes_deleted"] = list(the_plan.mailboxes_delete or [])
+        result["resources_deleted"] = list(the_plan.resources_delete or [])
     return result
 
 

@@ -160,19 +160,21 @@ class Plan(t.NamedTuple):
     rl_attr: dict[str, t.Any] | None = None
     tags_remove: list[str] | None = None
     mailboxes_delete: list[str] | None = None
+    resources_delete: list[str] | None = None  # with force: the domain's resources, which Mailcow also counts as mailboxes
 
     @property
     def changed(self) -> bool:
         return self.action != "none"
 
 
-def plan(desired: Desired, before: dict[str, t.Any] | None, *, mailboxes: t.Sequence[str] | None = None) -> Plan:
+def plan(desired: Desired, before: dict[str, t.Any] | None, *, mailboxes: t.Sequence[str] | None = None,
+         resources: t.Sequence[str] | None = None) -> Plan:
     """The smallest set of writes from ``before`` (normalised or None) to ``desired``.
 
-    ``mailboxes``: addresses of the domain's mailboxes, read only for ``state=absent, force=true``.
+    ``mailboxes``, ``resources``: addresses of the domain's mailboxes and resources, read only for ``state=absent, force=true``.
     """
     if desired.state == "absent":
-        return _plan_delete(desired, before, mailboxes)
+        return _plan_delete(desired, before, mailboxes)._replace(resources_delete=sorted(resources or []) or None)
     if before is None:
         return _plan_create(desired)
     return _plan_update(desired, before)

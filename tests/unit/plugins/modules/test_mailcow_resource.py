@@ -92,3 +92,16 @@ def test_each_failure_class(run_module: RunModule, emulated: Mailcow) -> None:
     assert clash["failed"] and "Room9@" + DOMAIN in clash["msg"] and listing(emulated) == []
     ro = run_module("mailcow_resource", dict(emulated.conn(RO_KEY), domain=DOMAIN, description="Room 8", kind="thing"))
     assert ro["failed"] and "read-only" in ro["msg"]
+
+
+def test_a_domain_is_deleted_with_its_resources_only_with_force(run_module: RunModule, emulated: Mailcow) -> None:
+    setup(run_module, emulated)
+    assert run_module("mailcow_resource", dict(emulated.conn(), domain=DOMAIN, description="Room 1", kind="location"))["changed"]
+    # Mailcow counts resources as mailboxes of their domain: without force its delete is refused, and nothing goes.
+    kept = run_module("mailcow_domain", dict(emulated.conn(), domain=DOMAIN, state="absent"))
+    assert kept["failed"] and len(listing(emulated)) == 1
+    checked = run_module("mailcow_domain", dict(emulated.conn(), domain=DOMAIN, state="absent", force=True), check_mode=True)
+    assert checked["resources_deleted"] == ["Room1@" + DOMAIN] and len(listing(emulated)) == 1
+    gone = run_module("mailcow_domain", dict(emulated.conn(), domain=DOMAIN, state="absent", force=True))
+    assert gone["changed"] and gone["resources_deleted"] == ["Room1@" + DOMAIN] and listing(emulated) == []
+    assert emulated.emulator.request("GET", "/api/v1/get/domain/" + DOMAIN).body == b"{}"
