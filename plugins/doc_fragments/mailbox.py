@@ -62,9 +62,10 @@ options:
     elements: str
   template:
     description:
-      - Name of a Mailcow mailbox template (kept in Mailcow's admin UI) whose values a new mailbox takes for
-        everything the task does not set - quota, active, tags, rate limit, the access and TLS flags, and what this module
-        does not manage (quarantine notifications, the user's ACL). Names are case-sensitive.
+      - Name of a Mailcow mailbox template (kept in Mailcow's admin UI, or managed with
+        M(glassdome.mailcow.mailcow_mailbox_template)) whose values a new mailbox takes for everything the task does not
+        set - quota, active, tags, rate limit, the access and TLS flags, and what this module does not manage (quarantine
+        notifications, the user's ACL). Names compare regardless of case, as Mailcow's do.
       - Without it Mailcow uses its C(Default) mailbox template. As shipped, that gives quota V(0) (unlimited), active,
         no tags, no rate limit, every access flag true and both TLS flags and O(force_pw_update) false; the module
         predicts (check mode, diff, RV(mailbox)) from these stock values, so if you changed the C(Default) template,

@@ -47,6 +47,9 @@ class Kind(t.NamedTuple):
     plural: str  # the bulk form's option and result, e.g. "relayhosts"
     single: str = ""  # the single form's result, when not ``what`` (e.g. "transport")
     entry_named: tuple[str, ...] = ()  # the options that name a bulk entry in messages, when not ``named``
+    sub: tuple[str, ...] = ()  # path segments after the category, e.g. ("template",) for /get/domain/template/all
+    delete_one_by_one: bool = False  # Mailcow deletes only the first id of a list
+    permanent: frozenset[str] = frozenset()  # keys of objects Mailcow never deletes: never purged
 
     def key(self, row: Row) -> str:
         return self.key_of(row.item[self.named])
@@ -109,7 +112,7 @@ def diff_after(plan: Plan, view: t.Callable[[t.Any], dict[str, t.Any]]) -> dict[
 def read_rows(client: MailcowClient, kind: Kind) -> dict[str, list[Row]]:
     """Every object of ``kind``, by name, each name's rows in id order. One request."""
     found: dict[str, list[Row]] = {}
-    for raw in sorted(as_list(client.get(kind.category, "all")), key=lambda raw: str(raw.get("id", "")).zfill(20)):
+    for raw in sorted(as_list(client.get(kind.category, *kind.sub, "all")), key=lambda raw: str(raw.get("id", "")).zfill(20)):
         row = kind.row(raw)
         found.setdefault(kind.key(row), []).append(row)
     return found
@@ -124,22 +127,26 @@ def apply_plans(client: MailcowClient, kind: Kind, plans: t.Sequence[t.Any], *, 
     """Deletes in one request, equal edits in one request, adds in parallel. Nothing is raised."""
     writes = Writes()
     deletes = [p for p in plans if p.action == "delete"]
-    if deletes:
-        writes.attempt([p.address for p in deletes], client.write, "delete", kind.category, [i for p in deletes for i in _items(p)])
+    if deletes and kind.delete_one_by_one:
+        for p in deletes:
+            for item in _items(p):
+                writes.attempt([p.address], client.write, "delete", kind.category, [item], *kind.sub)
+    elif deletes:
+        writes.attempt([p.address for p in deletes], client.write, "delete", kind.category, [i for p in deletes for i in _items(p)], *kind.sub)
     updates = [p for p in plans if p.action == "update"]
     names = {_items(p)[0]: p.address for p in updates}
     for attr, items in group(updates, "edit_attr", item=lambda p: _items(p)[0]):
-        writes.attempt([names[i] for i in items], client.write, "edit", kind.category, {"items": items, "attr": attr})
+        writes.attempt([names[i] for i in items], client.write, "edit", kind.category, {"items": items, "attr": attr}, *kind.sub)
     creates = [p for p in plans if p.action == "create"]
     writes.attempt_parallel([([p.address], functools.partial(_add, client, kind, p)) for p in creates], concurrency=concurrency)
     return writes
 
 
 def _add(client: MailcowClient, kind: Kind, plan: t.Any) -> None:
-    entries = client.write("add", kind.category, plan.add_body)
+    entries = client.write("add", kind.category, plan.add_body, *kind.sub)
     if not any(entry.key in kind.added_keys for entry in entries):
         raise MailcowError("Mailcow did not add %s %s: it answered %s" % (kind.what, plan.address, ", ".join(e.key for e in entries) or "nothing"),
-                           method="POST", path=api_path("add", kind.category))
+                           method="POST", path=api_path("add", kind.category, *kind.sub))
 
 
 def carry_out(
@@ -247,7 +254,7 @@ def manage_many(client: MailcowClient, managed: Managed, params: dict[str, t.Any
     plans = plan_entries(desireds, existing, lambda d, found: managed.plan(d, found or []), kind=kind.plural, key=_key)
     if params.get("purge"):
         named = {d.key for d in desireds}
-        purged = [delete_all(kind, rows) for key, rows in sorted(existing.items()) if key not in named]
+        purged = [delete_all(kind, rows) for key, rows in sorted(existing.items()) if key not in named and key not in kind.permanent]
         guard_purge([p.address for p in purged], len(existing), params, kind=kind.plural, domain=domain or "this Mailcow",
                     scope=("domain's " if domain else "server's ") + kind.plural, role=MAILBOXES_ROLE_PURGE if domain else SERVER_ROLE_PURGE)
         plans += purged

@@ -133,6 +133,15 @@ options:
       - A host name this Mailcow has no relayhost of (or more than one) is refused before anything is written.
       - A new domain without it sends directly.
     type: str
+  template:
+    description:
+      - The name of a domain template (as M(glassdome.mailcow.mailcow_domain_template) manages them, compared regardless
+        of case) whose values a new domain takes for the options not set here, including the DKIM key Mailcow makes.
+      - Only used when the domain is created; an existing domain is not compared with it. One read of the domain templates
+        looks up its id (Mailcow takes the id; it silently ignores a name and uses C(Default)).
+      - A name this Mailcow has no domain template of (or more than one) is refused before anything is written.
+      - Without it a new domain takes the values of Mailcow's C(Default) domain template, as shipped (see the notes).
+    type: str
   rate_limit:
     description:
       - Outgoing message rate limit for the whole domain.
@@ -163,18 +172,22 @@ options:
     default: true
   force:
     description:
-      - With O(state=absent), delete the domain's mailboxes, and all their mail, first (in one request), then the domain.
-      - Without it, deleting a domain that holds mailboxes fails and says how many it holds.
+      - With O(state=absent), delete the domain's resources (rooms, equipment, groups; one request) and mailboxes, and
+        all their mail (one request), first, then the domain. One more read lists the resources.
+      - Without it, deleting a domain that holds mailboxes fails and says how many it holds; one that holds resources
+        fails with Mailcow's C(domain_not_empty).
     type: bool
     default: false
 notes:
-  - The values predicted for a new domain (in check mode, and in RV(domain) after creating one) assume Mailcow's
-    stock domain template; options you do not set come from the server's template.
+  - The values predicted for a new domain without O(template) (in check mode, and in RV(domain) after creating one)
+    assume Mailcow's stock C(Default) domain template; options you do not set come from the server's template, so if
+    its C(Default) template was changed, give O(template=Default) to have the module read it.
   - Mailcow generates a DKIM key for every new domain.
   - Mailcow's edit of a domain crashes half-way when it is sent a tag the domain already has; the module sends only
     the missing tags, and removes tags through C(delete/domain/tag).
 seealso:
   - module: glassdome.mailcow.mailcow_domain_info
+  - module: glassdome.mailcow.mailcow_domain_template
   - module: glassdome.mailcow.mailcow_mailbox
   - module: glassdome.mailcow.mailcow_alias
 """
@@ -324,6 +337,12 @@ mailboxes_deleted:
   type: list
   elements: str
   sample: [alice@old.example, bob@old.example]
+resources_deleted:
+  description: With O(state=absent), the resources deleted (or that would be deleted) with the domain because of O(force).
+  returned: when O(state=absent)
+  type: list
+  elements: str
+  sample: [Room1@old.example]
 outcome:
   description:
     - Only when the write's answer was lost or ambiguous (connection lost after sending, no answer within O(timeout), an empty

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Mailbox templates and per-mailbox rate limits as Mailcow's source has them (docs/mailcow-api.md#mailbox-templates).
+"""Mailbox templates and per-mailbox rate limits as Mailcow has them (docs/mailcow-api.md#templates).
 
-No recording covers templates: the rules come from data/web/inc/functions.mailbox.inc.php and
-init_db.inc.php. The rate-limit reads are also replayed from the life-cycle recording
-(test_lifecycle_transcripts.py); these tests add the template's limit on add.
+The recording (tests/fixtures/mailcow-api/transcripts-templates.jsonl, replayed by
+test_template_transcripts.py) adds a mailbox with a template *name* only; what a template given by
+its id does to a new mailbox comes from data/web/inc/functions.mailbox.inc.php and is pinned here.
+The rate-limit reads are also replayed from the life-cycle recording (test_lifecycle_transcripts.py);
+these tests add the template's limit on add.
 """
 from __future__ import annotations
 

@@ -25,22 +25,27 @@ from test_transcripts import test_replay as replay_case
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "mailcow-api"
 
 
-def _cases(name: str) -> list[dict[str, Any]]:
+def recorded_cases(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in (FIXTURES / name).read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-SETUP = [case for case in _cases("transcripts-routing.jsonl") if case["case"].startswith("setup_")]
-CASES = _cases("transcripts-rewriting.jsonl")
+SETUP = [case for case in recorded_cases("transcripts-routing.jsonl") if case["case"].startswith("setup_")]
+CASES = recorded_cases("transcripts-rewriting.jsonl")
 
 
-@pytest.fixture(scope="module")
-def rewriting_replay(tmp_path_factory: pytest.TempPathFactory, tls_dir: dict[str, str]) -> Iterator[Replay]:
-    emulator = start_emulator(tmp_path_factory.mktemp("rewriting"), tls_dir)
+def replay_after_setup(tmp_path_factory: pytest.TempPathFactory, tls_dir: dict[str, str], name: str) -> Iterator[Replay]:
+    """A fresh emulator with the setup cases of the recording replayed: the body of a module-scoped fixture."""
+    emulator = start_emulator(tmp_path_factory.mktemp(name), tls_dir)
     replay = Replay(emulator)
     for case in SETUP:
         replay_case(replay, case)
     yield replay
     emulator.stop()
+
+
+@pytest.fixture(scope="module")
+def rewriting_replay(tmp_path_factory: pytest.TempPathFactory, tls_dir: dict[str, str]) -> Iterator[Replay]:
+    yield from replay_after_setup(tmp_path_factory, tls_dir, "rewriting")
 
 
 def test_setup_is_the_routing_recordings() -> None:

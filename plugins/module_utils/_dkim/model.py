@@ -25,12 +25,12 @@ SELECTOR_LABEL_RE = re.compile(r"^[A-Za-z0-9_-]{1,63}$")
 DEFAULT_TTL = 3600
 
 
-def check_selector(value: t.Any) -> str:
+def check_selector(value: t.Any, option: str = "selector") -> str:
     text = "" if value is None else str(value)
     labels = text.split(".")
     if not text or len(text) > 200 or not all(SELECTOR_LABEL_RE.match(label) for label in labels):
-        raise MailcowOptionError("selector must be letters, digits, - and _ in dot-separated DNS labels of 1 to 63 characters "
-                                 "(such as dkim or mail2026), got %r" % (value,))
+        raise MailcowOptionError("%s must be letters, digits, - and _ in dot-separated DNS labels of 1 to 63 characters "
+                                 "(such as dkim or mail2026), got %r" % (option, value))
     return text
 
 

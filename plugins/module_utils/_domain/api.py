@@ -74,9 +74,11 @@ def apply_plan(client: MailcowClient, plan: Plan) -> Writes:
         if writes.attempt(items, client.write, "add", "domain", plan.add_body, exists_unknown=True) and plan.edit_attr:
             writes.attempt(items, client.write, "edit", "domain", {"items": items, "attr": plan.edit_attr})
     elif plan.action == "delete":
-        # Mailcow refuses to delete a domain that holds mailboxes: all of them go in one request first.
-        if not plan.mailboxes_delete or writes.attempt(items, client.write, "delete", "mailbox", list(plan.mailboxes_delete)):
-            writes.attempt(items, client.write, "delete", "domain", [plan.domain])
+        # Mailcow refuses to delete a domain that holds mailboxes (resources count as mailboxes): all of them go first,
+        # one request each kind.
+        if not plan.resources_delete or writes.attempt(items, client.write, "delete", "resource", list(plan.resources_delete)):
+            if not plan.mailboxes_delete or writes.attempt(items, client.write, "delete", "mailbox", list(plan.mailboxes_delete)):
+                writes.attempt(items, client.write, "delete", "domain", [plan.domain])
     elif plan.action == "update":
         # edit/domain, edit/rl-domain and delete/domain/tag are independent: each is attempted.
         if plan.edit_attr:

@@ -26,6 +26,7 @@ def domain_argspec() -> dict[str, dict[str, t.Any]]:
         "purge_tags": {"type": "bool", "default": True},
         "force": {"type": "bool", "default": False},
         "relayhost": {"type": "str"},
+        "template": {"type": "str"},
     }
     for flag in ("active", "gal", "backupmx", "relay_all_recipients", "relay_unknown_only"):
         spec[flag] = {"type": "bool"}

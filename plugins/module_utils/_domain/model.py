@@ -109,6 +109,9 @@ class Desired(t.NamedTuple):
     purge_tags: bool
     force: bool
     relayhost_id: int | None = None  # the id of attrs["relayhost"], looked up by host name before planning
+    template: str | None = None  # the name of the domain template a new domain is made from
+    template_id: int | None = None  # its id, looked up by name before planning a create
+    template_defaults: dict[str, t.Any] | None = None  # what the template gives a new domain (CREATE_DEFAULTS' keys)
 
 
 def desired_from_params(params: dict[str, t.Any]) -> Desired:
@@ -135,7 +138,11 @@ def desired_from_params(params: dict[str, t.Any]) -> Desired:
         # "" is no relayhost; a host name is looked up by the manager (Mailcow takes the relayhost's id).
         attrs["relayhost"] = check_hostname(params["relayhost"], "relayhost") if str(params["relayhost"]).strip() else ""
     purge_tags = params.get("purge_tags")
-    return Desired(domain, params.get("state") or "present", attrs, True if purge_tags is None else bool(purge_tags), bool(params.get("force")))
+    template = check_text(str(params["template"]).strip(), "template") if params.get("template") is not None else None
+    if template == "":
+        raise MailcowOptionError("template must be the name of a domain template (e.g. Default), got an empty string")
+    return Desired(domain, params.get("state") or "present", attrs, True if purge_tags is None else bool(purge_tags), bool(params.get("force")),
+                   template=template)
 
 
 # -- planning ------------------------------------------------------------------------------------
@@ -153,19 +160,21 @@ class Plan(t.NamedTuple):
     rl_attr: dict[str, t.Any] | None = None
     tags_remove: list[str] | None = None
     mailboxes_delete: list[str] | None = None
+    resources_delete: list[str] | None = None  # with force: the domain's resources, which Mailcow also counts as mailboxes
 
     @property
     def changed(self) -> bool:
         return self.action != "none"
 
 
-def plan(desired: Desired, before: dict[str, t.Any] | None, *, mailboxes: t.Sequence[str] | None = None) -> Plan:
+def plan(desired: Desired, before: dict[str, t.Any] | None, *, mailboxes: t.Sequence[str] | None = None,
+         resources: t.Sequence[str] | None = None) -> Plan:
     """The smallest set of writes from ``before`` (normalised or None) to ``desired``.
 
-    ``mailboxes``: addresses of the domain's mailboxes, read only for ``state=absent, force=true``.
+    ``mailboxes``, ``resources``: addresses of the domain's mailboxes and resources, read only for ``state=absent, force=true``.
     """
     if desired.state == "absent":
-        return _plan_delete(desired, before, mailboxes)
+        return _plan_delete(desired, before, mailboxes)._replace(resources_delete=sorted(resources or []) or None)
     if before is None:
         return _plan_create(desired)
     return _plan_update(desired, before)
@@ -184,14 +193,18 @@ def _plan_delete(desired: Desired, before: dict[str, t.Any] | None, mailboxes: t
 
 
 def _plan_create(desired: Desired) -> Plan:
-    after: dict[str, t.Any] = dict(CREATE_DEFAULTS, description=desired.domain)
+    defaults = desired.template_defaults or CREATE_DEFAULTS
+    after: dict[str, t.Any] = dict(defaults, description=desired.domain)
     after.update(desired.attrs)
     _check(desired, after, None)
     after = _force_relay(desired, after)
-    _check_quotas(desired, after, "Mailcow's default for a new domain")
+    _check_quotas(desired, after, "of template %s" % desired.template if desired.template else "Mailcow's default for a new domain")
     body: dict[str, t.Any] = {"domain": desired.domain}
+    if desired.template_id:
+        # add/domain takes the template's id; a name there is silently ignored (docs/mailcow-api.md#templates).
+        body["template"] = desired.template_id
     for key, api_name in API_NAMES.items():
-        if key in desired.attrs or after[key] != CREATE_DEFAULTS.get(key, after[key]):
+        if key in desired.attrs or after[key] != defaults.get(key, after[key]):
             body[api_name] = api_value(after[key])
     # Mailcow would default it to 1 anyway, but the request then says what it means.
     body.setdefault("active", 1)

@@ -119,8 +119,8 @@ class Template(t.NamedTuple):
 
 
 def templates_by_name(raws: list[dict[str, t.Any]]) -> dict[str, Template]:
-    """get/mailbox/template/all -> ``{name: Template}``."""
-    return {str(raw.get("template")): Template(to_int(raw.get("id")), str(raw.get("template")), template_defaults(raw.get("attributes")))
+    """get/mailbox/template/all -> ``{lower-case name: Template}`` (Mailcow's duplicate check ignores case, so lookups do too)."""
+    return {str(raw.get("template")).strip().lower(): Template(to_int(raw.get("id")), str(raw.get("template")), template_defaults(raw.get("attributes")))
             for raw in raws if raw.get("template") is not None}
 
 
@@ -323,11 +323,13 @@ def _plan_create(desired: Desired, templates: dict[str, Template]) -> Plan:
 
 def check_template(name: str, templates: dict[str, Template]) -> Template:
     """The template named ``name``; refused (before any write) when this Mailcow has none of that name."""
-    if name not in templates:
-        known = ", ".join(sorted(templates)) or "none"
+    found = templates.get(name.strip().lower())
+    if found is None:
+        known = ", ".join(sorted(template.name for template in templates.values())) or "none"
         # add/mailbox would silently take the Default template instead.
-        raise MailcowOptionError("template %r is not a mailbox template of this Mailcow (it has: %s); names are case-sensitive" % (name, known))
-    return templates[name]
+        raise MailcowOptionError("template %r is not a mailbox template of this Mailcow (it has: %s); create it with mailcow_mailbox_template"
+                                 % (name, known))
+    return found
 
 
 def _plan_update(desired: Desired, before: dict[str, t.Any], purge_tags: bool) -> Plan:

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import php, policies, sideeffects, validate
+from . import php, policies, sideeffects, templates, validate
 from .context import Call, masked
 from .model import Domain, now_sql
 from .views import MIB, alias_count, domain_details
 
 TAGGING_LIMIT = 25
-# The "Default" domain template (init_db.inc.php), quotas in MiB.
-TEMPLATE: dict[str, Any] = {
-    "aliases": 400, "mailboxes": 10, "defquota": 3072, "maxquota": 10240, "quota": 10240,
-    "active": 1, "gal": 1, "backupmx": 0, "relay_all_recipients": 0, "relay_unknown_only": 0,
-    "rl_value": "", "rl_frame": "s", "key_size": 2048, "dkim_selector": "dkim",
-}
 _FLAGS = ("active", "relay_all_recipients", "relay_unknown_only", "backupmx", "gal")
+# add/domain's names of the domain template's attributes (templates.py), quotas there in bytes.
+_TEMPLATE_NAMES = {"aliases": "max_num_aliases_for_domain", "mailboxes": "max_num_mboxes_for_domain",
+                   "defquota": "def_quota_for_mbox", "maxquota": "max_quota_for_mbox", "quota": "max_quota_for_domain"}
+
+
+def template_values(call: Call, data: Any) -> dict[str, Any]:
+    """What add/domain takes for what it is not sent: the domain template sent (by id), else Default; quotas in MiB."""
+    attributes = templates.domain_attributes_for_add(call, data)
+    values = {key: attributes.get(key) for key in _FLAGS + ("rl_value", "rl_frame", "key_size", "dkim_selector", "tags")}
+    for ours, theirs in _TEMPLATE_NAMES.items():
+        number = php.intval(attributes.get(theirs))
+        values[ours] = number // MIB if "quota" in theirs else number
+    return values
 
 
 def _log(action: str, data: Any) -> list[Any]:
@@ -30,7 +37,8 @@ def add(call: Call, data: Any) -> bool:
         call.push("danger", log, "access_denied")
         return False
     name = validate.idn_to_ascii(php.trim(php.array_get(data, "domain")).lower())
-    limits = _add_limits(data)
+    template = template_values(call, data)
+    limits = _add_limits(data, template)
     refusal = _add_refusal(call, name, limits)
     if refusal is not None:
         call.push("danger", log, refusal)
@@ -39,18 +47,16 @@ def add(call: Call, data: Any) -> bool:
     domain = _insert(call, name, data, limits)
     call.mail_changed = True
     call.charge("domain_add")
-    _insert_tags(call, domain, data, log, _add_tags(data))
-    _add_side_effects(call, domain.name, data, log)
+    _insert_tags(call, domain, data, log, _add_tags(data, template))
+    _add_side_effects(call, domain.name, data, log, template)
     call.push("success", log, ["domain_added", php.htmlspecialchars(domain.name)])
     return True
 
 
-def _add_limits(data: Any) -> dict[str, int]:
+def _add_limits(data: Any, template: dict[str, Any]) -> dict[str, int]:
     limits: dict[str, int] = {}
-    for key in ("aliases", "mailboxes", "defquota", "maxquota", "quota"):
-        limits[key] = php.intval(php.array_get(data, key)) if php.isset(data, key) else TEMPLATE[key]
-    for key in _FLAGS:
-        limits[key] = php.intval(php.array_get(data, key)) if php.isset(data, key) else TEMPLATE[key]
+    for key in ("aliases", "mailboxes", "defquota", "maxquota", "quota") + _FLAGS:
+        limits[key] = php.intval(php.array_get(data, key)) if php.isset(data, key) else php.intval(template[key])
     _force_relay_flags(limits)
     return limits
 
@@ -99,9 +105,9 @@ def _insert(call: Call, name: str, data: Any, limits: dict[str, int]) -> Domain:
     return domain
 
 
-def _add_tags(data: Any) -> list[Any]:
-    # add/domain casts tags to an array, so a scalar string becomes one tag.
-    return php.array_values(php.to_array(php.array_get(data, "tags"))) if php.isset(data, "tags") else []
+def _add_tags(data: Any, template: dict[str, Any]) -> list[Any]:
+    # add/domain casts tags to an array, so a scalar string becomes one tag; unsent, the template's.
+    return php.array_values(php.to_array(php.array_get(data, "tags") if php.isset(data, "tags") else template["tags"]))
 
 
 def _insert_tags(call: Call, domain: Domain, data: Any, log: list[Any], tags: list[Any]) -> None:
@@ -119,13 +125,13 @@ def _insert_tags(call: Call, domain: Domain, data: Any, log: list[Any], tags: li
         domain.tags.append(text)
 
 
-def _add_side_effects(call: Call, name: str, data: Any, log: list[Any]) -> None:
-    rl_value = php.intval(php.array_get(data, "rl_value")) if php.isset(data, "rl_value") else TEMPLATE["rl_value"]
-    rl_frame = php.array_get(data, "rl_frame") if php.isset(data, "rl_frame") else TEMPLATE["rl_frame"]
+def _add_side_effects(call: Call, name: str, data: Any, log: list[Any], template: dict[str, Any]) -> None:
+    rl_value = php.intval(php.array_get(data, "rl_value")) if php.isset(data, "rl_value") else template["rl_value"]
+    rl_frame = php.array_get(data, "rl_frame") if php.isset(data, "rl_frame") else template["rl_frame"]
     if not php.empty(rl_value) and not php.empty(rl_frame):
         sideeffects.ratelimit_edit(call, "domain", {"rl_value": rl_value, "rl_frame": rl_frame, "object": name})
-    key_size = php.intval(php.array_get(data, "key_size")) if php.isset(data, "key_size") else TEMPLATE["key_size"]
-    selector = php.array_get(data, "dkim_selector") if php.isset(data, "dkim_selector") else TEMPLATE["dkim_selector"]
+    key_size = php.intval(php.array_get(data, "key_size")) if php.isset(data, "key_size") else template["key_size"]
+    selector = php.array_get(data, "dkim_selector") if php.isset(data, "dkim_selector") else template["dkim_selector"]
     if php.empty(key_size) or php.empty(selector):
         return
     if call.store.dkim_selectors.get(name):
@@ -232,7 +238,7 @@ def delete(call: Call, data: dict[str, Any]) -> bool:
             call.push("danger", log, "domain_invalid")
             continue
         name = validate.idn_to_ascii(php.trim(item).lower()) or ""
-        if call.store.mailboxes_of(name):
+        if call.store.mailboxes_of(name) or any(row["domain"] == name for row in call.store.resources.values()):
             call.push("danger", log, ["domain_not_empty", name])
             continue
         _drop(call, name)

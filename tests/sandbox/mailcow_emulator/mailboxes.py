@@ -87,7 +87,7 @@ def _add_refusal(call: Call, data: Any, username: str, domain: str,
         return log, "domain_invalid"
     if not call.has_domain_access(domain):
         return log, "access_denied"  # also what an unknown domain gets
-    if call.store.mailbox(username) is not None:
+    if call.store.mailbox(username) is not None or username.lower() in call.store.resources:
         return log, ["object_exists", php.htmlspecialchars(username)]
     if call.store.aliases_with_address(username):
         return log, ["is_alias", php.htmlspecialchars(username)]

@@ -139,6 +139,8 @@ class Store:
             self.dkim_serial = 0  # makes every generated key differ
             # `templates` rows of type mailbox by id (templates.py); ids are shared with the domain templates.
             self.mailbox_templates: dict[int, dict[str, Any]] = templates.initial()
+            self.domain_templates: dict[int, dict[str, Any]] = templates.initial_domain()
+            self.resources: dict[str, dict[str, Any]] = {}  # `mailbox` rows of a kind (resources.py), by lower-case address
             self.next_template_id = templates.DEFAULT_ID + 1
             self.app_passwds: dict[int, Any] = {}  # apppasswords.AppPasswd rows by id
             self.next_app_passwd_id = 1

@@ -42,7 +42,7 @@ def get_domain(call: Call, obj: str | None, extra: str | None, args: dict[str, s
         call.charge("domain_list_item", len(data))
         return process_get_return(data)
     if obj == "template":
-        return "{}"  # domain templates are not emulated
+        return process_get_return(templates.get(call, None if extra == "all" else extra, "domain"))
     call.charge("domain_get")
     return process_get_return(domain_details(call, obj))
 

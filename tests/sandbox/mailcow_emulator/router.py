@@ -13,7 +13,7 @@ from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
 from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               policies, quarantine, reads, spamaliases, relayhosts, recipient_maps, sideeffects, syncjobs, templates,
+               policies, quarantine, reads, spamaliases, relayhosts, recipient_maps, resources, sideeffects, syncjobs, templates,
                tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
@@ -184,7 +184,7 @@ class MailcowApi:
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
                    "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get, "bcc": bcc.get,
-                   "recipient_map": recipient_maps.get, "quarantine": quarantine.get}
+                   "recipient_map": recipient_maps.get, "quarantine": quarantine.get, "resource": resources.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -236,12 +236,12 @@ class MailcowApi:
                                         "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
                                         "relayhost": relayhosts.add, "transport": transports.add,
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
-                                        "recipient_map": recipient_maps.add,
+                                        "recipient_map": recipient_maps.add, "resource": resources.add,
                                         "domain-policy": lambda call, data: policies.add(call, data, "domain"),
                                         "mailbox-policy": lambda call, data: policies.add(call, data, "mailbox"),
                                         "time_limited_alias": spamaliases.add}
-        if route.category == "mailbox" and route.obj == "template":
-            return self._write(session, call, templates.add, attr, "Cannot add item")
+        if route.category in ("mailbox", "domain") and route.obj == "template":
+            return self._write(session, call, templates.add if route.category == "mailbox" else templates.add_domain, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
             return error(404, "route not found")
         return self._write(session, call, targets[route.category], attr, "Cannot add item")
@@ -266,7 +266,7 @@ class MailcowApi:
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
             "recipient_map": ("id", recipient_maps.edit), "qitem": ("id", quarantine.edit),
             "spam-score": ("username", policies.edit_spam_score),
-            "time_limited_alias": ("address", spamaliases.edit),
+            "time_limited_alias": ("address", spamaliases.edit), "resource": ("name", resources.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -279,7 +279,10 @@ class MailcowApi:
             return self._write(session, call, self.queue.edit, _merge("qid", items, attr), "Cannot edit item")
         if route.category == "quarantine":
             return self._write(session, call, quarantine.edit_settings, attr, "Cannot edit item")  # items are ignored
-        unemulated = {"mailbox": ("template", "custom-attribute"), "domain": ("template", "footer")}
+        if route.category in ("mailbox", "domain") and route.obj == "template":
+            edit = templates.edit if route.category == "mailbox" else templates.edit_domain
+            return self._write(session, call, edit, _merge("ids", items, attr), "Cannot edit item")
+        unemulated = {"mailbox": ("custom-attribute",), "domain": ("footer",)}
         if route.category not in targets or route.obj in unemulated.get(route.category or "", ()):
             return error(404, "route not found")
         key, func = targets[route.category]
@@ -355,6 +358,12 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
     if route.category in ("domain-policy", "mailbox-policy"):
         scope = route.category.split("-")[0]
         return (lambda call, data: policies.delete(call, data, scope)), {"prefid": items}
+    if route.category == "resource":
+        return resources.delete, {"name": items}
+    if route.category == "domain" and route.obj == "template":
+        return templates.delete_domain, {"ids": items}
+    if route.category == "mailbox" and route.obj == "template":
+        return templates.delete, {"ids": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

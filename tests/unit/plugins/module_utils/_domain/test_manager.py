@@ -146,6 +146,7 @@ def forced_listing():
 def test_absent_force_deletes_mailboxes_in_one_request_then_the_domain(mailcow) -> None:
     mailcow.expect("GET", GET, reply=dict(RAW, mboxes_in_domain=2))
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=forced_listing())
+    mailcow.expect("GET", "/api/v1/get/resource/all", reply={})
     mailcow.expect("POST", "/api/v1/delete/mailbox", ["alice@example.org", "q1@example.org"], reply=MAILBOXES_REMOVED)
     mailcow.expect("POST", "/api/v1/delete/domain", ["example.org"], reply=REMOVED)
     result = run(mailcow, state="absent", force=True)
@@ -156,10 +157,11 @@ def test_absent_force_deletes_mailboxes_in_one_request_then_the_domain(mailcow) 
 def test_absent_force_check_mode_predicts_and_only_reads(mailcow) -> None:
     mailcow.expect("GET", GET, reply=dict(RAW, mboxes_in_domain=2))
     mailcow.expect("GET", "/api/v1/get/mailbox/reduced/example.org", reply=forced_listing())
+    mailcow.expect("GET", "/api/v1/get/resource/all", reply={})
     result = run(mailcow, check_mode=True, state="absent", force=True)
-    assert result["changed"] and result["mailboxes_deleted"] == ["alice@example.org", "q1@example.org"]
+    assert result["changed"] and result["mailboxes_deleted"] == ["alice@example.org", "q1@example.org"] and result["resources_deleted"] == []
     assert result["diff"]["before"]["mailboxes"] == ["alice@example.org", "q1@example.org"] and result["diff"]["after"] == {}
-    assert [s[0] for s in mailcow.seen] == ["GET", "GET"]
+    assert [s[0] for s in mailcow.seen] == ["GET", "GET", "GET"]
 
 
 def test_alias_domain_is_refused(mailcow) -> None:
