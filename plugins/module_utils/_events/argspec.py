@@ -64,7 +64,7 @@ def events_source_argspec() -> dict[str, dict[str, t.Any]]:
 
 # Lower bounds of the numbers (the smallest value that makes sense), checked after the types.
 MINIMUM = {"timeout": 1, "max_body_size": 1, "wait_interval": 0.1, "reconnect_delay": 0.1, "max_reconnect_delay": 0.1,
-           "interval": 1, "queue_threshold": 1, "retries": 0, "max_answer_mib": 1}
+           "interval": 0.1, "queue_threshold": 1, "retries": 0, "max_answer_mib": 1}
 
 
 def source_params(source: str, spec: dict[str, dict[str, t.Any]], args: t.Any) -> dict[str, t.Any]:

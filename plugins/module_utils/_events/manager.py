@@ -156,6 +156,7 @@ class EventsPoller:
     def __init__(self, client: MailcowClient, params: dict[str, t.Any], seen: Seen, log: logging.Logger) -> None:
         self.client, self.params, self.seen, self.log = client, params, seen, log
         self.failing: dict[str, str] = {}  # check -> the message last logged for it
+        self.polled = False  # whether a poll has been logged as done
 
     def found(self, check: str, raw: t.Any) -> dict[str, dict[str, t.Any]]:
         params = self.params
@@ -204,6 +205,9 @@ def run_events(params: dict[str, t.Any], emit: Emit, stop: threading.Event, log:
         while not stop.is_set():
             events = poller.poll()
             backoff.reset()
+            if not poller.polled:
+                poller.polled = True
+                log.info("first poll done: %s", ", ".join("%d %s known" % (len(seen.known.get(check, ())), check) for check in params["checks"]))
             for event in events:
                 emit(dict(event, api_url=source))
             state.save(seen.as_dict())
