@@ -118,9 +118,13 @@ def keep_running(attempt: t.Callable[[], None], stop: threading.Event, backoff: 
 
 
 def mailbox_params(args: t.Any) -> dict[str, t.Any]:
-    params = source_params("glassdome.mailcow.mailbox", mailbox_source_argspec(), args)
-    check_login(params["username"])
-    params["folder"] = check_folder(params["folder"])
+    source = "glassdome.mailcow.mailbox"
+    params = source_params(source, mailbox_source_argspec(), args)
+    try:
+        check_login(params["username"])
+        params["folder"] = check_folder(params["folder"])
+    except MailcowOptionError as exc:
+        raise MailcowOptionError("%s: %s" % (source, exc)) from None
     return params
 
 
@@ -144,9 +148,13 @@ def run_mailbox(params: dict[str, t.Any], emit: Emit, stop: threading.Event, log
 
 
 def events_params(args: t.Any) -> dict[str, t.Any]:
-    params = source_params("glassdome.mailcow.events", events_source_argspec(), args)
-    params["allowlist"] = check_allowlist(params["allowlist"])
-    params["ignore_containers"] = [container_name(name) for name in params["ignore_containers"]]
+    source = "glassdome.mailcow.events"
+    params = source_params(source, events_source_argspec(), args)
+    try:
+        params["allowlist"] = check_allowlist(params["allowlist"])
+        params["ignore_containers"] = [container_name(name) for name in params["ignore_containers"]]
+    except MailcowOptionError as exc:
+        raise MailcowOptionError("%s: %s" % (source, exc)) from None
     return params
 
 
