@@ -243,8 +243,8 @@ lint: venv $(COLLECTION_LINK) ## ansible-lint (production profile), ruff and myp
 	@rc=0; \
 	printf '\n==== %s ====\n' "lint: ansible-lint (production profile, offline, strict; collection from .build)"; \
 	ANSIBLE_HOME=$(BUILD)/ansible-home ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --offline --strict || rc=1; \
-	printf '\n==== %s ====\n' "lint: ruff check $(wildcard plugins tests)"; \
-	ruff check --no-cache $(wildcard plugins tests) || rc=1; \
+	printf '\n==== %s ====\n' "lint: ruff check $(wildcard plugins tests extensions)"; \
+	ruff check --no-cache $(wildcard plugins tests extensions) || rc=1; \
 	printf '\n==== %s ====\n' "lint: mypy (plugins, through the .build link; tests/tools)"; \
 	if [ -n "$$(find plugins -name '*.py' -print -quit 2>/dev/null)" ]; then \
 		( cd $(BUILD) && mypy --config-file $(CURDIR)/pyproject.toml --cache-dir $(BUILD)/mypy-cache -p ansible_collections.$(NAMESPACE).$(NAME).plugins ) || rc=1; \

@@ -5,7 +5,7 @@ ansible-rulebook runs from its own venv, .build/venvs/ansible-rulebook (`make ve
 Java 17 (JAVA_HOME, set by the Makefile), the installed artifact on ANSIBLE_COLLECTIONS_PATH, and the
 sandbox's connection in the environment (MAILCOW_IMAP_*, MAILCOW_API_*, MAILCOW_CA_PATH), at -vv.
 
-- new_mail_playbook.yml: a mail submitted through the sandbox's Postfix fires the rule (print_event) and its
+- new_mail_record.yml: a mail submitted through the sandbox's Postfix fires the rule (print_event) and its
   playbook records the mail; a mail already there when the source started never fires; after the sandbox's
   Dovecot restarts the source reconnects and fires for the next mail only, each mail exactly once; the
   mailbox password appears nowhere in ansible-rulebook's output. The time from the end of the SMTP
@@ -151,7 +151,7 @@ def restart_dovecot(facts: dict[str, t.Any]) -> None:
 def test_example_rulebooks_are_valid_for_ansible_rulebook(rulebook_env: dict[str, str]) -> None:
     """Every example rulebook passes ansible-rulebook's own schema and condition parser (the job template one cannot run here)."""
     books = sorted((installed_collection() / "extensions" / "eda" / "rulebooks").glob("*.yml"))
-    assert {b.name for b in books} >= {"new_mail_job_template.yml", "new_mail_playbook.yml", "ban_notify.yml"}
+    assert {b.name for b in books} >= {"new_mail_job_template.yml", "new_mail_record.yml", "ban_notify.yml"}
     check = ("import sys, yaml\nfrom ansible_rulebook.validators import Validate\nfrom ansible_rulebook.rules_parser import parse_rule_sets\n"
              "for path in sys.argv[1:]:\n    data = yaml.safe_load(open(path))\n    Validate.rulebook(data)\n    parse_rule_sets(data)\n"
              "    print('valid', path)\n")
@@ -182,7 +182,7 @@ def test_new_mail_fires_once_and_the_source_survives_a_dovecot_restart(facts: di
     send(before)
     _wait_delivered(facts, shared, 1)
     log = tmp_path / "mail.log"
-    book = start(rulebook_env, tmp_path, "new_mail_playbook", {"shared_mailbox": shared, "shared_mailbox_password": password,
+    book = start(rulebook_env, tmp_path, "new_mail_record", {"shared_mailbox": shared, "shared_mailbox_password": password,
                                                                "eda_mail_log": str(log)})
     try:
         watching = lambda line: "glassdome.mailcow.mailbox - INFO - watching folder INBOX of %s" % shared in line  # noqa: E731

@@ -43,7 +43,7 @@ def _overlaps(entry: str, network: str) -> bool:
         one, other = ipaddress.ip_network(entry, strict=False), ipaddress.ip_network(network, strict=False)
     except ValueError:
         return False
-    return one.version == other.version and one.overlaps(other)  # type: ignore[arg-type]
+    return one.version == other.version and one.overlaps(other)
 
 
 def ban_events(raw: t.Any, now: datetime.datetime, allowlist: list[str]) -> Found:
