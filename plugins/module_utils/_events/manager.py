@@ -269,3 +269,34 @@ async def serve(queue: t.Any, work: t.Callable[[Emit, threading.Event], None], n
         await done
     finally:
         stop.set()
+
+
+SOURCES: dict[str, tuple[t.Callable[[t.Any], dict[str, t.Any]], t.Callable[[dict[str, t.Any], Emit, threading.Event, logging.Logger], None]]] = {
+    "mailbox": (mailbox_params, run_mailbox),
+    "events": (events_params, run_events),
+}
+
+
+async def serve_source(name: str, queue: t.Any, args: t.Any) -> None:
+    """The ``main`` of event source ``glassdome.mailcow.<name>``: its arguments checked, then its work until cancelled."""
+    check, run = SOURCES[name]
+    params = check(args)
+    log = logging.getLogger("glassdome.mailcow." + name)
+    await serve(queue, lambda emit, stop: run(params, emit, stop, log), "glassdome.mailcow." + name)
+
+
+class PrintingQueue(asyncio.Queue):
+    """Prints each event as a JSON line instead of queueing it (a source run by hand)."""
+
+    async def put(self, item: t.Any) -> None:
+        print(json.dumps(item, sort_keys=True), flush=True)
+
+
+def run_locally(main: t.Callable[[t.Any, t.Any], t.Awaitable[None]], argv: list[str]) -> None:
+    """``python <source>.py ARGS.json``: the arguments from a JSON file (a password stays out of the command line), events printed."""
+    if len(argv) != 2:
+        raise SystemExit("usage: %s ARGS.json (the source's arguments as a JSON object)" % argv[0])
+    logging.basicConfig(level=logging.INFO)
+    with open(argv[1], encoding="utf-8") as handle:
+        args = json.load(handle)
+    asyncio.run(main(PrintingQueue(), args))  # type: ignore[arg-type]

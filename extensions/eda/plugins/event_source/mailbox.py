@@ -61,40 +61,21 @@ Local test (arguments as JSON in a file, so that the password stays out of the c
 from __future__ import annotations
 
 import asyncio
-import json
-import logging
 import os
 import sys
 import typing as t
-from pathlib import Path
 
 try:
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._events.manager import mailbox_params, run_mailbox, serve
-except ImportError:
-    # ansible-rulebook runs this file by its path, without the collections on sys.path: add the folder holding ansible_collections/.
-    COLLECTIONS = next((p for p in Path(os.path.abspath(__file__)).parents if p.name == "ansible_collections"), None)
-    if COLLECTIONS is None:
-        raise
-    sys.path.insert(0, str(COLLECTIONS.parent))
-    from ansible_collections.glassdome.mailcow.plugins.module_utils._events.manager import mailbox_params, run_mailbox, serve
-
-LOG = logging.getLogger("glassdome.mailcow.mailbox")
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._events import manager
+except ImportError:  # ansible-rulebook runs this file by its path: put the folder holding ansible_collections/ on sys.path
+    sys.path.insert(0, os.path.abspath(__file__).rsplit(os.sep + "ansible_collections" + os.sep, 1)[0])
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._events import manager
 
 
 async def main(queue: asyncio.Queue[t.Any], args: dict[str, t.Any]) -> None:
     """Put an event on ``queue`` for every new message in the folder, until cancelled."""
-    params = mailbox_params(args)
-    await serve(queue, lambda emit, stop: run_mailbox(params, emit, stop, LOG), "glassdome.mailcow.mailbox")
+    await manager.serve_source("mailbox", queue, args)
 
 
 if __name__ == "__main__":
-
-    class MockQueue(asyncio.Queue):  # type: ignore[type-arg]
-        """Prints each event instead of queueing it."""
-
-        async def put(self, item: t.Any) -> None:
-            print(json.dumps(item, sort_keys=True), flush=True)
-
-    logging.basicConfig(level=logging.INFO)
-    with open(sys.argv[1], encoding="utf-8") as handle:
-        asyncio.run(main(MockQueue(), json.load(handle)))
+    manager.run_locally(main, sys.argv)
