@@ -238,6 +238,60 @@ class Delivery:
         return self.moment
 
 
+class LocalSource:
+    """An event source run by hand (``python mailbox.py ARGS.json``, its __main__): events as JSON lines on stdout, logs on stderr."""
+
+    def __init__(self, env: dict[str, str], args_file: Path) -> None:
+        script = installed_collection() / "extensions" / "eda" / "plugins" / "event_source" / "mailbox.py"
+        self.book = Rulebook([str(RULEBOOK_VENV / "bin" / "python"), str(script), str(args_file)], env, args_file.parent)
+
+    def events(self) -> list[dict[str, t.Any]]:
+        return [json.loads(line) for line in self.book.output.splitlines() if line.startswith("{")]
+
+
+def test_polling_source_with_a_state_file_reports_what_came_while_it_was_away(facts: dict[str, t.Any], rulebook_env: dict[str, str],
+                                                                             tmp_path: Path) -> None:
+    api = mailtest.Api(facts)
+    tls = ssl.create_default_context(cafile=facts["ca_path"])
+    domain = "eda%s.example" % uuid.uuid4().hex[:8]
+    password = "Eda-" + secrets.token_urlsafe(12)
+    inbox = "inbox@" + domain
+    api.add_domain(domain)
+    api.add_mailbox(inbox, password)
+    args = tmp_path / "args.json"
+    args.write_text(json.dumps({"username": inbox, "password": password, "wait_method": "poll", "wait_interval": 0.2,
+                                "state_file": str(tmp_path / "state.json")}))
+    subjects = ["eda-away-%d-%s" % (n, uuid.uuid4().hex[:6]) for n in range(3)]
+
+    def send(subject: str) -> None:
+        mailtest.submit(facts, tls, inbox, inbox, [inbox], mailtest.message(inbox, inbox, subject), password=password)
+
+    first = LocalSource(rulebook_env, args)
+    try:
+        first.book.wait_for("the source's login", lambda line: "watching folder INBOX of %s" % inbox in line and "polling every 0.2 s" in line)
+        send(subjects[0])
+        first.book.wait_for("the event of %s" % subjects[0], lambda line: line.startswith("{") and subjects[0] in line)
+        # The mark is written right after the event is handed on (a kill between the two reports the mail again: at least once).
+        uid = first.events()[0]["uid"]
+        deadline = time.monotonic() + WAIT
+        while json.loads((tmp_path / "state.json").read_text())["%s/INBOX" % inbox]["last_uid"] < uid:
+            assert time.monotonic() < deadline, "the state file never recorded UID %d" % uid
+            time.sleep(0.05)
+    finally:
+        first.book.stop()
+    send(subjects[1])
+    send(subjects[2])
+    _wait_delivered(facts, inbox, 3)
+    second = LocalSource(rulebook_env, args)
+    try:
+        second.book.wait_for("the event of %s" % subjects[2], lambda line: line.startswith("{") and subjects[2] in line)
+    finally:
+        second.book.stop()
+    assert [event["message"]["subject"] for event in first.events()] == subjects[:1]
+    assert [event["message"]["subject"] for event in second.events()] == subjects[1:], "the restarted source reported again, or lost mail"
+    assert password not in first.book.output + second.book.output
+
+
 def _wait_delivered(facts: dict[str, t.Any], address: str, count: int) -> None:
     deadline = time.monotonic() + WAIT
     while len(mailtest.maildir_messages(facts, address)) < count:

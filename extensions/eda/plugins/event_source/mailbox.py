@@ -26,7 +26,8 @@ Arguments (the IMAP options of glassdome.mailcow.mailcow_message_info, with its 
   wait_method:         auto (IDLE where offered), idle or poll (default auto)
   wait_interval:       seconds between polls when polling (default 10)
   include_existing:    also report the messages in the folder when the source first starts (default false)
-  state_file:          JSON file keeping the last UID reported across restarts (default: memory only)
+  state_file:          JSON file keeping the last UID reported across restarts (default: memory only); written
+                       right after each event, so a kill in between reports that mail again after the restart
   reconnect_delay:     first delay before reconnecting, seconds (default 1)
   max_reconnect_delay: longest delay before reconnecting, seconds (default 60)
 
