@@ -161,8 +161,8 @@ def test_example_rulebooks_are_valid_for_ansible_rulebook(rulebook_env: dict[str
     assert proc.stdout.count("valid ") == len(books)
 
 
-def test_new_mail_fires_once_and_the_source_survives_a_dovecot_restart(facts: dict[str, t.Any], rulebook_env: dict[str, str],
-                                                                      tmp_path: Path) -> None:
+def test_new_mail_fires_once_and_the_source_survives_a_dovecot_restart(
+        facts: dict[str, t.Any], rulebook_env: dict[str, str], tmp_path: Path) -> None:
     api = mailtest.Api(facts)
     tls = ssl.create_default_context(cafile=facts["ca_path"])
     domain = "eda%s.example" % uuid.uuid4().hex[:8]
@@ -182,10 +182,12 @@ def test_new_mail_fires_once_and_the_source_survives_a_dovecot_restart(facts: di
     send(before)
     _wait_delivered(facts, shared, 1)
     log = tmp_path / "mail.log"
-    book = start(rulebook_env, tmp_path, "new_mail_record", {"shared_mailbox": shared, "shared_mailbox_password": password,
-                                                               "eda_mail_log": str(log)})
+    variables = {"shared_mailbox": shared, "shared_mailbox_password": password, "eda_mail_log": str(log)}
+    book = start(rulebook_env, tmp_path, "new_mail_record", variables)
     try:
-        watching = lambda line: "glassdome.mailcow.mailbox - INFO - watching folder INBOX of %s" % shared in line  # noqa: E731
+        def watching(line: str) -> bool:
+            return "glassdome.mailcow.mailbox - INFO - watching folder INBOX of %s" % shared in line
+
         connected, _when = book.wait_for("the mailbox source's login", watching)
         delivered = Delivery(facts, shared, already=1)
         sent = send(first)
@@ -249,8 +251,8 @@ class LocalSource:
         return [json.loads(line) for line in self.book.output.splitlines() if line.startswith("{")]
 
 
-def test_polling_source_with_a_state_file_reports_what_came_while_it_was_away(facts: dict[str, t.Any], rulebook_env: dict[str, str],
-                                                                             tmp_path: Path) -> None:
+def test_polling_source_with_a_state_file_reports_what_came_while_it_was_away(
+        facts: dict[str, t.Any], rulebook_env: dict[str, str], tmp_path: Path) -> None:
     api = mailtest.Api(facts)
     tls = ssl.create_default_context(cafile=facts["ca_path"])
     domain = "eda%s.example" % uuid.uuid4().hex[:8]

@@ -100,8 +100,9 @@ def test_a_ban_is_allowlisted_by_the_argument_or_by_mailcows_own_list() -> None:
     assert sorted(found) == ["192.0.2.17/32", "198.51.100.0/24", "203.0.113.9/32"]
     assert found["192.0.2.17/32"]["ban"]["allowlist_entries"] == ["192.0.2.0/24"]  # Mailcow's own allow list
     assert found["198.51.100.0/24"]["ban"]["allowlist_entries"] == ["198.51.100.128/25"]  # overlaps the argument's network
-    assert found["203.0.113.9/32"]["ban"] == {"network": "203.0.113.9/32", "ip": "203.0.113.9", "permanent": False, "banned_until": "2026-12-07T10:00:05Z",
-                                             "seconds_left": 5, "queued_for_unban": False, "allowlisted": False, "allowlist_entries": []}
+    assert found["203.0.113.9/32"]["ban"] == {
+        "network": "203.0.113.9/32", "ip": "203.0.113.9", "permanent": False, "banned_until": "2026-12-07T10:00:05Z", "seconds_left": 5,
+        "queued_for_unban": False, "allowlisted": False, "allowlist_entries": []}
 
 
 def test_quarantine_items_from_the_recorded_listing() -> None:
