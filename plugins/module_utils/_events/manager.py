@@ -203,7 +203,10 @@ def run_events(params: dict[str, t.Any], emit: Emit, stop: threading.Event, log:
     """Poll every ``interval`` seconds until ``stop``; each new ban, quarantine item, queue growth or stopped container once."""
     state = StateFile(params.get("state_file"))
     seen = Seen.from_dict(state.load())
-    client = api_client(params)
+    try:
+        client = api_client(params)
+    except MailcowOptionError as exc:
+        raise MailcowOptionError("glassdome.mailcow.events: %s" % exc) from None
     source = url_shown(client.base_url)
     poller = EventsPoller(client, params, seen, log)
     backoff = Backoff(params["reconnect_delay"], params["max_reconnect_delay"])

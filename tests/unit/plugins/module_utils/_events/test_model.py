@@ -19,6 +19,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._events.manager 
     events_params,
     keep_running,
     mailbox_params,
+    run_events,
     serve,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._events.model import (
@@ -231,3 +232,8 @@ def test_cancelling_the_source_stops_the_work() -> None:
 
     asyncio.run(run())
     assert stopped.wait(5)
+
+
+def test_events_source_without_a_connection_names_the_variables() -> None:
+    with pytest.raises(MailcowOptionError, match=r"glassdome.mailcow.events: api_url \(or MAILCOW_API_URL\) and api_key \(or MAILCOW_API_KEY, MAIL_API\)"):
+        run_events(events_params({}), lambda event: None, threading.Event(), logging.getLogger("test"))
