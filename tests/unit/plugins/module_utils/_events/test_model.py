@@ -165,7 +165,7 @@ def test_state_file_round_trip_is_private(tmp_path) -> None:
 
 def test_backoff_doubles_up_to_its_most_and_resets() -> None:
     backoff = Backoff(1, 5)
-    assert [backoff.next() for _ in range(5)] == [1, 2, 4, 5, 5]
+    assert [backoff.next() for _attempt in range(5)] == [1, 2, 4, 5, 5]
     backoff.reset()
     assert backoff.next() == 1
 
