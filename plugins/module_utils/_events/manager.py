@@ -18,6 +18,7 @@ import datetime
 import json
 import logging
 import os
+import sys
 import tempfile
 import threading
 import typing as t
@@ -292,7 +293,8 @@ class PrintingQueue(asyncio.Queue):
     """Prints each event as a JSON line instead of queueing it (a source run by hand)."""
 
     async def put(self, item: t.Any) -> None:
-        print(json.dumps(item, sort_keys=True), flush=True)
+        sys.stdout.write(json.dumps(item, sort_keys=True) + "\n")
+        sys.stdout.flush()
 
 
 def run_locally(main: t.Callable[[t.Any, t.Any], t.Awaitable[None]], argv: list[str]) -> None:
