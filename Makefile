@@ -66,6 +66,10 @@ BUILD_DEBS := shellcheck
 # Re-run when the package list or the sandbox's install script changes (or after `make clean`).
 DEBS_KEY := $(shell cat $(DEBS_SCRIPT) 2>/dev/null | cat - <(echo $(BUILD_DEBS)) | sha256sum | cut -c1-16)
 
+# Java 17 for ansible-rulebook (Debian's openjdk-17-jre-headless, from $(DEBS_SCRIPT)); a JAVA_HOME set outside wins.
+JAVA_HOME ?= $(firstword $(wildcard /usr/lib/jvm/java-17-openjdk-*))
+export JAVA_HOME
+
 # Upper bounds, so that a hung step fails instead of eating CI's time.
 SANITY_TIMEOUT := 20m
 ANSIBLE_TEST_INTEGRATION_TIMEOUT := 15m
@@ -92,7 +96,7 @@ endef
 need = @test -e $(1) || { printf 'make: %s is missing: %s cannot run until it is written.\n' '$(1)' '$(2)' >&2; exit 1; }
 
 .PHONY: help setup venv debs collection lint changelog-lint sanity ansible-test-cache unit \
-	integration ansible-test-integration sandbox-start sandbox-stop test demo bench clean distclean \
+	integration eda ansible-test-integration sandbox-start sandbox-stop test demo bench clean distclean \
 	tool-venvs role-readme role-readme-check galaxy-import docs-lint docs test-matrix sanity-newest
 
 # `make help` shows the targets in two groups: first a user's (trying the collection), then a
@@ -239,8 +243,8 @@ lint: venv $(COLLECTION_LINK) ## ansible-lint (production profile), ruff and myp
 	@rc=0; \
 	printf '\n==== %s ====\n' "lint: ansible-lint (production profile, offline, strict; collection from .build)"; \
 	ANSIBLE_HOME=$(BUILD)/ansible-home ANSIBLE_COLLECTIONS_PATH=$(BUILD) ansible-lint --offline --strict || rc=1; \
-	printf '\n==== %s ====\n' "lint: ruff check $(wildcard plugins tests)"; \
-	ruff check --no-cache $(wildcard plugins tests) || rc=1; \
+	printf '\n==== %s ====\n' "lint: ruff check $(wildcard plugins tests extensions)"; \
+	ruff check --no-cache $(wildcard plugins tests extensions) || rc=1; \
 	printf '\n==== %s ====\n' "lint: mypy (plugins, through the .build link; tests/tools)"; \
 	if [ -n "$$(find plugins -name '*.py' -print -quit 2>/dev/null)" ]; then \
 		( cd $(BUILD) && mypy --config-file $(CURDIR)/pyproject.toml --cache-dir $(BUILD)/mypy-cache -p ansible_collections.$(NAMESPACE).$(NAME).plugins ) || rc=1; \
@@ -339,7 +343,7 @@ ansible-test-integration: venv $(COLLECTION_LINK) ## ansible-test integration (I
 	if [ $$rc != 0 ]; then tail -n 300 $$log; echo "make: ansible-test integration failed (exit status $$rc); full output: $$log" >&2; fi; \
 	exit $$rc
 
-integration: setup venv-ansible-runner ## ansible-test integration (targets), then pytest tests/integration (installed artifact, AWX job via ansible-runner), against the sandbox; tests/mailstack (Postfix, Dovecot as root)
+integration: setup venv-ansible-runner venv-ansible-rulebook ## ansible-test integration (targets), then pytest tests/integration (installed artifact, AWX job via ansible-runner, EDA via ansible-rulebook), against the sandbox; tests/mailstack (Postfix, Dovecot as root)
 	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration*.xml
 	@$(RUN_PYTEST); rc=0; \
 	$(MAKE) sandbox-start || rc=$$?; \
@@ -353,6 +357,22 @@ integration: setup venv-ansible-runner ## ansible-test integration (targets), th
 	printf '\n==== %s ====\n' "integration: pytest $(MAILSTACK_SUITE) (its own sandboxes)"; \
 	( export PYTHONPATH=$(BUILD) ANSIBLE_COLLECTIONS_PATH=$(BUILD) && \
 	  run_pytest $(MAILSTACK_SUITE) integration-mailstack ) || rc=$$?; \
+	exit $$rc
+
+# The EDA tests alone (they are part of `make integration` too): ansible-rulebook (.build/venvs/ansible-rulebook,
+# Java 17 from JAVA_HOME) runs the example rulebooks of extensions/eda/rulebooks against the sandbox.
+EDA_TESTS := $(INTEGRATION_SUITE)/test_eda.py
+
+eda: setup venv-ansible-rulebook ## pytest tests/integration/test_eda.py (event sources under ansible-rulebook) against the sandbox
+	@mkdir -p $(REPORTS) && rm -f $(REPORTS)/integration-eda.xml
+	@$(RUN_PYTEST); rc=0; \
+	$(MAKE) sandbox-start || rc=$$?; \
+	if [ $$rc = 0 ]; then \
+		printf '\n==== %s ====\n' "eda: pytest $(EDA_TESTS) (ANSIBLE_COLLECTIONS_PATH=.build/installed)"; \
+		( source $(SANDBOX_DIR)/env.sh && export ANSIBLE_COLLECTIONS_PATH=$(INSTALLED) && \
+		  run_pytest $(EDA_TESTS) integration-eda ) || rc=$$?; \
+	fi; \
+	$(MAKE) sandbox-stop || true; \
 	exit $$rc
 
 # ansible-core versions of the matrix: one tests/requirements/ansible-core-<version>.txt each (those marked

@@ -4,9 +4,10 @@
 # Install Debian's Postfix and Dovecot for the sandbox mail stack, as root, idempotently.
 # The system services are never started: the sandbox runs its own instances from private
 # config dirs on loopback ports (tests/sandbox/mailstack.py).
+# Also Java 17, which ansible-rulebook (the EDA tests against the sandbox, tests/integration/test_eda.py) needs.
 set -eu
 
-PACKAGES="postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-auth-lua openssl procps"
+PACKAGES="postfix dovecot-core dovecot-imapd dovecot-lmtpd dovecot-auth-lua openssl procps openjdk-17-jre-headless"
 
 say() { printf 'install-debs: %s\n' "$*"; }
 

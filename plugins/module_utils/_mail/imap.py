@@ -111,6 +111,10 @@ class ImapSession(Session):
         self.conn: imaplib.IMAP4 | None = None
         self.username: str | None = None
         self.folder: str | None = None
+        # What SELECT/EXAMINE answered (RFC 3501 6.3.1): UIDs are only comparable while UIDVALIDITY stays the same,
+        # and every message that arrives later gets a UID of at least UIDNEXT. None when the server did not say.
+        self.uid_validity: int | None = None
+        self.uid_next: int | None = None
 
     # -- connection and login -----------------------------------------------------------------
 
@@ -223,6 +227,7 @@ class ImapSession(Session):
                                        % (folder, self.username, self.endpoint.label, _text(data), names),
                                        method="SELECT", path=self.endpoint.url)
         self.folder = folder
+        self.uid_validity, self.uid_next = (_response_number(conn, "UIDVALIDITY"), _response_number(conn, "UIDNEXT"))
         return int(_text(data) or 0) if _text(data).isdigit() else 0
 
     def create(self, folder: str) -> None:
@@ -252,6 +257,13 @@ class ImapSession(Session):
 
         data = self._run("SEARCH", call)
         return sorted({int(n) for n in _text(data).split() if n.isdigit()})
+
+    def uids_after(self, last_uid: int) -> list[int]:
+        """UIDs above ``last_uid`` in the selected folder, ascending (``UID SEARCH UID n:*``)."""
+        conn = self._open()
+        data = self._run("SEARCH", lambda: conn.uid("SEARCH", "UID", "%d:*" % (last_uid + 1)))
+        # n:* always includes the highest UID, even when that is below n (RFC 3501 6.4.8).
+        return sorted({int(n) for n in _text(data).split() if n.isdigit() and int(n) > last_uid})
 
     def noop(self) -> bool:
         """Let the server report what changed since the last command; True if it reported EXISTS, RECENT or FETCH."""
@@ -476,6 +488,13 @@ def _buffered(conn: imaplib.IMAP4) -> bytes:
     finally:
         conn.sock.settimeout(previous)
     return reader.read(len(data)) if data else b""
+
+
+def _response_number(conn: imaplib.IMAP4, code: str) -> int | None:
+    """The number of a response code imaplib kept from the last SELECT (``[UIDVALIDITY 3857529045]``)."""
+    values = conn.response(code)[1]
+    text = as_text(values[-1]) if values and values[-1] is not None else None
+    return int(text) if text and text.isdigit() else None
 
 
 def _body_of(items: dict[str, t.Any], part: Part) -> dict[str, t.Any]:
