@@ -307,12 +307,23 @@ def _control(facts: dict[str, t.Any], path: str, body: dict[str, t.Any] | None =
         return json.loads(reply.read() or b"null")
 
 
+def _drop_quarantined(facts: dict[str, t.Any], subject: str) -> None:
+    """Delete, through Mailcow's API, the quarantine items with ``subject`` (what this test held)."""
+    ids = [str(row["id"]) for row in _control(facts, "quarantine")["items"] if row.get("subject") == subject]
+    if ids:
+        request = urllib.request.Request(facts["api_url"] + "/api/v1/delete/qitem", data=json.dumps(ids).encode(), method="POST",
+                                         headers={"Content-Type": "application/json", "X-API-Key": facts["rw_key"]})
+        with urllib.request.urlopen(request, timeout=10, context=ssl.create_default_context(cafile=facts["ca_path"])):
+            pass
+
+
 def _fail2ban_reads(facts: dict[str, t.Any]) -> int:
     return int(_control(facts, "stats")["by_route"].get("GET /api/v1/get/fail2ban", 0))
 
 
 def test_ban_on_an_allowlisted_network_notifies_once(facts: dict[str, t.Any], rulebook_env: dict[str, str], tmp_path: Path) -> None:
     ours, other = "198.51.100.%d" % secrets.choice(range(2, 250)), "203.0.113.%d" % secrets.choice(range(2, 250))
+    subject = "held %s" % secrets.token_hex(4)
     book = start(rulebook_env, tmp_path, "ban_notify", {"our_networks": ["198.51.100.0/24"], "mailcow_events_interval": 0.5})
     try:
         # Bans there at the first poll are taken as known: ban only after it.
@@ -320,6 +331,9 @@ def test_ban_on_an_allowlisted_network_notifies_once(facts: dict[str, t.Any], ru
         _control(facts, "f2b/ban", {"ip": other})
         _control(facts, "f2b/ban", {"ip": ours})
         _control(facts, "status", {"containers": {"clamd": "exited"}})
+        _control(facts, "quarantine", {"items": [{"qid": "4B1A2C3D4E", "rcpt": "alice@rb.example", "sender": "spammer@bad.example", "subject": subject,
+                                                  "score": 14.5, "action": "reject", "created": int(time.time()), "msg": "Subject: x\r\n\r\nx"}]})
+        book.wait_for("the notice of the quarantined message", lambda line: line.startswith("NOTIFY quarantine held ") and subject in line)
         book.wait_for("the notice of the ban of %s" % ours, lambda line: "NOTIFY fail2ban banned %s/32" % ours in line)
         book.wait_for("the notice of clamd", lambda line: "NOTIFY container clamd-mailcow is exited" in line)
         book.wait_for("the event of the ban of %s" % other, lambda line: "'network': '%s/32'" % other in line)
@@ -333,9 +347,12 @@ def test_ban_on_an_allowlisted_network_notifies_once(facts: dict[str, t.Any], ru
         book.stop()
         _control(facts, "f2b/clear", {})
         _control(facts, "status", {"containers": {"clamd": "running"}})
+        _drop_quarantined(facts, subject)
     output = book.output
     assert book.count(lambda line: "NOTIFY fail2ban banned %s/32" % ours in line) == 1, book.tail
     assert not any("NOTIFY fail2ban banned %s" % other in line for line in output.splitlines()), "a ban outside our networks notified"
     assert book.count(lambda line: "NOTIFY container clamd-mailcow" in line) == 1, book.tail
+    held = [line for line in output.splitlines() if line.startswith("NOTIFY quarantine held ")]  # the debug action's line, not the rule's text
+    assert len(held) == 1 and "identities=" in held[0], book.tail  # the identity mailcow_quarantine takes
     for key in (facts["rw_key"], facts["ro_key"]):
         assert key not in output, "an API key is in ansible-rulebook's output"

@@ -4,7 +4,7 @@
 """Private to this collection: Mailcow's operational events, from the API's answers (no I/O).
 
 Each check turns one answer into the things it can report, each under an identity: a ban by its
-network, a quarantine item by its id, a container that is not running by its name, the queue (one
+network, a quarantine item by its identity (as mailcow_quarantine takes it), a container that is not running by its name, the queue (one
 identity) while it holds at least ``queue_threshold`` messages. ``Seen`` remembers the identities of
 the last answer of each check, so a thing is reported once when it appears, and again only after it
 went away and came back (a network banned anew, a container down again, the queue grown again).
@@ -18,7 +18,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._fail2ban.model import bans, is_network, normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._names import to_int
+from ansible_collections.glassdome.mailcow.plugins.module_utils._queue.model import counts
 from ansible_collections.glassdome.mailcow.plugins.module_utils._status.model import container_name, containers
 
 Found = t.Dict[str, t.Dict[str, t.Any]]  # identity -> event
@@ -56,40 +56,17 @@ def ban_events(raw: t.Any, now: datetime.datetime, allowlist: list[str]) -> Foun
     return found
 
 
-def _iso(created: t.Any) -> str | None:
-    """The quarantine's ``created``: a Unix timestamp in a listing, ``YYYY-MM-DD HH:MM:SS`` (UTC) for one item."""
-    text = str(created or "").strip()
-    if text.isdigit():
-        return datetime.datetime.fromtimestamp(int(text), datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    try:
-        return datetime.datetime.strptime(text, "%Y-%m-%d %H:%M:%S").strftime("%Y-%m-%dT%H:%M:%SZ")
-    except ValueError:
-        return None
-
-
 def quarantine_events(items: list[dict[str, t.Any]]) -> Found:
-    """get/quarantine/all -> a ``quarantine`` event per held message."""
-    found: Found = {}
-    for item in items:
-        if item.get("id") is None:
-            continue
-        score = item.get("score")
-        found[str(item["id"])] = {"type": "quarantine", "item": {
-            "id": to_int(item["id"]), "qid": item.get("qid"), "subject": item.get("subject"), "sender": item.get("sender"),
-            "recipient": item.get("rcpt"), "score": float(score) if isinstance(score, (int, float)) and not isinstance(score, bool) else None,
-            "action": item.get("action"), "virus": str(item.get("virus_flag")) == "1", "created": _iso(item.get("created"))}}
-    return found
+    """The quarantine (items as mailcow_quarantine_info returns them) -> a ``quarantine`` event per held message, under its identity."""
+    return {item["identity"]: {"type": "quarantine", "item": item} for item in items}
 
 
-def queue_events(items: list[dict[str, t.Any]], threshold: int) -> Found:
-    """get/mailq/all -> one ``queue`` event while the queue holds ``threshold`` messages or more."""
-    if len(items) < threshold:
+def queue_events(entries: list[dict[str, t.Any]], threshold: int) -> Found:
+    """The queue (entries as mailcow_queue_info returns them) -> one ``queue`` event while it holds ``threshold`` messages or more."""
+    if len(entries) < threshold:
         return {}
-    by_queue: dict[str, int] = {}
-    for item in items:
-        name = str(item.get("queue_name") or "unknown")
-        by_queue[name] = by_queue.get(name, 0) + 1
-    return {"queue": {"type": "queue", "queue": {"size": len(items), "threshold": threshold, "by_queue": by_queue}}}
+    by_queue = {name: number for name, number in counts(entries).items() if number}
+    return {"queue": {"type": "queue", "queue": {"size": len(entries), "threshold": threshold, "by_queue": by_queue}}}
 
 
 def container_events(raw: t.Any, ignore: t.Iterable[str]) -> Found:

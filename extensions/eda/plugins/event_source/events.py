@@ -38,7 +38,7 @@ Arguments (the connection options of every glassdome.mailcow module, with its en
 
 Each event has type and api_url (scheme, host, port and path only), and one of:
   type ban:        ban: network, ip, permanent, banned_until, seconds_left, queued_for_unban, allowlisted, allowlist_entries
-  type quarantine: item: id, qid, subject, sender, recipient, score, action, virus, created
+  type quarantine: item: as mailcow_quarantine_info returns it (identity, time, sender, recipient, subject, score, ...)
   type queue:      queue: size, threshold, by_queue (messages per Postfix queue: active, deferred, hold ...)
   type container:  container: name, state, running, started_at, image
 

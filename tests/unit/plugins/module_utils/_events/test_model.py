@@ -30,6 +30,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._events.model im
     queue_events,
 )
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mail.watch import FolderMark
+from ansible_collections.glassdome.mailcow.plugins.module_utils._quarantine import model as quarantine_model
+from ansible_collections.glassdome.mailcow.plugins.module_utils._queue import model as queue_model
 from ...scripted_mailcow import transcript
 
 OPS, EVENTS = "transcripts-operations.jsonl", "transcripts-events.jsonl"
@@ -106,20 +108,25 @@ def test_a_ban_is_allowlisted_by_the_argument_or_by_mailcows_own_list() -> None:
         "queued_for_unban": False, "allowlisted": False, "allowlist_entries": []}
 
 
-def test_quarantine_items_from_the_recorded_listing() -> None:
-    found = quarantine_events(transcript("get_quarantine_all", EVENTS)["body"])
-    assert sorted(found) == ["1", "2", "3"]
-    assert found["2"] == {"type": "quarantine", "item": {"id": 2, "qid": "QID2", "subject": "Win now 2", "sender": "spammer@bad.example",
-                                                         "recipient": "alice@rb.example", "score": 7.2, "action": "add header", "virus": False,
-                                                         "created": "2026-12-07T01:49:07Z"}}
-    assert quarantine_events(transcript("get_quarantine_all_empty", EVENTS)["body"]) == {}
+def test_quarantine_items_from_the_recorded_listing_under_the_identity_mailcow_quarantine_takes() -> None:
+    items = [quarantine_model.normalize(raw) for raw in transcript("get_quarantine_all", EVENTS)["body"]]
+    found = quarantine_events(items)
+    assert len(found) == 3 and all(event["type"] == "quarantine" for event in found.values())
+    second = next(raw for raw in transcript("get_quarantine_all", EVENTS)["body"] if str(raw["id"]) == "2")
+    event = found[quarantine_model.identity(second["qid"], second["rcpt"], second["created"])]
+    assert event["item"]["subject"] == "Win now 2" and event["item"]["sender"] == "spammer@bad.example"
+    assert event["item"]["recipient"] == "alice@rb.example" and event["item"]["score"] == 7.2 and event["item"]["virus"] is False
+    assert event["item"]["time"] == "2026-12-07T01:49:07Z" and event["item"]["queue_id"] == "QID2"
+    assert quarantine_events([]) == {}
 
 
 def test_the_queue_is_an_event_from_its_threshold_on() -> None:
-    assert queue_events(transcript("get_mailq_all", EVENTS)["body"], 1) == {}
-    items = [{"queue_name": "deferred"}] * 3 + [{"queue_name": "active"}]
-    assert queue_events(items, 5) == {}
-    assert queue_events(items, 4) == {"queue": {"type": "queue", "queue": {"size": 4, "threshold": 4, "by_queue": {"deferred": 3, "active": 1}}}}
+    now = datetime.datetime(2026, 12, 7, tzinfo=datetime.timezone.utc)
+    assert queue_events(queue_model.normalize_all(transcript("get_mailq_all", EVENTS)["body"], now), 1) == {}
+    raw = [{"queue_name": "deferred", "queue_id": "A%d" % n, "arrival_time": 1796600000} for n in range(3)]
+    entries = queue_model.normalize_all(raw + [{"queue_name": "active", "queue_id": "B1", "arrival_time": 1796600000}], now)
+    assert queue_events(entries, 5) == {}
+    assert queue_events(entries, 4) == {"queue": {"type": "queue", "queue": {"size": 4, "threshold": 4, "by_queue": {"deferred": 3, "active": 1}}}}
 
 
 def test_stopped_containers_less_the_ignored_ones() -> None:
