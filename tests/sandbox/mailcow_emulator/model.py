@@ -161,6 +161,11 @@ class Store:
             self.recipient_maps: dict[int, dict[str, Any]] = {}  # recipient_maps rows by id (recipient_maps.py)
             self.next_recipient_map_id = 1
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
+            self.filters: dict[int, dict[str, Any]] = {}  # sieve_filters rows by id (filters.py)
+            self.next_filter_id = 1
+            self.oauth2_clients: dict[int, dict[str, Any]] = {}  # oauth_clients rows by id (oauth2.py)
+            self.next_oauth2_client_id = 1
+            self.oauth2_token_revocations: dict[str, int] = {}  # client_id -> how often its tokens were revoked
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
+from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, filters, fwdhosts, mailbox_edit, mailboxes, oauth2, passwords,
+               php, phpjson, reads, relayhosts, recipient_maps, sideeffects, syncjobs, templates, tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
 from .model import Store
@@ -177,7 +177,8 @@ class MailcowApi:
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
                    "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get, "bcc": bcc.get,
-                   "recipient_map": recipient_maps.get}
+                   "recipient_map": recipient_maps.get, "filters": filters.get, "active-user-sieve": filters.get_active_user_sieve,
+                   "oauth2-client": oauth2.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -218,7 +219,7 @@ class MailcowApi:
                                         "alias-domain": alias_domains.add, "domain-admin": domain_admins.add, "syncjob": syncjobs.add,
                                         "relayhost": relayhosts.add, "transport": transports.add,
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
-                                        "recipient_map": recipient_maps.add}
+                                        "recipient_map": recipient_maps.add, "filter": filters.add, "oauth2-client": oauth2.add}
         if route.category == "mailbox" and route.obj == "template":
             return self._write(session, call, templates.add, attr, "Cannot add item")
         if route.category not in targets or route.obj == "template":
@@ -243,7 +244,7 @@ class MailcowApi:
             "da-acl": ("username", domain_admins.edit_acl), "relayhost": ("id", relayhosts.edit),
             "transport": ("id", transports.edit), "fwdhost": ("fwdhost", fwdhosts.edit),
             "tls-policy-map": ("id", tls_policy_maps.edit), "bcc": ("id", bcc.edit),
-            "recipient_map": ("id", recipient_maps.edit),
+            "recipient_map": ("id", recipient_maps.edit), "filter": ("id", filters.edit), "oauth2-client": ("id", oauth2.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -321,6 +322,10 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return bcc.delete, {"id": items}
     if route.category == "recipient_map":
         return recipient_maps.delete, {"id": items}
+    if route.category == "filter":
+        return filters.delete, {"id": items}
+    if route.category == "oauth2-client":
+        return oauth2.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":
