@@ -45,6 +45,7 @@ class Kind(t.NamedTuple):
     plural: str  # the bulk form's option and result, e.g. "relayhosts"
     single: str = ""  # the single form's result, when not ``what`` (e.g. "transport")
     entry_named: tuple[str, ...] = ()  # the options that name a bulk entry in messages, when not ``named``
+    listing: tuple[str, ...] = ()  # the path of the listing, when not ``(category, "all")`` (e.g. one mailbox's filters)
 
     def key(self, row: Row) -> str:
         return self.key_of(row.item[self.named])
@@ -107,7 +108,7 @@ def diff_after(plan: Plan, view: t.Callable[[t.Any], dict[str, t.Any]]) -> dict[
 def read_rows(client: MailcowClient, kind: Kind) -> dict[str, list[Row]]:
     """Every object of ``kind``, by name, each name's rows in id order. One request."""
     found: dict[str, list[Row]] = {}
-    for raw in sorted(as_list(client.get(kind.category, "all")), key=lambda raw: str(raw.get("id", "")).zfill(20)):
+    for raw in sorted(as_list(client.get(*(kind.listing or (kind.category, "all")))), key=lambda raw: str(raw.get("id", "")).zfill(20)):
         row = kind.row(raw)
         found.setdefault(kind.key(row), []).append(row)
     return found

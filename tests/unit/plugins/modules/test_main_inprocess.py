@@ -53,6 +53,8 @@ VALID = {
     "mailcow_bcc_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "local_dest": DOMAIN, "kind": "sender"},
     "mailcow_recipient_map": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "old_recipient": "old@" + DOMAIN},
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
+    "mailcow_sieve_filter": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN, "filter_type": "prefilter",
+                             "description": "d"},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
 REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
@@ -65,7 +67,8 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_bcc_map": {"local_dest": DOMAIN, "kind": "sender"}, "mailcow_bcc_map_info": {},
             "mailcow_recipient_map": {"old_recipient": "old@" + DOMAIN}, "mailcow_recipient_map_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
-            "mailcow_password_policy": {}, "mailcow_password_policy_info": {}}
+            "mailcow_password_policy": {}, "mailcow_password_policy_info": {},
+            "mailcow_sieve_filter": {"mailbox": "a@" + DOMAIN, "filter_type": "prefilter", "description": "d"}, "mailcow_sieve_filter_info": {}}
 
 
 @pytest.mark.parametrize("name", MODULES)
