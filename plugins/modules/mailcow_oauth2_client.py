@@ -22,7 +22,7 @@ description:
   - B(The client secret) is returned once, in RV(client_secret), to the task that creates the client or renews its
     secret (O(renew_secret)); never in the diff, a warning, a message or any other return value, and never by
     M(glassdome.mailcow.mailcow_oauth2_client_info). Register the result to hand the secret to the app, and set
-    C(no_log: true) on the task so that Ansible does not print it (the registered variable still holds it).
+    C(no_log) on the task so that Ansible does not print it (the registered variable still holds it).
 author:
   - glassdome.mailcow contributors (@glassdome)
 extends_documentation_fragment:

@@ -68,7 +68,7 @@ options:
       - The Sieve script (RFC 5228), stored and compared exactly as given, line endings and trailing white space included.
         A YAML block scalar (C(|)) ends it with one line break.
       - Required to create a filter. Mailcow checks it with its Sieve parser and refuses a script it cannot parse, naming
-        the line (for example C(line 1: script end where semicolon expected near)).
+        the line and what the parser expected there.
       - Not empty, at most 65535 bytes.
     type: str
   active:

@@ -42,8 +42,7 @@ def user_script(client: MailcowClient, mailbox: str) -> str | None:
     if not carried_in_path(mailbox):
         client.warn("mailbox %s: %s, so its own active script could not be read" % (mailbox, path_problem(mailbox)))
         return None
-    answer = client.get("active-user-sieve", mailbox)
-    scripts = [item for item in (answer if isinstance(answer, list) else []) if isinstance(item, str)]
+    scripts = client.get_texts("active-user-sieve", mailbox)
     return scripts[0] if scripts else None
 
 

@@ -25,8 +25,8 @@ def listing(emulated: Mailcow) -> list[dict[str, t.Any]]:
 def setup_mailboxes(emulated: Mailcow, *names: str) -> None:
     emulated.emulator.request("POST", "/api/v1/add/domain", {"domain": DOMAIN, "active": 1})
     for name in names or ("alice", "bob"):
-        emulated.emulator.request("POST", "/api/v1/add/mailbox", {"local_part": name, "domain": DOMAIN, "password": "Sf-Pw-2026!x",
-                                                                   "password2": "Sf-Pw-2026!x", "active": 1})
+        mailbox = {"local_part": name, "domain": DOMAIN, "password": "Sf-Pw-2026!x", "password2": "Sf-Pw-2026!x", "active": 1}
+        emulated.emulator.request("POST", "/api/v1/add/mailbox", mailbox)
 
 
 def spam(emulated: Mailcow, **extra: t.Any) -> dict[str, t.Any]:
@@ -115,8 +115,8 @@ def test_duplicates_are_refused_and_absent_deletes_them_all(run_module: RunModul
 def test_bulk_create_unchanged_then_purge_within_the_domain_and_its_guards(run_module: RunModule, emulated: Mailcow) -> None:
     setup_mailboxes(emulated)
     emulated.emulator.request("POST", "/api/v1/add/domain", {"domain": "other.example", "active": 1})
-    emulated.emulator.request("POST", "/api/v1/add/mailbox", {"local_part": "carol", "domain": "other.example", "password": "Sf-Pw-2026!x",
-                                                               "password2": "Sf-Pw-2026!x", "active": 1})
+    carol = {"local_part": "carol", "domain": "other.example", "password": "Sf-Pw-2026!x", "password2": "Sf-Pw-2026!x", "active": 1}
+    emulated.emulator.request("POST", "/api/v1/add/mailbox", carol)
     emulated.emulator.request("POST", "/api/v1/add/filter", {"username": "carol@other.example", "filter_type": "prefilter",
                                                              "script_desc": "Keep", "script_data": "keep;", "active": 1})
     entries = [{"mailbox": "alice", "filter_type": "prefilter", "description": "Spam to Junk", "script": SPAM},
@@ -131,8 +131,8 @@ def test_bulk_create_unchanged_then_purge_within_the_domain_and_its_guards(run_m
     assert len(listing(emulated)) == 4
     again = run_module("mailcow_sieve_filter", args)
     assert not again["changed"] and again["msg"] == "no change (3 unchanged)"
-    both = run_module("mailcow_sieve_filter", dict(args, filters=entries[:2] + [dict(entries[2], active=True),
-                                                                               dict(entries[2], description="Other", active=True)]))
+    two_active = entries[:2] + [dict(entries[2], active=True), dict(entries[2], description="Other", active=True)]
+    both = run_module("mailcow_sieve_filter", dict(args, filters=two_active))
     assert both["failed"] and "are both to be active" in both["msg"] and len(listing(emulated)) == 4
     empty = run_module("mailcow_sieve_filter", dict(args, filters=[], purge=True))
     assert empty["failed"] and "purge_allow_empty" in empty["msg"]
