@@ -44,6 +44,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize as mailbox_normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, unicode_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.api import list_filters
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.model import desired_from_params as sieve_filter_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import FIELDS as SYNCJOB_FIELDS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import PORT_OF, label
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import desired_from_params as syncjob_desired
@@ -115,11 +117,12 @@ def select_domains(client: MailcowClient, wanted: t.Sequence[str] | None) -> tup
 
 
 class ServerWide(t.NamedTuple):
-    """What is read once for every domain: alias domains, domain administrators, sync jobs."""
+    """What is read once for every domain: alias domains, domain administrators, sync jobs, Sieve filters."""
 
     alias_domains: list[dict[str, t.Any]]
     admins: list[dict[str, t.Any]]
     syncjobs: list[dict[str, t.Any]]
+    filters: list[dict[str, t.Any]]
 
 
 def read_server_wide(client: MailcowClient) -> ServerWide:
@@ -127,6 +130,7 @@ def read_server_wide(client: MailcowClient) -> ServerWide:
         [alias_domain_normalize(raw) for raw in list_alias_domains(client)],
         [admin_normalize(raw) for raw in list_domain_admins(client)],
         [syncjob_normalize(raw) for raw in list_jobs(client)],
+        list_filters(client),
     )
 
 
@@ -166,6 +170,10 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
             notes.append("the app passwords of mailbox %s were not read: Mailcow lists them only by the address in the URL, and %s"
                          % (_printable(mailbox["address"]), path_problem(mailbox["address"])))
     app_password_map, app_password_lines = _app_passwords(name, app_passwords, refused)
+    filters = [f for f in server.filters if f["mailbox"].rpartition("@")[2] == name]
+    held = [f["name"] for f in filters]
+    filter_entries, filter_lines = _checked(name, "Sieve filter", filters, lambda f: f["name"], _sieve_filter_entry,
+                                            lambda f, entry: _check_sieve_filter(f, entry, held.count(f["name"]), refused), refused)
     alias_domain_entries, alias_domain_lines = _checked(
         name, "alias domain", sorted((a for a in server.alias_domains if a["target_domain"] == name), key=lambda a: a["alias_domain"]),
         lambda a: a["alias_domain"], _alias_domain_entry, _check_alias_domain, refused)
@@ -191,28 +199,34 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         "mailcow_alias_domains": alias_domain_entries,
         "mailcow_domain_admins": admin_entries,
         "mailcow_syncjobs": job_entries,
+        "mailcow_sieve_filters": filter_entries,
     })
     kinds_refused = {r.kind for r in refused}
     purges = {
         "mailcow_mailboxes_purge": purge and not kinds_refused & {"mailbox", "alias"},
         "mailcow_app_passwords_purge": purge and "app password" not in kinds_refused,
         "mailcow_syncjobs_purge": purge and "sync job" not in kinds_refused,
+        "mailcow_sieve_filters_purge": purge and "Sieve filter" not in kinds_refused,
     }
     empty = [name for name, entries, key in (("mailboxes and aliases", mailbox_entries + alias_entries, "mailcow_mailboxes_purge"),
-                                             ("sync jobs", job_entries, "mailcow_syncjobs_purge")) if purges[key] and not entries]
+                                             ("sync jobs", job_entries, "mailcow_syncjobs_purge"),
+                                             ("Sieve filters", filter_entries, "mailcow_sieve_filters_purge")) if purges[key] and not entries]
     purges_note = ""
     if empty:
         # The server has none: a purge of an empty list is what the export means, and the role refuses one unless told.
         purges["mailcow_mailboxes_purge_allow_empty"] = True
         purges_note = "# The domain has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty)
     variables.update(purges)
-    if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge")):
+    if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge",
+                                                 "mailcow_sieve_filters_purge")):
         notes.append("purge is off for the lists with a refused entry: a purge would delete the object the comment stands for")
 
     commented = {"mailcow_mailboxes": mailbox_lines, "mailcow_aliases": alias_lines, "mailcow_app_passwords": app_password_lines,
-                 "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines}
+                 "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines,
+                 "mailcow_sieve_filters": filter_lines}
     counts = {"mailboxes": len(mailbox_entries), "aliases": len(alias_entries), "app_passwords": sum(len(v) for v in app_password_map.values()),
-              "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries)}
+              "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries),
+              "sieve_filters": len(filter_entries)}
     content = render(name, variables, commented, notes, purges_note)
     return DomainExport(name, variables, content, counts, refused, notes)
 
@@ -338,6 +352,24 @@ def _app_passwords(domain: str, found: dict[str, list[dict[str, t.Any]]], refuse
     return result, lines
 
 
+def _sieve_filter_entry(item: dict[str, t.Any]) -> Entry:
+    """A filter as the role's entry: its mailbox by local part, ``active`` only when off (a new filter is active)."""
+    entry: Entry = {"mailbox": item["mailbox"].rpartition("@")[0], "filter_type": item["filter_type"], "description": item["description"],
+                    "script": item["script"]}
+    if not item["active"]:
+        entry["active"] = False
+    return entry
+
+
+def _check_sieve_filter(item: dict[str, t.Any], entry: Entry, held: int, refused: list[Refused]) -> str:
+    if any(r.kind == "mailbox" and r.name == _printable(item["mailbox"]) for r in refused):
+        return "its mailbox is refused (see its comment): the role would not create the mailbox, so it could not create the filter"
+    if held > 1:
+        return "Mailcow holds %d filters of this name; the module manages a name held once only (delete the extra ones)" % held
+    sieve_filter_desired(entry, default_domain=item["mailbox"].rpartition("@")[2], where="Sieve filter")
+    return ""
+
+
 def _alias_domain_entry(alias_domain: dict[str, t.Any]) -> Entry:
     entry: Entry = {"alias_domain": alias_domain["alias_domain"]}
     if not alias_domain["active"]:
@@ -423,7 +455,7 @@ def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[s
 
 KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
               "alias_domains": ("alias domain", "alias domains"), "domain_admins": ("domain administrator", "domain administrators"),
-              "syncjobs": ("sync job", "sync jobs")}
+              "syncjobs": ("sync job", "sync jobs"), "sieve_filters": ("Sieve filter", "Sieve filters")}
 
 
 def summary_line(export: DomainExport) -> str:
@@ -437,7 +469,7 @@ def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purg
     """The module's result: one file per domain, the inventory naming them, what was refused, a summary, warnings."""
     domains, refused, missing = select_domains(client, wanted)
     warnings = ["domain %s does not exist on this Mailcow: nothing exported for it" % name for name in missing]
-    server = read_server_wide(client) if domains else ServerWide([], [], [])
+    server = read_server_wide(client) if domains else ServerWide([], [], [], [])
     exports = [export_domain(client, domain, server, purge=purge) for domain in domains]
     refused = refused + [item for export in exports for item in export.refused]
     summary = [summary_line(export) for export in exports]

@@ -16,7 +16,8 @@ description:
     (the playbook C(glassdome.mailcow.export) writes them).
   - Each file holds the domain's settings, DKIM selector and key size, mailboxes (name, quota, active, access flags,
     tags, rate limit, sender ACL), aliases, app passwords (name, protocols, active), alias domains, domain
-    administrators (domains, active) and sync jobs. Values equal to what the modules give a new object are left out.
+    administrators (domains, active), sync jobs and the Sieve filters of its mailboxes (script, active). Values equal
+    to what the modules give a new object are left out.
   - The text depends only on the server's state (fixed key order, entries sorted, one per line), so two exports of an
     unchanged server are byte-identical and a diff of two exports reads as a change log.
   - No secret is read or returned. Passwords cannot be read from Mailcow (the modules need one only to create an
@@ -25,7 +26,7 @@ description:
   - Every object is first checked as the role's modules would check it. One they would refuse (for example a local
     part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
     listed in RV(refused); purge is then left off for its list, since a purge would delete it.
-  - A read-only API key is enough. It reads the domain, alias domain, administrator and sync job listings once,
+  - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job and Sieve filter listings once,
     then per domain its full mailbox listing, its aliases and its DKIM key, and one app password listing per mailbox.
 author:
   - glassdome.mailcow contributors (@glassdome)
@@ -43,7 +44,8 @@ options:
     default: []
   purge:
     description:
-      - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge) and C(mailcow_syncjobs_purge)
+      - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge), C(mailcow_syncjobs_purge) and
+        C(mailcow_sieve_filters_purge)
         (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code, and a
         later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
     type: bool
@@ -96,7 +98,7 @@ domains:
     counts:
       description: How many objects of each kind the file names.
       type: dict
-      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0}
+      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0, sieve_filters: 1}
     summary:
       description: One line saying what the file holds.
       type: str

@@ -22,6 +22,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.ar
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.argspec import sieve_filter_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 
@@ -36,12 +37,12 @@ def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
 
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
-    "syncjobs": syncjob_attr_argspec,
+    "syncjobs": syncjob_attr_argspec, "sieve_filters": sieve_filter_attr_argspec,
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
-NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",)}
-REQUIRED = {"app_passwords": ("name",)}
+NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "sieve_filters": ("description", "mailbox")}
+REQUIRED = {"app_passwords": ("name",), "sieve_filters": ("mailbox", "filter_type", "description")}
 # Entries the role hands one by one to a single-object module: checked as that module will, so a bad
 # entry fails before the first entry is written.
 SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {

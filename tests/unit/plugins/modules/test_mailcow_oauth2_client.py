@@ -64,8 +64,9 @@ def test_renew_secret_returns_the_new_one_and_revoke_tokens_is_its_own_request(r
 
 
 def test_client_id_picks_a_client_to_move_and_duplicates_are_refused(run_module: RunModule, emulated: Mailcow) -> None:
-    for _ in range(2):  # Mailcow adds the same redirect URI twice without complaint
-        emulated.emulator.request("POST", "/api/v1/add/oauth2-client", {"redirect_uri": URI})
+    # Mailcow adds the same redirect URI twice without complaint.
+    emulated.emulator.request("POST", "/api/v1/add/oauth2-client", {"redirect_uri": URI})
+    emulated.emulator.request("POST", "/api/v1/add/oauth2-client", {"redirect_uri": URI})
     first, second = listing(emulated)
     refused = run_module("mailcow_oauth2_client", args(emulated, renew_secret=True))
     assert refused["failed"] and "2 times (ids 1, 2)" in refused["msg"] and secrets_in(refused, emulated) == []

@@ -111,3 +111,14 @@ def test_syncjob_entries_name_the_mailbox_and_hide_the_remote_password() -> None
         "mailcow_syncjobs[0] (bob): unknown field remote_usr (did you mean remote_user?)",
         "mailcow_syncjobs[0] (bob): remote_password must be a string, got (hidden)",
         "mailcow_syncjobs[1] (ann): interval must be a whole number, got 'often'"]
+
+
+def test_sieve_filter_entries_name_the_filter_and_need_its_name() -> None:
+    entries = [{"mailbox": "alice", "filter_type": "prefilter", "description": "Spam", "scirpt": "keep;"},
+               {"mailbox": "bob", "filter_type": "afterfilter", "description": "Big"},
+               {"mailbox": "carol", "script": "keep;"}]
+    assert entry_errors(entries, "sieve_filters") == [
+        "mailcow_sieve_filters[0] (Spam): unknown field scirpt (did you mean script?)",
+        "mailcow_sieve_filters[1] (Big): filter_type must be one of prefilter, postfilter, got 'afterfilter'",
+        "mailcow_sieve_filters[2] (carol): filter_type is required",
+        "mailcow_sieve_filters[2] (carol): description is required"]
