@@ -124,7 +124,7 @@ options:
     default: 4
 notes:
   - Mailcow's API returns client secrets in clear to any API key, read-only ones included. The module returns a secret
-    only in RV(client_secret) (single form) or RV(oauth2_clients[].client_secret) (bulk form), to the task that made it.
+    only in RV(client_secret) (single form) or C(client_secret) in RV(oauth2_clients) (bulk form), to the task that made it.
   - Mailcow gives every client the scope C(profile), whatever is asked.
 seealso:
   - module: glassdome.mailcow.mailcow_oauth2_client_info
