@@ -58,6 +58,7 @@ options:
       - Picks an existing client by its client id (hex digits, such as V(e952dfd9654b)), to change its redirect URI or to
         pick one of several clients with the same redirect URI.
       - Mailcow makes the client id of a new client itself, so a client is created with O(redirect_uri) alone.
+      - Moving a client to a redirect URI another client already has is refused before any request.
     type: str
   renew_secret:
     description:

@@ -14,6 +14,7 @@ import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bulk_entries import single_result
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client.api import read_current, row_with_id
 from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client.model import (
     OAUTH2_CLIENT,
@@ -45,6 +46,12 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     """One client: one listing, its writes (one request per action), and its secret if it was created or renewed."""
     desired = desired_from_params(params)
     existing = read_current(client)
+    if desired.client_id is not None and desired.redirect_uri is not None and desired.state == "present":
+        others = [row.item["client_id"] for row in existing.get(desired.key, []) if row.item["client_id"] != desired.client_id]
+        if others:
+            raise MailcowOptionError("redirect_uri %s is already the redirect URI of client %s: clients are named by redirect URI, so two "
+                                     "with one URI could not be told apart. Delete that client, or give this one another URI"
+                                     % (desired.redirect_uri, ", ".join(others)))
     plans = plan(desired, find(desired, existing))
     main = plans[0]
     after = main.after or {}

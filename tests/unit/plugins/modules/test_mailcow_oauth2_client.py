@@ -77,6 +77,9 @@ def test_client_id_picks_a_client_to_move_and_duplicates_are_refused(run_module:
     assert [row["redirect_uri"] for row in listing(emulated)] == [URI, "https://docs.oauth.example/cb"] and "client_secret" not in moved
     assert not run_module("mailcow_oauth2_client", dict(emulated.conn(), client_id=second["client_id"],
                                                         redirect_uri="https://docs.oauth.example/cb"))["changed"]
+    taken = run_module("mailcow_oauth2_client", dict(emulated.conn(), client_id=first["client_id"], redirect_uri="https://docs.oauth.example/cb"))
+    assert taken["failed"] and "is already the redirect URI of client %s" % second["client_id"] in taken["msg"]
+    assert [row["redirect_uri"] for row in listing(emulated)] == [URI, "https://docs.oauth.example/cb"]
     gone = run_module("mailcow_oauth2_client", dict(emulated.conn(), client_id=first["client_id"], state="absent"))
     assert gone["changed"] and [row["id"] for row in listing(emulated)] == [second["id"]]
     unknown = run_module("mailcow_oauth2_client", dict(emulated.conn(), client_id="abcdef123456"))
