@@ -15,9 +15,10 @@ description:
   - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), which check their variables with it
     before any request; not a stable interface for playbooks, and left out of the collection's documentation site.
   - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes)),
-    M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)), M(glassdome.mailcow.mailcow_app_password) (O(kind=app_passwords))
-    or M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs)) against that module's entry options - unknown fields (with the
-    closest known name), types and choices.
+    M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)), M(glassdome.mailcow.mailcow_app_password) (O(kind=app_passwords)),
+    M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs)) or M(glassdome.mailcow.mailcow_sieve_filter) (O(kind=sieve_filters),
+    each entry needing C(mailbox), C(filter_type) and C(description)) against that module's entry options - unknown fields (with
+    the closest known name), types and choices.
   - With O(kind=app_passwords) the input may also be a mapping of mailbox (local part or address) to its list,
     as the role's C(mailcow_app_passwords); each entry then needs a C(name).
   - With O(kind=alias_domains) or O(kind=domain_admins) each entry is one call of M(glassdome.mailcow.mailcow_alias_domain)
@@ -44,7 +45,7 @@ options:
   kind:
     description: Which module's entries.
     type: str
-    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy,
+    choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy, sieve_filters,
               relayhosts, transport_maps, forwarding_hosts, tls_policy_maps]
     required: true
   variable:

@@ -20,7 +20,7 @@ options:
   _input:
     description:
       - The role's variables - C(domain), C(dkim), C(app_passwords), C(app_passwords_purge), C(syncjobs), C(syncjobs_purge),
-        C(alias_domains), C(domain_admins), C(bcc_maps), C(bcc_maps_purge), C(recipient_maps),
+        C(sieve_filters), C(sieve_filters_purge), C(alias_domains), C(domain_admins), C(bcc_maps), C(bcc_maps_purge), C(recipient_maps),
         C(recipient_maps_purge), C(spam_policy), C(spam_policy_purge), C(purge_allow_empty), C(purge_max_share), C(concurrency), C(check_mode),
         C(created) (this run created the domain).
     type: dict

@@ -59,6 +59,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import RELAYHOST
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import desired_from_params as relayhost_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, read_rows
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.api import list_filters
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.model import desired_from_params as sieve_filter_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import FIELDS as SYNCJOB_FIELDS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import PORT_OF, label
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import desired_from_params as syncjob_desired
@@ -135,8 +137,8 @@ def select_domains(client: MailcowClient, wanted: t.Sequence[str] | None) -> tup
 
 
 class ServerWide(t.NamedTuple):
-    """What is read once for every domain: alias domains, domain administrators, sync jobs, BCC and recipient maps, and
-    the relayhosts' host names by id (read only when a domain has a relayhost)."""
+    """What is read once for every domain: alias domains, domain administrators, sync jobs, BCC and recipient maps, the
+    Sieve filters of every mailbox, and the relayhosts' host names by id (read only when a domain has a relayhost)."""
 
     alias_domains: list[dict[str, t.Any]]
     admins: list[dict[str, t.Any]]
@@ -144,6 +146,7 @@ class ServerWide(t.NamedTuple):
     bcc_maps: list[dict[str, t.Any]] = []
     recipient_maps: list[dict[str, t.Any]] = []
     relayhosts: dict[int, list[str]] = {}
+    filters: list[dict[str, t.Any]] = []
 
 
 def read_server_wide(client: MailcowClient, domains: t.Sequence[dict[str, t.Any]] = ()) -> ServerWide:
@@ -159,6 +162,7 @@ def read_server_wide(client: MailcowClient, domains: t.Sequence[dict[str, t.Any]
         [row.item for rows in read_bcc_maps(client).values() for row in rows],
         [row.item for rows in read_recipient_maps(client).values() for row in rows],
         relayhosts,
+        list_filters(client),
     )
 
 
@@ -198,6 +202,10 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
             notes.append("the app passwords of mailbox %s were not read: Mailcow lists them only by the address in the URL, and %s"
                          % (_printable(mailbox["address"]), path_problem(mailbox["address"])))
     app_password_map, app_password_lines = _app_passwords(name, app_passwords, refused)
+    filters = [f for f in server.filters if f["mailbox"].rpartition("@")[2] == name]
+    held = [f["name"] for f in filters]
+    filter_entries, filter_lines = _checked(name, "Sieve filter", filters, lambda f: f["name"], _sieve_filter_entry,
+                                            lambda f, entry: _check_sieve_filter(f, entry, held.count(f["name"]), refused), refused)
     alias_domain_entries, alias_domain_lines = _checked(
         name, "alias domain", sorted((a for a in server.alias_domains if a["target_domain"] == name), key=lambda a: a["alias_domain"]),
         lambda a: a["alias_domain"], _alias_domain_entry, _check_alias_domain, refused)
@@ -239,6 +247,7 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         "mailcow_syncjobs": job_entries,
         "mailcow_bcc_maps": bcc_entries,
         "mailcow_recipient_maps": recipient_entries,
+        "mailcow_sieve_filters": filter_entries,
     })
     kinds_refused = {r.kind for r in refused}
     purges = {
@@ -247,11 +256,13 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         "mailcow_syncjobs_purge": purge and "sync job" not in kinds_refused,
         "mailcow_bcc_maps_purge": purge and "BCC map" not in kinds_refused,
         "mailcow_recipient_maps_purge": purge and "recipient map" not in kinds_refused,
+        "mailcow_sieve_filters_purge": purge and "Sieve filter" not in kinds_refused,
     }
     empty = [name for name, entries, key in (("mailboxes and aliases", mailbox_entries + alias_entries, "mailcow_mailboxes_purge"),
                                              ("sync jobs", job_entries, "mailcow_syncjobs_purge"),
                                              ("BCC maps", bcc_entries, "mailcow_bcc_maps_purge"),
-                                             ("recipient maps", recipient_entries, "mailcow_recipient_maps_purge")) if purges[key] and not entries]
+                                             ("recipient maps", recipient_entries, "mailcow_recipient_maps_purge"),
+                                             ("Sieve filters", filter_entries, "mailcow_sieve_filters_purge")) if purges[key] and not entries]
     purges_note = ""
     if empty:
         # The server has none: a purge of an empty list is what the export means, and the role refuses one unless told.
@@ -259,15 +270,15 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         purges_note = "# The domain has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty)
     variables.update(purges)
     if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge",
-                                                 "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge")):
+                                                 "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge", "mailcow_sieve_filters_purge")):
         notes.append("purge is off for the lists with a refused entry: a purge would delete the object the comment stands for")
 
     commented = {"mailcow_mailboxes": mailbox_lines, "mailcow_aliases": alias_lines, "mailcow_app_passwords": app_password_lines,
                  "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines,
-                 "mailcow_bcc_maps": bcc_lines, "mailcow_recipient_maps": recipient_lines}
+                 "mailcow_bcc_maps": bcc_lines, "mailcow_recipient_maps": recipient_lines, "mailcow_sieve_filters": filter_lines}
     counts = {"mailboxes": len(mailbox_entries), "aliases": len(alias_entries), "app_passwords": sum(len(v) for v in app_password_map.values()),
               "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries),
-              "bcc_maps": len(bcc_entries), "recipient_maps": len(recipient_entries)}
+              "bcc_maps": len(bcc_entries), "recipient_maps": len(recipient_entries), "sieve_filters": len(filter_entries)}
     content = render(name, variables, commented, notes, purges_note)
     return DomainExport(name, variables, content, counts, refused, notes)
 
@@ -391,6 +402,24 @@ def _app_passwords(domain: str, found: dict[str, list[dict[str, t.Any]]], refuse
             local, _sep, mailbox_domain = address.rpartition("@")
             result[local if mailbox_domain == domain else address] = entries
     return result, lines
+
+
+def _sieve_filter_entry(item: dict[str, t.Any]) -> Entry:
+    """A filter as the role's entry: its mailbox by local part, ``active`` only when off (a new filter is active)."""
+    entry: Entry = {"mailbox": item["mailbox"].rpartition("@")[0], "filter_type": item["filter_type"], "description": item["description"],
+                    "script": item["script"]}
+    if not item["active"]:
+        entry["active"] = False
+    return entry
+
+
+def _check_sieve_filter(item: dict[str, t.Any], entry: Entry, held: int, refused: list[Refused]) -> str:
+    if any(r.kind == "mailbox" and r.name == _printable(item["mailbox"]) for r in refused):
+        return "its mailbox is refused (see its comment): the role would not create the mailbox, so it could not create the filter"
+    if held > 1:
+        return "Mailcow holds %d filters of this name; the module manages a name held once only (delete the extra ones)" % held
+    sieve_filter_desired(entry, default_domain=item["mailbox"].rpartition("@")[2], where="Sieve filter")
+    return ""
 
 
 def _alias_domain_entry(alias_domain: dict[str, t.Any]) -> Entry:
@@ -615,7 +644,8 @@ def _list_lines(key: str, entries: list[Entry], commented: list[str]) -> list[st
 
 KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
               "alias_domains": ("alias domain", "alias domains"), "domain_admins": ("domain administrator", "domain administrators"),
-              "syncjobs": ("sync job", "sync jobs"), "bcc_maps": ("BCC map", "BCC maps"), "recipient_maps": ("recipient map", "recipient maps")}
+              "syncjobs": ("sync job", "sync jobs"), "bcc_maps": ("BCC map", "BCC maps"), "recipient_maps": ("recipient map", "recipient maps"),
+              "sieve_filters": ("Sieve filter", "Sieve filters")}
 
 
 def summary_line(export: DomainExport) -> str:

@@ -50,6 +50,7 @@ class Kind(t.NamedTuple):
     sub: tuple[str, ...] = ()  # path segments after the category, e.g. ("template",) for /get/domain/template/all
     delete_one_by_one: bool = False  # Mailcow deletes only the first id of a list
     permanent: frozenset[str] = frozenset()  # keys of objects Mailcow never deletes: never purged
+    listing: tuple[str, ...] = ()  # the path of the listing, when not ``(category, "all")`` (e.g. one mailbox's filters)
 
     def key(self, row: Row) -> str:
         return self.key_of(row.item[self.named])
@@ -112,7 +113,7 @@ def diff_after(plan: Plan, view: t.Callable[[t.Any], dict[str, t.Any]]) -> dict[
 def read_rows(client: MailcowClient, kind: Kind) -> dict[str, list[Row]]:
     """Every object of ``kind``, by name, each name's rows in id order. One request."""
     found: dict[str, list[Row]] = {}
-    for raw in sorted(as_list(client.get(kind.category, *kind.sub, "all")), key=lambda raw: str(raw.get("id", "")).zfill(20)):
+    for raw in sorted(as_list(client.get(*(kind.listing or (kind.category, *kind.sub, "all")))), key=lambda raw: str(raw.get("id", "")).zfill(20)):
         row = kind.row(raw)
         found.setdefault(kind.key(row), []).append(row)
     return found

@@ -16,7 +16,8 @@ description:
     (the playbook C(glassdome.mailcow.export) writes them).
   - Each file holds the domain's settings, DKIM selector and key size, mailboxes (name, quota, active, access flags,
     tags, rate limit, sender ACL), aliases, app passwords (name, protocols, active), alias domains, domain
-    administrators (domains, active) and sync jobs. Values equal to what the modules give a new object are left out.
+    administrators (domains, active), sync jobs and the Sieve filters of its mailboxes (script, active). Values equal
+    to what the modules give a new object are left out.
   - The text depends only on the server's state (fixed key order, entries sorted, one per line), so two exports of an
     unchanged server are byte-identical and a diff of two exports reads as a change log.
   - No secret is read or returned. Passwords cannot be read from Mailcow (the modules need one only to create an
@@ -28,8 +29,8 @@ description:
   - With O(server_wide=true) (the default) it also returns RV(server), one more file, for the role P(glassdome.mailcow.server#role),
     with the server's relayhosts, transport maps, forwarding hosts and TLS policy maps, checked and written the same way. Mailcow
     returns relayhost and transport map passwords, but they are never read into the file or the result.
-  - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map and recipient map
-    listings once (and the relayhosts when a domain has one), then per domain its full mailbox listing, its aliases and its
+  - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map, recipient map and
+    Sieve filter listings once (and the relayhosts when a domain has one), then per domain its full mailbox listing, its aliases and its
     DKIM key, and one app password listing per mailbox; with O(server_wide=true), one listing per server-wide type.
   - A domain's BCC maps and recipient maps are those of the domain itself and of its addresses (their local destination,
     their old recipient); its relayhost is written by host name in C(mailcow_domain_settings).
@@ -50,7 +51,7 @@ options:
   purge:
     description:
       - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge), C(mailcow_syncjobs_purge),
-        C(mailcow_bcc_maps_purge) and C(mailcow_recipient_maps_purge)
+        C(mailcow_bcc_maps_purge), C(mailcow_recipient_maps_purge) and C(mailcow_sieve_filters_purge)
         (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code, and a
         later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
     type: bool
@@ -110,7 +111,7 @@ domains:
     counts:
       description: How many objects of each kind the file names.
       type: dict
-      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0}
+      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0, sieve_filters: 1}
     summary:
       description: One line saying what the file holds.
       type: str

@@ -20,11 +20,27 @@ SECRET_FIELDS = ("password", "remote_password")
 def _label(kind: str, diff: dict[str, t.Any], fallback: t.Any) -> str:
     if diff.get("before_header"):
         return "%s %s" % (kind, diff["before_header"])
-    for side in (diff.get("before") or {}, diff.get("after") or {}):
+    for side in (_mapping(diff.get("before")), _mapping(diff.get("after"))):
         for field in NAME_FIELDS:
             if side.get(field):
                 return "%s %s" % (kind, side[field])
     return "%s %s" % (kind, fallback)
+
+
+def _mapping(side: t.Any) -> dict[str, t.Any]:
+    """One side of a diff as a mapping; a text side (mailcow_sieve_filter's: ``key: value`` lines, a multi-line value
+    indented under ``key: |``) is read back into one."""
+    if not isinstance(side, str):
+        return side or {}
+    found: dict[str, t.Any] = {}
+    key = ""
+    for line in side.splitlines():
+        if line.startswith("  ") and key:
+            found[key] += line[2:] + "\n"
+        else:
+            key, _sep, value = line.partition(": ")
+            found[key] = "" if value == "|" else value
+    return found
 
 
 def _diffs(result: dict[str, t.Any]) -> list[dict[str, t.Any]]:
@@ -58,12 +74,12 @@ def drift(results: dict[str, t.Any], domain: str) -> dict[str, t.Any]:
         if not diffs:
             # Without --diff only a bulk result names its objects, by action.
             for item in next((v for v in result.values() if isinstance(v, list) and v and isinstance(v[0], dict) and "action" in v[0]), []):
-                _sort("%s %s" % (kind, item.get("address")), item.get("action"), [])
+                _sort("%s %s" % (kind, item.get("address") or item.get("filter")), item.get("action"), [])
             if "action" in result and not result.get("results"):
                 _sort("%s %s" % (kind, fallback), result["action"], [])
             return
         for diff in diffs:
-            before, after = diff.get("before") or {}, diff.get("after") or {}
+            before, after = _mapping(diff.get("before")), _mapping(diff.get("after"))
             label = _label(kind, diff, fallback)
             _sort(label, "created" if not before else "deleted" if not after else "updated", _fields(before, after))
 

@@ -36,6 +36,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.argspec import recipient_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.argspec import relayhost_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.argspec import sieve_filter_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.argspec import tls_policy_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.argspec import transport_attr_argspec
@@ -55,6 +56,7 @@ def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
     "syncjobs": syncjob_attr_argspec, "bcc_maps": bcc_map_attr_argspec, "recipient_maps": recipient_map_attr_argspec,
+    "sieve_filters": sieve_filter_attr_argspec,
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
     # The server role's lists (the bulk options of the server-wide modules).
     "relayhosts": relayhost_attr_argspec, "transport_maps": transport_attr_argspec,
@@ -62,9 +64,9 @@ ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
 NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "bcc_maps": ("local_dest",),
-            "recipient_maps": ("old_recipient",),
+            "recipient_maps": ("old_recipient",), "sieve_filters": ("description", "mailbox"),
             "relayhosts": ("hostname",), "transport_maps": ("destination",), "forwarding_hosts": ("host",), "tls_policy_maps": ("destination",)}
-REQUIRED = {"app_passwords": ("name",)}
+REQUIRED = {"app_passwords": ("name",), "sieve_filters": ("mailbox", "filter_type", "description")}
 # Entries checked as their module will parse them, so that a bad entry fails before the first entry is written: those
 # the mailboxes role hands one by one to a single-object module or to a module whose entries are checked only after other
 # steps of the role wrote, and the server role's, whose types are applied one after another (a bad TLS policy map must

@@ -33,7 +33,7 @@ def _picked(entry: dict[str, t.Any], keys: t.Iterable[str]) -> dict[str, t.Any]:
 
 def role_steps(given: dict[str, t.Any]) -> list[Step]:
     """The steps for the role's variables ``given``: domain, dkim, app_passwords, app_passwords_purge, syncjobs,
-    syncjobs_purge, alias_domains, domain_admins, bcc_maps, bcc_maps_purge, recipient_maps, recipient_maps_purge,
+    syncjobs_purge, sieve_filters, sieve_filters_purge, alias_domains, domain_admins, bcc_maps, bcc_maps_purge, recipient_maps, recipient_maps_purge,
     spam_policy ({allow, deny}), spam_policy_purge;
     purge_allow_empty, purge_max_share, concurrency; check_mode, created (this run created the domain)."""
     domain = str(given["domain"])
@@ -44,10 +44,11 @@ def role_steps(given: dict[str, t.Any]) -> list[Step]:
         # Options left unset (None) are left out, so that the module's defaults apply.
         steps.append(dict(extra, kind=kind, label=label, module=module, args={key: value for key, value in args.items() if value is not None}))
 
-    def listed(kind: str, label: str, module: str) -> None:
-        # A list of the domain's objects in one call of the module's bulk form, purge within the role's guards.
+    def listed(kind: str, label: str, module: str, option: str = "") -> None:
+        # A list of the domain's objects in one call of the module's bulk form (its list option ``option``, by default
+        # named as the role's variable), purge within the role's guards.
         if given.get(kind) or _flag(given.get(kind + "_purge")):
-            add(kind, label, module, {"domain": domain, kind: given.get(kind) or [], "purge": given.get(kind + "_purge"),
+            add(kind, label, module, {"domain": domain, option or kind: given.get(kind) or [], "purge": given.get(kind + "_purge"),
                                       "purge_allow_empty": given.get("purge_allow_empty"), "purge_max_share": given.get("purge_max_share"),
                                       "concurrency": given.get("concurrency")})
 
@@ -64,6 +65,7 @@ def role_steps(given: dict[str, t.Any]) -> list[Step]:
             {"mailbox": mailbox, "app_passwords": entries, "purge": given.get("app_passwords_purge"), "purge_max_share": given.get("purge_max_share")},
             key=key)
     listed("syncjobs", "sync jobs", "mailcow_syncjob")
+    listed("sieve_filters", "Sieve filters", "mailcow_sieve_filter", "filters")
     for entry in given.get("alias_domains") or []:
         add("alias_domains", "alias domain %s" % entry.get("alias_domain"), "mailcow_alias_domain",
             dict(_picked(entry, ALIAS_DOMAIN_KEYS), target_domain=domain))

@@ -275,6 +275,11 @@ class MailcowClient:
         """
         return self._call("GET", api_path("get", *segments), params=params, empty_ok=empty_ok)
 
+    def get_texts(self, *segments: str) -> list[str]:
+        """GET /get/<segments> of a read that answers a list of strings (get/active-user-sieve: ``["<script>"]``), or ``{}`` for none."""
+        data = self._call("GET", api_path("get", *segments), texts_ok=True)
+        return data if isinstance(data, list) else []
+
     def get_one(self, *segments: str) -> dict[str, t.Any]:
         """GET /get/<segments> of one object: Mailcow answers it, or ``{}`` when there is none.
 
@@ -295,7 +300,8 @@ class MailcowClient:
 
     # -- plumbing -------------------------------------------------------------------------------
 
-    def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None, empty_ok: bool = False) -> t.Any:
+    def _call(self, method: str, path: str, *, body: t.Any = None, params: dict[str, str] | None = None, empty_ok: bool = False,
+              texts_ok: bool = False) -> t.Any:
         attempt = 0
         started = time.monotonic()
         while True:
@@ -308,13 +314,13 @@ class MailcowClient:
                     raise
                 failed = exc
             if response is not None and not (method == "GET" and response.status_code in RETRY_STATUSES and attempt < self.retries):
-                return self._parse(method, path, response, empty_ok)
+                return self._parse(method, path, response, empty_ok, texts_ok)
             attempt += 1
             delay = self._delay(attempt, response)
             if time.monotonic() - started + delay > self.retry_window:
                 if failed is not None or response is None:
                     raise t.cast(MailcowTransportError, failed)
-                return self._parse(method, path, response, empty_ok)
+                return self._parse(method, path, response, empty_ok, texts_ok)
             time.sleep(delay)
 
     def _may_retry(self, method: str, attempt: int, exc: MailcowTransportError) -> bool:
@@ -409,7 +415,7 @@ class MailcowClient:
             return MailcowUnknownOutcomeError(text, method=method, path=path, status=status)
         return MailcowError(text, method=method, path=path, status=status)
 
-    def _parse(self, method: str, path: str, response: Answer, empty_ok: bool = False) -> t.Any:
+    def _parse(self, method: str, path: str, response: Answer, empty_ok: bool = False, texts_ok: bool = False) -> t.Any:
         status = response.status_code
         text = response.text
         data = _json_or_none(text)
@@ -438,7 +444,8 @@ class MailcowClient:
             )
         if isinstance(data, dict) and data.get("type") == "error":
             raise _router_error(method, path, status, data)
-        if method == "GET" and not (isinstance(data, dict) or (isinstance(data, list) and all(isinstance(item, dict) for item in data))):
+        wanted = (str,) if texts_ok else (dict,)
+        if method == "GET" and not (isinstance(data, dict) or (isinstance(data, list) and all(isinstance(item, wanted) for item in data))):
             # Every read answers an object, a list of objects, or {} / [] for nothing: anything else is not Mailcow's answer.
             raise MailcowError(
                 "Mailcow API answered %s %s with %s where an object or a list of objects was expected: %s. Is api_url the Mailcow server?"

@@ -85,6 +85,28 @@ def get_spam_scores(client: MailcowClient, addresses: t.Sequence[str], *, concur
 
     with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(addresses) or 1))) as pool:
         return dict(zip(addresses, pool.map(one, addresses)))
+def missing_mailboxes(client: MailcowClient, plans: t.Sequence[t.Any], known: t.Collection[str], domain: str | None = None) -> list[str]:
+    """The mailboxes that plans create objects in (a sync job, a filter: ``after["mailbox"]``) and that do not exist.
+
+    ``known``: mailboxes seen to exist already (they hold such objects). One read, only for the others:
+    the mailbox itself for one mailbox outside a bulk run, else ``domain``'s listing.
+    """
+    wanted = sorted({p.after["mailbox"] for p in plans if p.action == "create" and p.after and p.after["mailbox"] not in known})
+    if not wanted:
+        return []
+    if domain is None and len(wanted) == 1:
+        return [] if get_mailbox(client, wanted[0]) else wanted
+    present = {str(raw.get("username", "")).lower() for raw in list_mailboxes(client, domain)}
+    return [mailbox for mailbox in wanted if mailbox not in present]
+
+
+def refuse_missing_mailboxes(missing: list[str]) -> None:
+    """Refused before any write: objects cannot be created in mailboxes that do not exist (Mailcow answers a bare access_denied)."""
+    if missing:
+        shown = ", ".join(missing[:10]) + (" and %d more" % (len(missing) - 10) if len(missing) > 10 else "")
+        raise MailcowNotFoundError("mailbox%s %s do%s not exist on this Mailcow: create %s first (mailcow_mailbox, or the role's "
+                                   "mailcow_mailboxes); nothing was written" % ("es" if len(missing) > 1 else "", shown,
+                                                                                "" if len(missing) > 1 else "es", "them" if len(missing) > 1 else "it"))
 
 
 def list_templates(client: MailcowClient) -> list[dict[str, t.Any]]:

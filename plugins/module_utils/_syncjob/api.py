@@ -17,8 +17,7 @@ import functools
 import typing as t
 
 from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import MailcowClient, as_list, carried_in_path, path_problem
-from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowNotFoundError, MailcowValidationError
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_mailbox, list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowError, MailcowValidationError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import Plan, key_of, mismatches, normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._writes import Resolver, Writes, group, resolve
 
@@ -49,26 +48,6 @@ def jobs_by_key(raws: t.Iterable[dict[str, t.Any]]) -> dict[str, dict[str, t.Any
         job = normalize(raw)
         found.setdefault(key_of(job), job)
     return found
-
-
-def missing_mailboxes(client: MailcowClient, plans: t.Sequence[Plan], existing: dict[str, dict[str, t.Any]], domain: str | None = None) -> list[str]:
-    """Mailboxes that jobs are to be created in and that do not exist. One read, only when a create's mailbox has no job yet."""
-    known = {job["mailbox"] for job in existing.values()}
-    wanted = sorted({p.after["mailbox"] for p in plans if p.action == "create" and p.after and p.after["mailbox"] not in known})
-    if not wanted:
-        return []
-    if domain is None and len(wanted) == 1:
-        return [] if get_mailbox(client, wanted[0]) else wanted
-    present = {str(raw.get("username", "")).lower() for raw in list_mailboxes(client, domain)}
-    return [mailbox for mailbox in wanted if mailbox not in present]
-
-
-def refuse_missing_mailboxes(missing: list[str]) -> None:
-    if missing:
-        shown = ", ".join(missing[:10]) + (" and %d more" % (len(missing) - 10) if len(missing) > 10 else "")
-        raise MailcowNotFoundError("mailbox%s %s do%s not exist on this Mailcow: create %s first (mailcow_mailbox, or the role's "
-                                   "mailcow_mailboxes); nothing was written" % ("es" if len(missing) > 1 else "", shown,
-                                                                                "" if len(missing) > 1 else "es", "them" if len(missing) > 1 else "it"))
 
 
 def apply_plans(client: MailcowClient, plans: t.Sequence[Plan], *, concurrency: int = 4) -> Writes:

@@ -39,9 +39,8 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.api imp
     carry_out,
     jobs_by_key,
     list_jobs,
-    missing_mailboxes,
-    refuse_missing_mailboxes,
 )
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import missing_mailboxes, refuse_missing_mailboxes
 
 KIND = "syncjobs"
 LOG_LINES_MAX = 10000
@@ -51,7 +50,7 @@ def manage_one(client: MailcowClient, params: dict[str, t.Any], *, check_mode: b
     desired = desired_from_params(params)
     existing = jobs_by_key(list_jobs(client, mailbox=desired.mailbox))
     the_plan = plan(desired, existing.get(desired.key))
-    refuse_missing_mailboxes(missing_mailboxes(client, [the_plan], existing))
+    refuse_missing_mailboxes(missing_mailboxes(client, [the_plan], {job["mailbox"] for job in existing.values()}))
     after = the_plan.after or {}
     outcomes: dict[str, str] = {}
     if the_plan.changed and not check_mode:
@@ -76,7 +75,7 @@ def manage_many(client: MailcowClient, params: dict[str, t.Any], *, check_mode: 
         purged = [Plan(job_label(job), "delete", job, None, id=job["id"], key=key) for key, job in sorted(existing.items()) if key not in named]
         guard_purge([p.address for p in purged], len(existing), params, kind=KIND, domain=domain)
         plans += purged
-    refuse_missing_mailboxes(missing_mailboxes(client, plans, existing, domain))
+    refuse_missing_mailboxes(missing_mailboxes(client, plans, {job["mailbox"] for job in existing.values()}, domain))
     outcomes: dict[str, str] = {}
     if any(p.changed for p in plans) and not check_mode:
         by_key = {d.key: d for d in desireds}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import apppasswords, passwords, php, policies, sideeffects, spamaliases, templates, validate
+from . import apppasswords, filters, passwords, php, policies, sideeffects, spamaliases, templates, validate
 from .context import Call, masked
 from .model import Mailbox, now_sql
 from .views import MIB, mailbox_details
@@ -203,6 +203,7 @@ def _drop(call: Call, mailbox: Mailbox | None) -> None:
     policies.drop_object(call, user)
     spamaliases.drop_mailbox(call, user)
     apppasswords.drop_mailbox(call, user)
+    filters.drop_mailbox(call, user)
     call.store.syncjobs = {key: row for key, row in call.store.syncjobs.items() if row["user2"].lower() != user}
     for other in call.store.mailboxes.values():
         other.sender_acl = [s for s in other.sender_acl if s.lower() != user]

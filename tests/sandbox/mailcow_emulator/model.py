@@ -170,6 +170,11 @@ class Store:
             self.next_prefid = 1
             self.spamaliases: dict[str, dict[str, Any]] = {}  # spamalias rows by address: time-limited aliases (spamaliases.py)
             self.fwdhosts: dict[str, dict[str, Any]] = {}  # Redis WHITELISTED_FWD_HOST by host, in the order added (fwdhosts.py)
+            self.filters: dict[int, dict[str, Any]] = {}  # sieve_filters rows by id (filters.py)
+            self.next_filter_id = 1
+            self.oauth2_clients: dict[int, dict[str, Any]] = {}  # oauth_clients rows by id (oauth2.py)
+            self.next_oauth2_client_id = 1
+            self.oauth2_token_revocations: dict[str, int] = {}  # client_id -> how often its tokens were revoked
 
     # domains -----------------------------------------------------------------------------
     def domain(self, name: str | None) -> Domain | None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import unquote, unquote_plus
 
-from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, fwdhosts, mailbox_edit, mailboxes, passwords, php, phpjson,
-               policies, quarantine, reads, spamaliases, relayhosts, recipient_maps, resources, sideeffects, syncjobs, templates,
+from . import (alias_domains, aliases, apppasswords, bcc, dkim, domain_admins, domains, filters, fwdhosts, mailbox_edit, mailboxes, oauth2, passwords,
+               php, phpjson, policies, quarantine, reads, spamaliases, relayhosts, recipient_maps, resources, sideeffects, syncjobs, templates,
                tls_policy_maps, transports)
 from .auth import ApiKeys, Fail2Ban
 from .context import Call
@@ -184,7 +184,8 @@ class MailcowApi:
         readers = {"domain": reads.get_domain, "mailbox": reads.get_mailbox, "alias": reads.get_alias, "app-passwd": apppasswords.get,
                    "alias-domain": alias_domains.get, "domain-admin": domain_admins.get, "relayhost": relayhosts.get,
                    "transport": transports.get, "fwdhost": fwdhosts.get, "tls-policy-map": tls_policy_maps.get, "bcc": bcc.get,
-                   "recipient_map": recipient_maps.get, "quarantine": quarantine.get, "resource": resources.get}
+                   "recipient_map": recipient_maps.get, "quarantine": quarantine.get, "resource": resources.get,
+                   "filters": filters.get, "active-user-sieve": filters.get_active_user_sieve, "oauth2-client": oauth2.get}
         with self.store.lock:
             if route.category in readers:
                 body = readers[route.category](call, route.obj, route.extra, route.args)
@@ -237,6 +238,7 @@ class MailcowApi:
                                         "relayhost": relayhosts.add, "transport": transports.add,
                                         "fwdhost": fwdhosts.add, "tls-policy-map": tls_policy_maps.add, "bcc": bcc.add,
                                         "recipient_map": recipient_maps.add, "resource": resources.add,
+                                        "filter": filters.add, "oauth2-client": oauth2.add,
                                         "domain-policy": lambda call, data: policies.add(call, data, "domain"),
                                         "mailbox-policy": lambda call, data: policies.add(call, data, "mailbox"),
                                         "time_limited_alias": spamaliases.add}
@@ -267,6 +269,7 @@ class MailcowApi:
             "recipient_map": ("id", recipient_maps.edit), "qitem": ("id", quarantine.edit),
             "spam-score": ("username", policies.edit_spam_score),
             "time_limited_alias": ("address", spamaliases.edit), "resource": ("name", resources.edit),
+            "filter": ("id", filters.edit), "oauth2-client": ("id", oauth2.edit),
         }
         if route.category == "fail2ban":
             # Only edit/fail2ban itself is routed: edit/fail2ban/<anything> is Mailcow's 404 "Cannot edit item".
@@ -364,6 +367,10 @@ def _delete_target(route: Route, items: Any) -> tuple[Business, Any] | None:
         return templates.delete_domain, {"ids": items}
     if route.category == "mailbox" and route.obj == "template":
         return templates.delete, {"ids": items}
+    if route.category == "filter":
+        return filters.delete, {"id": items}
+    if route.category == "oauth2-client":
+        return oauth2.delete, {"id": items}
     if route.category == "domain" and route.obj == "tag":
         return domains.delete_tags, {"tags": items, "domain": route.extra}
     if route.category == "domain" and route.obj != "template":

@@ -20,6 +20,8 @@ TRICKY = [
     "-", "- a", "a: b", "a, b", "a #b", "#x", "[x]", "{x}", "{{ lookup('pipe', 'id') }}", "{% if 1 %}", "{# c #}", "100%", "'q'", '"q"',
     "bücher.example", "xn--bcher-kva.example", "line\nbreak", "tab\there", " lead", "trail ", "", "*", "&anchor", "!tag", "|", ">",
     "?", "a/b", "C:\\path", "\u2028", "=", "%x",
+    # A Sieve script as Mailcow stores it: line breaks (CRLF too), braces, quotes, backslashes, trailing white space.
+    'require ["fileinto"];\r\nif header :matches "Subject" "*\\\\[SPAM\\\\]*" {\n\tfileinto "Junk";  \n}\n\n',
 ]
 
 

@@ -62,6 +62,9 @@ VALID = {
     "mailcow_log_info": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "log": "api"},
     "mailcow_queue": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "action": "hold"},
     "mailcow_quarantine": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "action": "delete", "identities": []},
+    "mailcow_sieve_filter": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "mailbox": "u@" + DOMAIN, "filter_type": "prefilter",
+                             "description": "d"},
+    "mailcow_oauth2_client": {"api_url": "https://127.0.0.1:1", "api_key": RW_KEY, "redirect_uri": "https://app." + DOMAIN + "/cb"},
 }
 # The options (besides the connection) each module requires, where they are not a domain.
 REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"address": "a@" + DOMAIN},
@@ -81,7 +84,9 @@ REQUIRED = {"mailcow_alias": {"address": "a@" + DOMAIN}, "mailcow_mailbox": {"ad
             "mailcow_resource": {"address": "Room1@" + DOMAIN}, "mailcow_resource_info": {},
             "mailcow_status_info": {}, "mailcow_fail2ban": {}, "mailcow_fail2ban_info": {}, "mailcow_log_info": {"log": "api"},
             "mailcow_password_policy": {}, "mailcow_password_policy_info": {}, "mailcow_queue": {"action": "hold"}, "mailcow_queue_info": {},
-            "mailcow_quarantine": {"action": "delete", "identities": []}, "mailcow_quarantine_info": {}}
+            "mailcow_quarantine": {"action": "delete", "identities": []}, "mailcow_quarantine_info": {},
+            "mailcow_sieve_filter": {"mailbox": "a@" + DOMAIN, "filter_type": "prefilter", "description": "d"}, "mailcow_sieve_filter_info": {},
+            "mailcow_oauth2_client": {"redirect_uri": "https://app." + DOMAIN + "/cb"}, "mailcow_oauth2_client_info": {}}
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -7,6 +7,9 @@ the shapes that run does not reach: a run without --diff, loops, skipped tasks, 
 
 from __future__ import annotations
 
+import typing as t
+
+from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.model import diff_text
 from ansible_collections.glassdome.mailcow.plugins.plugin_utils._drift import drift
 
 
@@ -44,3 +47,19 @@ def test_without_diff_a_bulk_result_still_names_its_objects() -> None:
 def test_nothing_changed_is_no_drift() -> None:
     got = drift({"mailbox": {"changed": False, "mailboxes": [], "diff": []}, "dkim": {}}, "x.example")
     assert got["summary"] == "x.example: no drift" and got["drift"] is False
+
+
+def test_text_diffs_of_sieve_filters_read_as_their_fields() -> None:
+    def item(**extra: t.Any) -> dict[str, t.Any]:
+        return dict({"mailbox": "a@x.example", "filter_type": "prefilter", "description": "Spam", "active": True, "script": "keep;\n"}, **extra)
+
+    name = "prefilter 'Spam' of a@x.example"
+    results = {"Sieve filter": {"changed": True, "filters": [], "diff": [
+        {"before_header": name, "after_header": name, "before": diff_text(item()), "after": diff_text(item(script="discard;\n", active=False))},
+        {"before_header": "postfilter 'Old' of a@x.example", "before": diff_text(item(description="Old")), "after": ""},
+    ]}}
+    got = drift(results, "x.example")
+    assert got["change"] == {"Sieve filter " + name: ["active", "script"]}
+    assert got["not_in_code"] == ["Sieve filter postfilter 'Old' of a@x.example"]
+    bulk = {"Sieve filter": {"changed": True, "filters": [{"filter": name, "action": "created", "changed": True}]}}
+    assert drift(bulk, "x.example")["create"] == ["Sieve filter " + name]

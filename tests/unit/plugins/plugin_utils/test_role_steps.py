@@ -58,7 +58,8 @@ def test_the_action_runs_exactly_the_modules_its_documentation_lists() -> None:
     assert sorted(choices) == sorted(mailboxes_role_step.STEP_MODULES)
     assert {step["module"] for step in role_steps(dict(
         GUARDS, domain="d.example", dkim={"selector": "x"}, app_passwords={"a": []}, syncjobs_purge=True, alias_domains=[{"alias_domain": "a.example"}],
-        domain_admins=[{"username": "u"}], bcc_maps_purge=True, recipient_maps_purge=True, spam_policy_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
+        domain_admins=[{"username": "u"}], bcc_maps_purge=True, recipient_maps_purge=True, spam_policy_purge=True,
+        sieve_filters_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
 
 
 def test_the_allow_and_deny_lists_are_one_step_after_the_maps() -> None:
