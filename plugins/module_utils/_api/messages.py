@@ -117,7 +117,6 @@ MESSAGES: dict[str, str] = {
     "tls_policy_map_entry_deleted": "TLS policy map %s deleted",
     "tls_policy_map_entry_saved": "TLS policy map for %s saved",
     "relayhost_removed": "relayhost %s removed",
-    "item_deleted": "quarantine item %s deleted",
     "item_released": "quarantine item %s released",
     "learned_ham": "quarantine item %s learnt as ham",
     "qlearn_spam": "quarantine item %s learnt as spam",

@@ -85,6 +85,8 @@ def get_spam_scores(client: MailcowClient, addresses: t.Sequence[str], *, concur
 
     with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(addresses) or 1))) as pool:
         return dict(zip(addresses, pool.map(one, addresses)))
+
+
 def missing_mailboxes(client: MailcowClient, plans: t.Sequence[t.Any], known: t.Collection[str], domain: str | None = None) -> list[str]:
     """The mailboxes that plans create objects in (a sync job, a filter: ``after["mailbox"]``) and that do not exist.
 
