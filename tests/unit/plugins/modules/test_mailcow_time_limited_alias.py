@@ -37,8 +37,8 @@ def test_single_form_by_description_check_create_unchanged_change_delete(run_mod
     again = run_module("mailcow_time_limited_alias", dict(args, validity=48))  # validity is not compared
     assert not again["changed"] and again["time_limited_alias"]["address"] == alias["address"]
     permanent = run_module("mailcow_time_limited_alias", dict(args, permanent=True), diff=True)
-    assert permanent["action"] == "updated" and permanent["diff"]["after"] == {"address": alias["address"], "description": "shop signup",
-                                                                                "permanent": True}
+    assert permanent["action"] == "updated"
+    assert permanent["diff"]["after"] == {"address": alias["address"], "description": "shop signup", "permanent": True}
     assert listing(emulated)[0]["permanent"] == 1 and listing(emulated)[0]["description"] == "shop signup"
     renamed = run_module("mailcow_time_limited_alias", dict(emulated.conn(), mailbox=ALICE, address=alias["address"], description="webshop"))
     assert renamed["changed"] and listing(emulated)[0]["description"] == "webshop"
@@ -79,7 +79,7 @@ def test_each_failure_class(run_module: RunModule, emulated: Mailcow) -> None:
     missing = run_module("mailcow_time_limited_alias", dict(emulated.conn(), mailbox="nobody@" + DOMAIN, description="x"))
     assert missing["failed"] and "mailbox nobody@%s does not exist" % DOMAIN in missing["msg"]
     # Two aliases of one description (Mailcow does not refuse them): refused, then both deleted by state=absent.
-    for _ in range(2):
+    for _twice in range(2):
         emulated.emulator.request("POST", "/api/v1/add/time_limited_alias", {"username": ALICE, "domain": DOMAIN, "description": "dup"})
     ambiguous = run_module("mailcow_time_limited_alias", dict(emulated.conn(), mailbox=ALICE, description="dup", permanent=True))
     assert ambiguous["failed"] and "2 time-limited aliases described 'dup'" in ambiguous["msg"]
