@@ -427,12 +427,13 @@ role-readme-check: venv ## Fail when a roles/*/README.md's variables tables diff
 	$(PY) $(ROLE_README_SCRIPT) --check
 
 # galaxy-importer (what Galaxy runs on upload) on the built artifact: fails on its exit status and
-# on any ERROR or WARNING line of its log (ansible-lint findings are WARNING lines).
+# on any ERROR or WARNING line of its log (ansible-lint findings are WARNING lines). ANSIBLE_HOME inside .build, as
+# for lint: its ansible-lint would otherwise also load a stale copy of this collection from ~/.ansible/collections.
 galaxy-import: collection venv-galaxy-importer ## galaxy-importer (ansible-lint on, ansible-test off) on the built artifact
 	$(call banner,"galaxy-import: galaxy-importer $(notdir $(ARTIFACT))")
 	@rm -rf $(BUILD)/galaxy-import && mkdir -p $(BUILD)/galaxy-import
 	cd $(BUILD)/galaxy-import && GALAXY_IMPORTER_CONFIG=$(CURDIR)/$(GALAXY_IMPORTER_CFG) PATH=$(TOOL_VENVS)/galaxy-importer/bin:$$PATH \
-		python -m galaxy_importer.main $(ARTIFACT) 2>&1 | grep -v '^Loading ' | tee importer.log
+		ANSIBLE_HOME=$(BUILD)/galaxy-import/ansible-home python -m galaxy_importer.main $(ARTIFACT) 2>&1 | grep -v '^Loading ' | tee importer.log
 	@if grep -E '^(ERROR|WARNING)' $(BUILD)/galaxy-import/importer.log; then \
 		echo "make: galaxy-importer reported the lines above" >&2; exit 1; fi
 
