@@ -332,8 +332,8 @@ def test_export_writes_the_server_wide_objects_without_passwords(first: Path, ru
     # A relayhost Mailcow holds twice cannot be managed: a comment, and no purge of relayhosts (it would delete them).
     assert re.search(r'^  # refused relayhost "%s": Mailcow holds it 2 times' % re.escape(RELAY_TWICE), text, re.M), text
     assert server["mailcow_relayhosts_purge"] is False
-    assert all(server["mailcow_%s_purge" % kind] is True for kind in ("transport_maps", "forwarding_hosts", "tls_policy_maps", "domain_templates",
-                                                                        "mailbox_templates", "oauth2_clients"))
+    purged = ("transport_maps", "forwarding_hosts", "tls_policy_maps", "domain_templates", "mailbox_templates", "oauth2_clients")
+    assert all(server["mailcow_%s_purge" % kind] is True for kind in purged)
     # Templates: the values that differ from a new template's; Mailcow's Default ones are there (unchanged: just the name).
     domain_templates = {entry["name"]: entry for entry in server["mailcow_domain_templates"]}
     assert domain_templates[DOMAIN_TEMPLATE] == {"name": DOMAIN_TEMPLATE, "max_mailboxes": 20, "total_quota": 51200, "gal": False,
