@@ -46,7 +46,8 @@ options:
     description: Which module's entries.
     type: str
     choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy, sieve_filters,
-              relayhosts, transport_maps, forwarding_hosts, tls_policy_maps]
+              relayhosts, transport_maps, forwarding_hosts, tls_policy_maps, domain_templates, mailbox_templates,
+              oauth2_clients]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).

@@ -18,6 +18,7 @@ the reason, never as a value a later run would act on, and listed in ``refused``
 from __future__ import annotations
 
 import concurrent.futures
+import functools
 import json
 import re
 import typing as t
@@ -42,6 +43,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.mo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.model import normalize as admin_normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.api import list_domain_admins
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain.api import list_domains
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_template.model import DOMAIN, DOMAIN_TEMPLATE
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.model import FORWARDING_HOST
 from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.model import desired_from_params as forwarding_host_desired
@@ -50,7 +52,11 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model i
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import desired_from_params as mailbox_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize as mailbox_normalize
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template.model import MAILBOX, MAILBOX_TEMPLATE, TemplateKind
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template.model import desired_from_params as template_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, unicode_domain
+from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client.model import OAUTH2_CLIENT
+from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client.model import desired_from_params as oauth2_client_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.api import read_current as read_recipient_maps
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.model import desired_from_params as recipient_map_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.api import read_current as read_relayhosts
@@ -468,12 +474,14 @@ def _admin_entry(admin: dict[str, t.Any], domain: str) -> Entry:
 
 class ServerKind(t.NamedTuple):
     """One type of server-wide object: how it is read (its Kind), checked (its model's desired_from_params), and written
-    as an entry of the server role's list ``mailcow_<plural>``; ``secret``: it has a password, which is never written."""
+    as an entry of the server role's list ``mailcow_<plural>``; ``secret``: it has a password, which is never written;
+    ``note``: a comment written above its list when the list is not empty."""
 
     kind: Kind
     parse: t.Callable[..., t.Any]
     entry: t.Callable[[dict[str, t.Any]], Entry]
     secret: bool = False
+    note: str = ""
 
 
 def _relayhost_entry(item: dict[str, t.Any]) -> Entry:
@@ -494,12 +502,27 @@ def _tls_policy_map_entry(item: dict[str, t.Any]) -> Entry:
     return dict(entry, **_differs(item, {"parameters": "", "active": True}, ("parameters", "active")))
 
 
+def _template_entry(template: TemplateKind) -> t.Callable[[dict[str, t.Any]], Entry]:
+    """A template's entry: its name, and the values that differ from what the module gives a new template. Mailcow's
+    Default is written too (it is always there), so that its values round-trip and the list is never empty."""
+    return lambda item: dict({"name": item["name"]}, **_differs(item, template.create, template.compared))
+
+
+def _oauth2_client_entry(item: dict[str, t.Any]) -> Entry:
+    return {"redirect_uri": item["redirect_uri"]}  # never the client id or the secret (Mailcow makes both)
+
+
 # The server role's types, in its order (roles/server/vars/main.yml): mailcow_<plural> and mailcow_<plural>_purge each.
 SERVER_KINDS = (
     ServerKind(RELAYHOST, relayhost_desired, _relayhost_entry, secret=True),
     ServerKind(TRANSPORT, transport_map_desired, _transport_map_entry, secret=True),
     ServerKind(FORWARDING_HOST, forwarding_host_desired, _forwarding_host_entry),
     ServerKind(TLS_POLICY_MAP, tls_policy_map_desired, _tls_policy_map_entry),
+    ServerKind(DOMAIN_TEMPLATE, functools.partial(template_desired, DOMAIN), _template_entry(DOMAIN)),
+    ServerKind(MAILBOX_TEMPLATE, functools.partial(template_desired, MAILBOX), _template_entry(MAILBOX)),
+    ServerKind(OAUTH2_CLIENT, oauth2_client_desired, _oauth2_client_entry,
+               note="# No client id or secret is written (Mailcow makes both): a client recreated from this file gets a new client id "
+                    "and a new secret, to hand to its app again."),
 )
 SERVER_HOST = "server"
 SERVER_GROUP = "mailcow_server_wide"
@@ -507,8 +530,8 @@ SERVER_HEADER = """\
 # Server-wide objects of a Mailcow, exported by glassdome.mailcow.mailcow_export_info: the variables of the role
 # glassdome.mailcow.server (run on the host {host} of the group {group}). Values equal to what the modules give a
 # new object are left out.
-# No secret is in this file: Mailcow returns relayhost and transport map passwords, but they are not written. Objects
-# that exist need none; to create one (e.g. on a new server), give its entry a password from a vault.
+# No secret is in this file: Mailcow returns relayhost and transport map passwords and OAuth2 client secrets, but they are
+# not written. Objects that exist need none; to create one (e.g. on a new server), give its entry a password from a vault.
 """
 
 
@@ -562,7 +585,10 @@ def _render_server(variables: dict[str, t.Any], commented: dict[str, list[str]],
     if purge_off:
         lines.append("# Note: purge is off for the %s: a purge would delete the object a refused comment stands for." % " and ".join(purge_off))
     secret_lists = ["mailcow_" + k.kind.plural for k in SERVER_KINDS if k.secret and variables["mailcow_" + k.kind.plural]]
+    notes = {"mailcow_" + k.kind.plural: k.note for k in SERVER_KINDS if k.note and variables["mailcow_" + k.kind.plural]}
     for key, value in variables.items():
+        if key in notes:
+            lines.append(notes[key])
         if secret_lists and key == secret_lists[0]:
             lines.append("# No password is written: add password (from a vault) only to create a relayhost or transport map with a username.")
         if key == "mailcow_server_purge_allow_empty":

@@ -27,8 +27,10 @@ description:
     part with a C(/), which no API path can carry) is written as a comment giving the reason, never as an entry, and
     listed in RV(refused); purge is then left off for its list, since a purge would delete it.
   - With O(server_wide=true) (the default) it also returns RV(server), one more file, for the role P(glassdome.mailcow.server#role),
-    with the server's relayhosts, transport maps, forwarding hosts and TLS policy maps, checked and written the same way. Mailcow
-    returns relayhost and transport map passwords, but they are never read into the file or the result.
+    with the server's relayhosts, transport maps, forwarding hosts, TLS policy maps, domain and mailbox templates (Mailcow's
+    C(Default) ones included) and OAuth2 clients (by redirect URI), checked and written the same way. Mailcow returns relayhost
+    and transport map passwords and OAuth2 client secrets, but they are never read into the file or the result; a client
+    recreated from the file gets a new client id and secret.
   - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map, recipient map and
     Sieve filter listings once (and the relayhosts when a domain has one), then per domain its full mailbox listing, its aliases and its
     DKIM key, and one app password listing per mailbox; with O(server_wide=true), one listing per server-wide type.
@@ -145,7 +147,8 @@ server:
     counts:
       description: How many objects of each type the file names.
       type: dict
-      sample: {relayhosts: 1, transport_maps: 0, forwarding_hosts: 0, tls_policy_maps: 2}
+      sample: {relayhosts: 1, transport_maps: 0, forwarding_hosts: 0, tls_policy_maps: 2, domain_templates: 1, mailbox_templates: 1,
+               oauth2_clients: 0}
 inventory:
   description:
     - An inventory (YAML) putting every exported domain as a host of group C(mailcow_servers), for the files above.

@@ -24,16 +24,23 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map i
 from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy import model as _spam_policy
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin import model as _domain_admin
 from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host import model as _forwarding_host
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template import model as _mailbox_template
+from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client import model as _oauth2_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost import model as _relayhost
 from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map import model as _tls_policy_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map import model as _transport_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._api.client import url_userinfo
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias_domain.argspec import alias_domain_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._app_password.argspec import app_password_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._bcc_map.argspec import bcc_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_admin.argspec import domain_admin_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_template.argspec import domain_template_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_template.model import DOMAIN
 from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.argspec import forwarding_host_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.argspec import mailbox_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template.argspec import mailbox_template_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client.argspec import oauth2_client_entry_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.argspec import recipient_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.argspec import relayhost_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.argspec import sieve_filter_attr_argspec
@@ -61,11 +68,14 @@ ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     # The server role's lists (the bulk options of the server-wide modules).
     "relayhosts": relayhost_attr_argspec, "transport_maps": transport_attr_argspec,
     "forwarding_hosts": forwarding_host_attr_argspec, "tls_policy_maps": tls_policy_map_attr_argspec,
+    "domain_templates": domain_template_attr_argspec, "mailbox_templates": mailbox_template_attr_argspec,
+    "oauth2_clients": oauth2_client_entry_argspec,
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
 NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "bcc_maps": ("local_dest",),
             "recipient_maps": ("old_recipient",), "sieve_filters": ("description", "mailbox"),
-            "relayhosts": ("hostname",), "transport_maps": ("destination",), "forwarding_hosts": ("host",), "tls_policy_maps": ("destination",)}
+            "relayhosts": ("hostname",), "transport_maps": ("destination",), "forwarding_hosts": ("host",), "tls_policy_maps": ("destination",),
+            "domain_templates": ("name",), "mailbox_templates": ("name",), "oauth2_clients": ("redirect_uri",)}
 REQUIRED = {"app_passwords": ("name",), "sieve_filters": ("mailbox", "filter_type", "description")}
 # Entries checked as their module will parse them, so that a bad entry fails before the first entry is written: those
 # the mailboxes role hands one by one to a single-object module or to a module whose entries are checked only after other
@@ -80,6 +90,9 @@ SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
     "transport_maps": _transport_map.desired_from_params,
     "forwarding_hosts": _forwarding_host.desired_from_params,
     "tls_policy_maps": _tls_policy_map.desired_from_params,
+    "domain_templates": functools.partial(_mailbox_template.desired_from_params, DOMAIN),
+    "mailbox_templates": functools.partial(_mailbox_template.desired_from_params, _mailbox_template.MAILBOX),
+    "oauth2_clients": _oauth2_client.desired_from_params,
 }
 EXPECTED = {
     "int": "a whole number",
@@ -154,7 +167,9 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
         if not isinstance(entry, dict):
             errors.append("%s[%d]: must be a mapping (e.g. {local_part: ..., ...}), got %s" % (variable, index, type(entry).__name__))
             continue
-        where = "%s[%d] (%s)" % (variable, index, next((entry[k] for k in NAMED_BY.get(kind, ("address", "local_part", "mailbox")) if entry.get(k)), "?"))
+        name = str(next((entry[k] for k in NAMED_BY.get(kind, ("address", "local_part", "mailbox")) if entry.get(k)), "?"))
+        userinfo = url_userinfo(name) if "://" in name else ""  # a URL's user:password (a redirect URI's) is never echoed
+        where = "%s[%d] (%s)" % (variable, index, name.replace(userinfo, "(hidden)") if userinfo else name)
         errors.extend("%s: %s is required" % (where, field) for field in REQUIRED.get(kind, ()) if entry.get(field) in (None, ""))
         problems = _field_problems(entry, specs)
         if not problems and kind in SINGLE_ENTRIES:
@@ -217,7 +232,7 @@ def _value_problem(key: str, value: t.Any, spec: dict[str, t.Any]) -> str:
         wrong = [item for item in value if item not in spec["choices"]]
         return "%s: each must be one of %s, got %s" % (key, ", ".join(spec["choices"]), "(hidden)" if spec.get("no_log") else repr(wrong)) if wrong else ""
     if spec.get("choices") and value not in spec["choices"]:
-        return "%s must be one of %s, got %s" % (key, ", ".join(spec["choices"]), shown)
+        return "%s must be one of %s, got %s" % (key, ", ".join(str(choice) for choice in spec["choices"]), shown)
     if kind == "dict" and spec.get("options"):
         return _suboption_problem(key, value, spec["options"])
     return ""

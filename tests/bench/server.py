@@ -2,13 +2,15 @@
 """Part "server": the server role's no-change re-run against its floor.
 
 The server-wide objects (RELAYHOSTS relayhosts, half of them with a login, TRANSPORT_MAPS transport
-maps, FORWARDING_HOSTS forwarding hosts, TLS_POLICY_MAPS TLS policy maps) are made by the role's
+maps, FORWARDING_HOSTS forwarding hosts, TLS_POLICY_MAPS TLS policy maps, DOMAIN_TEMPLATES domain and
+MAILBOX_TEMPLATES mailbox templates, OAUTH2_CLIENTS OAuth2 clients) are made by the role's
 first run (playbooks/provision.yml on an inventory whose host `server` of group mailcow_server_wide
 holds them, every purge switch on), at realistic latency; then, measured under measure.py:
 
 - re-run: the same playbook again, which must change nothing and send no write. Its floor: the
   reads a plain `requests` script needs to confirm that nothing differs, one listing per type
-  (get/relayhost/all, get/transport/all, get/fwdhost/all, get/tls-policy-map/all), sequential with
+  (get/relayhost/all, get/transport/all, get/fwdhost/all, get/tls-policy-map/all, get/domain/template/all,
+  get/mailbox/template/all, get/oauth2-client/all), sequential with
   keep-alive, compared with the inventory.
 Target: the re-run within its floor + 2 s (Ansible's own start and per-task cost, as for the
 mailboxes role's re-run), with the floor's requests and no write. The first run is reported, and so
@@ -32,10 +34,15 @@ RELAYHOSTS = 20
 TRANSPORT_MAPS = 100
 FORWARDING_HOSTS = 20
 TLS_POLICY_MAPS = 100
+DOMAIN_TEMPLATES = 10
+MAILBOX_TEMPLATES = 10
+OAUTH2_CLIENTS = 10
 TARGET_EXTRA_S = 2.0
 PASSWORD = "fake-bench-password-server"
 LISTINGS = {"mailcow_relayhosts": ("relayhost/all", "hostname"), "mailcow_transport_maps": ("transport/all", "destination"),
-            "mailcow_forwarding_hosts": ("fwdhost/all", "host"), "mailcow_tls_policy_maps": ("tls-policy-map/all", "dest")}
+            "mailcow_forwarding_hosts": ("fwdhost/all", "host"), "mailcow_tls_policy_maps": ("tls-policy-map/all", "dest"),
+            "mailcow_domain_templates": ("domain/template/all", "template"), "mailcow_mailbox_templates": ("mailbox/template/all", "template"),
+            "mailcow_oauth2_clients": ("oauth2-client/all", "redirect_uri")}
 
 
 def variables() -> dict[str, t.Any]:
@@ -48,8 +55,13 @@ def variables() -> dict[str, t.Any]:
                                    for index in range(TRANSPORT_MAPS)],
         "mailcow_forwarding_hosts": [{"host": "198.18.%d.0/24" % index} for index in range(FORWARDING_HOSTS)],
         "mailcow_tls_policy_maps": [{"destination": "tls%03d.bench.example.test" % index, "policy": "encrypt"} for index in range(TLS_POLICY_MAPS)],
+        "mailcow_domain_templates": [{"name": "Bench domain %02d" % index, "max_mailboxes": 20 + index, "tags": ["bench"]}
+                                     for index in range(DOMAIN_TEMPLATES)],
+        "mailcow_mailbox_templates": [{"name": "Bench mailbox %02d" % index, "quota": 1024 * (index + 1)} for index in range(MAILBOX_TEMPLATES)],
+        "mailcow_oauth2_clients": [{"redirect_uri": "https://app%02d.bench.example.test/oauth/callback" % index} for index in range(OAUTH2_CLIENTS)],
         "mailcow_relayhosts_purge": True, "mailcow_transport_maps_purge": True, "mailcow_forwarding_hosts_purge": True,
-        "mailcow_tls_policy_maps_purge": True,
+        "mailcow_tls_policy_maps_purge": True, "mailcow_domain_templates_purge": True, "mailcow_mailbox_templates_purge": True,
+        "mailcow_oauth2_clients_purge": True,
     }
 
 
@@ -97,7 +109,7 @@ def run(bench: Bench) -> None:
 
 
 def section(first: dict[str, t.Any], rerun: dict[str, t.Any], start: dict[str, t.Any], floor: dict[str, t.Any], changed: int | None) -> dict[str, t.Any]:
-    objects = RELAYHOSTS + TRANSPORT_MAPS + FORWARDING_HOSTS + TLS_POLICY_MAPS
+    objects = RELAYHOSTS + TRANSPORT_MAPS + FORWARDING_HOSTS + TLS_POLICY_MAPS + DOMAIN_TEMPLATES + MAILBOX_TEMPLATES + OAUTH2_CLIENTS
     limit = floor["wall_s"] + TARGET_EXTRA_S
     lines = [
         "## Server role: %d server-wide objects, then the no-change re-run against its floor" % objects,
@@ -115,9 +127,10 @@ def section(first: dict[str, t.Any], rerun: dict[str, t.Any], start: dict[str, t
         "The role's own cost in the re-run, above Ansible's start: %.2f s wall, %.2f s CPU." % (
             float(rerun.get("wall_s") or 0) - float(start.get("wall_s") or 0), float(rerun.get("cpu_s") or 0) - float(start.get("cpu_s") or 0)),
         "",
-        "%d relayhosts (%d with a login), %d transport maps, %d forwarding hosts, %d TLS policy maps; purge on for every type; realistic latency, "
-        "2 workers. The re-run changed %s and sent %s writes; the floor found %d objects missing." % (
-            RELAYHOSTS, RELAYHOSTS // 2, TRANSPORT_MAPS, FORWARDING_HOSTS, TLS_POLICY_MAPS, changed, rerun["writes"], floor["differs"]),
+        "%d relayhosts (%d with a login), %d transport maps, %d forwarding hosts, %d TLS policy maps, %d domain templates, %d mailbox templates, "
+        "%d OAuth2 clients; purge on for every type; realistic latency, 2 workers. The re-run changed %s and sent %s writes; the floor found %d "
+        "objects missing." % (RELAYHOSTS, RELAYHOSTS // 2, TRANSPORT_MAPS, FORWARDING_HOSTS, TLS_POLICY_MAPS, DOMAIN_TEMPLATES, MAILBOX_TEMPLATES,
+                              OAUTH2_CLIENTS, changed, rerun["writes"], floor["differs"]),
     ]
     problems = ["server %s failed (rc=%s), see %s" % (name, rec.get("rc"), rec["log"])
                 for name, rec in (("first run", first), ("re-run", rerun), ("start", start)) if rec.get("rc") != 0]

@@ -15,9 +15,11 @@ its addresses (and one of another domain), and a mailbox whose name no API path 
   recreate the domains so that a new export is byte-identical to the first.
 
 The server-wide objects (relayhosts with and without a login, an inactive one, one held twice, a
-transport map with a login, a forwarding host, TLS policy maps) go the same way, through the server
-role's file host_vars/server.yml: no password in it (Mailcow returns relayhost passwords in clear),
-the duplicate as a refused comment with its purge off, re-applied with no write, recreated identically.
+transport map with a login, a forwarding host, TLS policy maps, a domain and a mailbox template, an
+OAuth2 client) go the same way, through the server role's file host_vars/server.yml: no password
+in it (Mailcow returns relayhost passwords and client secrets in clear), the duplicate as a refused
+comment with its purge off, Mailcow's Default templates listed (they are on every Mailcow, an empty
+one too), re-applied with no write, recreated identically (the client with a new secret).
 The sandbox may hold server-wide objects of other tests: they are exported too, and only this
 test's names are asserted.
 """
@@ -55,6 +57,9 @@ RELAY_TWICE = "twice.rt%s.example" % UID
 TRANSPORT = "partner.rt%s.example" % UID
 FORWARDER = "203.0.113.%d" % (int(UID, 16) % 250 + 1)
 TLS_MAPS = ("bank.rt%s.example" % UID, "old.rt%s.example" % UID)
+DOMAIN_TEMPLATE = "Small business rt%s" % UID
+MAILBOX_TEMPLATE = "Staff rt%s" % UID
+CLIENT_URI = "https://wiki.rt%s.example/oauth/callback" % UID
 SIEVE = 'require "fileinto";\nif header :contains "Subject" "[SPAM]" {\n  fileinto "Junk";\n  stop;\n}\n'
 EXPORT = REPO / "playbooks" / "export.yml"
 PROVISION = REPO / "playbooks" / "provision.yml"
@@ -155,6 +160,13 @@ def make_server_wide(api: Api) -> None:
     api.post("add/fwdhost", {"hostname": FORWARDER, "filter_spam": 0})
     api.post("add/tls-policy-map", {"dest": TLS_MAPS[0], "policy": "secure", "parameters": "match=mx.bank.example", "active": 1})
     api.post("add/tls-policy-map", {"dest": TLS_MAPS[1], "policy": "none", "parameters": "", "active": 0})
+    api.post("add/domain/template", {"template": DOMAIN_TEMPLATE, "max_num_mboxes_for_domain": 20, "max_num_aliases_for_domain": 400,
+                                     "def_quota_for_mbox": 3072, "max_quota_for_mbox": 10240, "max_quota_for_domain": 51200, "rl_value": 50,
+                                     "rl_frame": "h", "key_size": 2048, "dkim_selector": "dkim", "gal": 0, "tags": ["smb"], "active": 1})
+    api.post("add/mailbox/template", {"template": MAILBOX_TEMPLATE, "quota": 2048, "tagged_mail_handler": "subfolder", "quarantine_notification": "hourly",
+                                      "quarantine_category": "reject", "force_pw_update": 1, "sogo_access": 1, "active": 1,
+                                      "protocol_access": ["imap", "smtp", "sieve", "pop3", "eas", "dav"], "tags": ["staff"]})
+    api.post("add/oauth2-client", {"redirect_uri": CLIENT_URI})
 
 
 def empty_server_wide(api: Api) -> None:
@@ -170,6 +182,19 @@ def empty_server_wide(api: Api) -> None:
     ids = [row["id"] for row in api.get("tls-policy-map/all") or [] if row["dest"] in TLS_MAPS]
     if ids:
         api.post("delete/tls-policy-map", ids)
+    for kind, name in (("domain", DOMAIN_TEMPLATE), ("mailbox", MAILBOX_TEMPLATE)):
+        for row in api.get("%s/template/all" % kind) or []:
+            if row["template"] == name:
+                api.post("delete/%s/template" % kind, [str(row["id"])])
+    ids = [str(row["id"]) for row in api.get("oauth2-client/all") or [] if row["redirect_uri"] == CLIENT_URI]
+    if ids:
+        api.post("delete/oauth2-client", ids)
+
+
+def client_secret(api: Api) -> str:
+    secrets = [str(row["client_secret"]) for row in api.get("oauth2-client/all") or [] if row["redirect_uri"] == CLIENT_URI]
+    assert len(secrets) == 1 and len(secrets[0]) >= 8, secrets
+    return secrets[0]
 
 
 def empty_server(api: Api) -> None:
@@ -290,7 +315,7 @@ def test_export_writes_the_role_variables_without_secrets(first: Path, runner: R
             assert secret not in text
 
 
-def test_export_writes_the_server_wide_objects_without_passwords(first: Path, runner: Runner) -> None:
+def test_export_writes_the_server_wide_objects_without_passwords(first: Path, runner: Runner, api: Api) -> None:
     written = files(first)
     assert "    mailcow_server_wide:\n      hosts:\n        server: {}\n" in written["inventory.yml"]
     text = written["host_vars/server.yml"]
@@ -307,8 +332,21 @@ def test_export_writes_the_server_wide_objects_without_passwords(first: Path, ru
     # A relayhost Mailcow holds twice cannot be managed: a comment, and no purge of relayhosts (it would delete them).
     assert re.search(r'^  # refused relayhost "%s": Mailcow holds it 2 times' % re.escape(RELAY_TWICE), text, re.M), text
     assert server["mailcow_relayhosts_purge"] is False
-    assert all(server["mailcow_%s_purge" % kind] is True for kind in ("transport_maps", "forwarding_hosts", "tls_policy_maps"))
-    for secret in (RELAY_PW, REMOTE_PW):
+    purged = ("transport_maps", "forwarding_hosts", "tls_policy_maps", "domain_templates", "mailbox_templates", "oauth2_clients")
+    assert all(server["mailcow_%s_purge" % kind] is True for kind in purged)
+    # Templates: the values that differ from a new template's; Mailcow's Default ones are there (unchanged: just the name).
+    domain_templates = {entry["name"]: entry for entry in server["mailcow_domain_templates"]}
+    assert domain_templates[DOMAIN_TEMPLATE] == {"name": DOMAIN_TEMPLATE, "max_mailboxes": 20, "total_quota": 51200, "gal": False,
+                                                 "rate_limit": {"value": 50, "frame": "h"}, "tags": ["smb"]}
+    assert domain_templates["Default"] == {"name": "Default"}
+    mailbox_templates = {entry["name"]: entry for entry in server["mailcow_mailbox_templates"]}
+    assert mailbox_templates[MAILBOX_TEMPLATE] == {"name": MAILBOX_TEMPLATE, "quota": 2048, "tagged_mail_handler": "subfolder", "force_pw_update": True,
+                                                   "tags": ["staff"]}
+    assert "Default" in mailbox_templates
+    # OAuth2 clients: the redirect URI only, never the client id or the secret; a comment says a recreated one gets new ones.
+    assert {"redirect_uri": CLIENT_URI} in server["mailcow_oauth2_clients"]
+    assert "# No client id or secret is written (Mailcow makes both): a client recreated from this file gets a new client id" in text
+    for secret in (RELAY_PW, REMOTE_PW, client_secret(api)):
         assert secret not in text
 
 
@@ -371,6 +409,7 @@ def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner,
 
 
 def test_empty_server_recreated_from_the_files_exports_identically(first: Path, runner: Runner, api: Api, tmp_path: Path) -> None:
+    old_secret = client_secret(api)
     empty_server(api)
     empty_server_wide(api)
     with_passwords = tmp_path / "code"
@@ -387,7 +426,9 @@ def test_empty_server_recreated_from_the_files_exports_identically(first: Path, 
         (with_passwords / name).write_text(text)
     proc = runner.run(["ansible-playbook", "-i", str(with_passwords / "inventory.yml"), str(PROVISION)], check=True)
     assert all(r["failed"] == 0 for r in host_recaps(proc).values()), proc.stdout
-    for secret in (PW, REMOTE_PW, RELAY_PW):
+    new_secret = client_secret(api)  # the client was made again, by Mailcow, with a new secret, shown nowhere
+    assert new_secret != old_secret
+    for secret in (PW, REMOTE_PW, RELAY_PW, new_secret):
         assert secret not in proc.stdout
     # The objects the files could not name are made again by hand, as they were.
     api.post("add/mailbox", {"local_part": "a/b", "domain": "slash" + MAIN, "password": PW, "password2": PW, "active": 1})

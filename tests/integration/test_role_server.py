@@ -204,3 +204,96 @@ def test_a_list_mailcow_partly_refuses_reports_what_was_done(runner: Runner, api
     # Without the fault the next run adds only what is missing.
     again = run(runner, tmp_path, variables, check=True)
     assert report(again) == "tls policy maps created 1 (%s), 2 unchanged" % TLS[1], report(again)
+
+
+# -- templates and OAuth2 clients ----------------------------------------------------------------------------------------
+
+DOMAIN_TEMPLATE = "Small business %s" % UID
+MAILBOX_TEMPLATE = "Staff %s" % UID
+CLIENT_URI = "https://wiki%s.example/oauth/callback" % UID
+TEMPLATES: dict[str, t.Any] = {
+    "mailcow_domain_templates": [{"name": DOMAIN_TEMPLATE, "max_mailboxes": 20, "total_quota": 51200, "tags": ["smb"]}],
+    "mailcow_mailbox_templates": [{"name": MAILBOX_TEMPLATE, "quota": 2048, "force_pw_update": True}],
+    "mailcow_oauth2_clients": [{"redirect_uri": CLIENT_URI}],
+}
+
+
+@pytest.fixture(scope="module")
+def clean_templates(runner: Runner, api: Api, tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[None]:
+    yield
+    api.control("faults/clear", {})
+    run(runner, tmp_path_factory.mktemp("clean-templates"),
+        {"mailcow_domain_templates": [{"name": DOMAIN_TEMPLATE, "state": "absent"}],
+         "mailcow_mailbox_templates": [{"name": MAILBOX_TEMPLATE, "state": "absent"}],
+         "mailcow_oauth2_clients": [{"redirect_uri": CLIENT_URI, "state": "absent"}]})
+
+
+def secret_of(api: Api, uri: str) -> str:
+    secrets = [row["client_secret"] for row in api.get("oauth2-client/all") if row["redirect_uri"] == uri]
+    assert len(secrets) == 1 and len(secrets[0]) >= 8, secrets
+    return str(secrets[0])
+
+
+def test_templates_and_oauth2_clients_check_mode_create_then_nothing_to_do(runner: Runner, api: Api, clean_templates: None, tmp_path: Path) -> None:
+    api.control("faults/clear", {})
+    api.control("stats/reset", {})
+    checked = run(runner, tmp_path, TEMPLATES, "--check", "--diff", check=True)
+    assert recap(checked)["changed"] == 3, checked.stdout
+    assert report(checked) == ("domain templates would create 1 (%s); mailbox templates would create 1 (%s); OAuth2 clients would create 1 (%s)"
+                               % (DOMAIN_TEMPLATE, MAILBOX_TEMPLATE, CLIENT_URI))
+    assert '"max_mailboxes": 20' in checked.stdout  # the diff of the domain template
+    assert [route for route in requests(api) if not route.startswith("GET")] == []
+    assert CLIENT_URI not in [row["redirect_uri"] for row in api.get("oauth2-client/all")]
+
+    # Created at -vvvv with --diff: the client's secret, which Mailcow made, appears nowhere in the output.
+    created = run(runner, tmp_path, TEMPLATES, "-vvvv", "--diff", check=True)
+    assert recap(created)["changed"] == 3, created.stdout[-3000:]
+    assert report(created) == (report(checked).replace("would create", "created")
+                               + " (their secrets are not shown: see the role's README, OAuth2 client secrets)")
+    secret = secret_of(api, CLIENT_URI)
+    assert secret not in created.stdout + created.stderr
+    domain_templates = {row["template"]: row["attributes"] for row in api.get("domain/template/all")}
+    assert str(domain_templates[DOMAIN_TEMPLATE]["max_num_mboxes_for_domain"]) == "20"
+    assert "Default" in domain_templates
+    mailbox_templates = {row["template"]: row["attributes"] for row in api.get("mailbox/template/all")}
+    assert str(mailbox_templates[MAILBOX_TEMPLATE]["force_pw_update"]) in ("1", "True", "true")
+
+    api.control("stats/reset", {})
+    again = run(runner, tmp_path, TEMPLATES, "-vvvv", "--diff", check=True)
+    assert recap(again)["changed"] == 0, again.stdout[-3000:]
+    assert report(again) == "domain templates no change (1 unchanged); mailbox templates no change (1 unchanged); OAuth2 clients no change (1 unchanged)"
+    routes = requests(api)
+    assert all(route.startswith("GET") for route in routes) and sum(routes.values()) == 3, routes  # one listing per type
+    assert secret not in again.stdout + again.stderr
+    checked_again = run(runner, tmp_path, TEMPLATES, "--check", "--diff", check=True)
+    assert recap(checked_again)["changed"] == 0, checked_again.stdout
+    assert secret_of(api, CLIENT_URI) == secret
+
+
+def test_a_template_purge_never_deletes_the_default_templates(runner: Runner, api: Api, clean_templates: None, tmp_path: Path) -> None:
+    run(runner, tmp_path, TEMPLATES, check=True)
+    purge = dict(TEMPLATES, mailcow_domain_templates_purge=True, mailcow_mailbox_templates_purge=True, mailcow_server_purge_max_share=100)
+    checked = run(runner, tmp_path, purge, "--check", "--diff", check=True)
+    assert not re.search(r"\bDefault\b", report(checked)), report(checked)
+    # Only Default and this test's template listed: nothing to delete, whatever else this server holds of other tests.
+    held = {name for name in (row["template"] for row in api.get("domain/template/all")) if name not in ("Default", DOMAIN_TEMPLATE)}
+    if not held:
+        assert report(checked).startswith("domain templates no change (1 unchanged)"), report(checked)
+    assert {"Default", DOMAIN_TEMPLATE} <= {row["template"] for row in api.get("domain/template/all")}
+    assert {"Default", MAILBOX_TEMPLATE} <= {row["template"] for row in api.get("mailbox/template/all")}
+
+
+def test_a_bad_template_or_redirect_uri_is_refused_before_any_request(runner: Runner, api: Api, tmp_path: Path) -> None:
+    api.control("stats/reset", {})
+    hidden = "Uri-Secret-%s" % UID
+    variables = {"mailcow_relayhosts": VARIABLES["mailcow_relayhosts"],
+                 "mailcow_domain_templates": [{"name": "Default", "state": "absent"}],
+                 "mailcow_oauth2_clients": [{"redirect_uri": "https://app:%s@wiki.example/cb" % hidden}]}
+    proc = run(runner, tmp_path, variables, "-vvvv")
+    assert proc.returncode == 2
+    expected = ("mailcow_domain_templates[0] (Default): the domain template Default cannot be deleted: Mailcow keeps it (while answering that "
+                "it removed it). Change its values with state=present instead; mailcow_oauth2_clients[0] (https://(hidden)@wiki.example/cb): "
+                "redirect_uri is not a valid redirect URI: it must not contain a user name or password (user:password@host)")
+    assert '"msg": "%s"' % expected in proc.stdout, proc.stdout[-3000:]
+    assert requests(api) == {}
+    assert hidden not in proc.stdout + proc.stderr and SECRET not in proc.stdout + proc.stderr

@@ -168,6 +168,16 @@ def test_first_problem_in_order_typo_then_empty_purge_then_entries() -> None:
     ("tls_policy_maps", {"destination": "example.org", "policy": "bogus"},
      "mailcow_tls_policy_maps[0] (example.org): policy must be one of none, may, encrypt, dane, dane-only, fingerprint, verify, secure, got 'bogus'"),
     ("tls_policy_maps", {"destination": "a b", "policy": "may"}, "mailcow_tls_policy_maps[0] (a b): destination "),
+    ("domain_templates", {"name": "Small", "max_mailboxes": 20, "dkim_key_size": 4096}, ""),
+    ("domain_templates", {"name": "Small", "dkim_key_size": 5},
+     "mailcow_domain_templates[0] (Small): dkim_key_size must be one of 0, 1024, 2048, 3072, 4096, got 5"),
+    ("domain_templates", {"name": "Default", "state": "absent"}, "mailcow_domain_templates[0] (Default): the domain template Default cannot be deleted"),
+    ("mailbox_templates", {"name": "Staff", "quota": 2048, "acl": ["spam_alias"]}, ""),
+    ("mailbox_templates", {"nme": "Staff"}, "mailcow_mailbox_templates[0] (?): unknown field nme (did you mean name?)"),
+    ("mailbox_templates", {"name": "Default", "state": "absent"}, "mailcow_mailbox_templates[0] (Default): the mailbox template Default cannot be"),
+    ("oauth2_clients", {"redirect_uri": "https://wiki.example.org/oauth/callback"}, ""),
+    ("oauth2_clients", {"redirect_uri": "wiki/callback"}, "mailcow_oauth2_clients[0] (wiki/callback): redirect_uri 'wiki/callback' is not a valid"),
+    ("oauth2_clients", {}, "mailcow_oauth2_clients[0] (?): redirect_uri is required"),
 ])
 def test_server_lists_checked_as_their_modules_will(kind, entry, problem) -> None:
     errors = entry_errors([entry], kind)
@@ -182,6 +192,12 @@ def test_server_list_errors_never_show_a_password() -> None:
     errors = entry_errors([{"hostname": "bad host", "password": secret}, {"hostname": "ok.example", "password": [secret]},
                            {"hostname": "ok2.example", "password": " %s " % secret}], "relayhosts")
     assert len(errors) == 3 and all(secret not in error for error in errors), errors
+
+
+def test_a_redirect_uri_with_a_password_is_refused_without_showing_it() -> None:
+    errors = entry_errors([{"redirect_uri": "https://app:Pw-Uri-Hidden-1@wiki.example/cb"}], "oauth2_clients")
+    assert errors == ["mailcow_oauth2_clients[0] (https://(hidden)@wiki.example/cb): redirect_uri is not a valid redirect URI: it must not "
+                      "contain a user name or password (user:password@host)"]
 
 
 def test_unknown_vars_with_roles_accepts_every_role_of_the_collection() -> None:
