@@ -376,15 +376,20 @@ def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner,
     api.post("add/alias", {"address": "new@" + MAIN, "goto": "bob@" + MAIN, "active": 1, "sogo_visible": 0, "sender_allowed": 0})
     sales = [alias for alias in api.get("alias/all/" + MAIN) if alias["address"] == "sales@" + MAIN]
     api.post("delete/alias", [str(sales[0]["id"])])
+    # And objects the role ensures as its steps: a resource changed, a sender added to the deny list.
+    api.post("edit/resource", {"items": ["Room1@" + MAIN], "attr": {"multiple_bookings": 3}})
+    api.post("add/domain-policy", {"domain": MAIN, "object_from": "more.example", "object_list": "bl"})
     api.control("stats/reset", {})
     drifted = runner.run(["ansible-playbook", "-i", str(first / "inventory.yml"), str(DRIFT), "-e", "glassdome_drift_report=%s" % (first / "drift.json")])
     assert drifted.returncode != 0, drifted.stdout
-    assert re.search(r"%s: 1 to create, 1 to change \(quota\), 2 not in code" % re.escape(MAIN), drifted.stdout), drifted.stdout
+    assert re.search(r"%s: 1 to create, 3 to change \(deny, multiple_bookings, quota\), 2 not in code" % re.escape(MAIN), drifted.stdout), drifted.stdout
     assert "%s: no drift" % IDN_ASCII in drifted.stdout
     assert api.writes() == {}  # read-only
     report = json.loads((first / "drift.json").read_text())
     assert report[MAIN]["create"] == ["alias sales@%s" % MAIN]
-    assert report[MAIN]["change"] == {"mailbox alice@%s" % MAIN: ["quota"]}
+    # The allow and deny lists are one object (the module's diff is the domain's lists before and after).
+    assert report[MAIN]["change"] == {"mailbox alice@%s" % MAIN: ["quota"], "resource Room1@%s" % MAIN: ["multiple_bookings"],
+                                      "allow and deny lists %s" % MAIN: ["deny"]}, report
     assert sorted(report[MAIN]["not_in_code"]) == sorted(["alias new@%s" % MAIN, "mailbox eve@%s" % MAIN])
     assert report[IDN_ASCII] == {"create": [], "change": {}, "not_in_code": []}
     # A real run makes the server what the code says again: no drift left.
