@@ -190,6 +190,8 @@ def test_unknown_vars_with_roles_accepts_every_role_of_the_collection() -> None:
     assert unknown_vars(names, ["mailcow_relayhosts"]) == [
         "mailcow_domain", "mailcow_mailboxes_purge", "mailcow_relayhost (did you mean mailcow_relayhosts?)", "mailcow_server_purge_max_share"]
     assert unknown_vars(names, [], roles=True) == ["mailcow_relayhost (did you mean mailcow_relayhosts?)"]
+
+
 def test_sieve_filter_entries_name_the_filter_and_need_its_name() -> None:
     entries = [{"mailbox": "alice", "filter_type": "prefilter", "description": "Spam", "scirpt": "keep;"},
                {"mailbox": "bob", "filter_type": "afterfilter", "description": "Big"},
