@@ -11,7 +11,7 @@ from ansible_collections.glassdome.mailcow.plugins.plugin_utils._in_process impo
 
 # The modules the role runs as steps (the choices of the module's documentation; a unit test checks they agree).
 STEP_MODULES = ("mailcow_app_password", "mailcow_alias_domain", "mailcow_bcc_map", "mailcow_dkim", "mailcow_domain_admin",
-                "mailcow_recipient_map", "mailcow_sieve_filter", "mailcow_spam_policy", "mailcow_syncjob")
+                "mailcow_recipient_map", "mailcow_resource", "mailcow_sieve_filter", "mailcow_spam_policy", "mailcow_syncjob")
 # Each step's module imported in the main process, once: every host's worker inherits it (see preload()).
 preload(__name__, *STEP_MODULES)
 

@@ -27,6 +27,8 @@ description:
   - With O(kind=bcc_maps) or O(kind=recipient_maps) (entries of M(glassdome.mailcow.mailcow_bcc_map) or
     M(glassdome.mailcow.mailcow_recipient_map)) the module's own checks of an entry run too (the local destination or old
     recipient, the addresses, the kind).
+  - With O(kind=resources) (entries of M(glassdome.mailcow.mailcow_resource)'s C(resources) list) the module's own checks of
+    an entry run too (the address or local part, or the description a new resource's address is made of; the kind).
   - With O(kind=relayhosts), O(kind=transport_maps), O(kind=forwarding_hosts) or O(kind=tls_policy_maps) each entry is one of
     the bulk list of M(glassdome.mailcow.mailcow_relayhost), M(glassdome.mailcow.mailcow_transport_map),
     M(glassdome.mailcow.mailcow_forwarding_host) or M(glassdome.mailcow.mailcow_tls_policy_map); the module's own checks of
@@ -46,11 +48,16 @@ options:
     description: Which module's entries.
     type: str
     choices: [mailboxes, aliases, app_passwords, syncjobs, alias_domains, domain_admins, bcc_maps, recipient_maps, spam_policy, sieve_filters,
-              relayhosts, transport_maps, forwarding_hosts, tls_policy_maps, domain_templates, mailbox_templates,
+              resources, relayhosts, transport_maps, forwarding_hosts, tls_policy_maps, domain_templates, mailbox_templates,
               oauth2_clients]
     required: true
   variable:
     description: The name used for the list in the messages; default C(mailcow_<kind>).
+    type: str
+  domain:
+    description:
+      - The domain the entries belong to. With O(kind=resources), each entry must be in it, and a resource given by its
+        description alone gets its address in it.
     type: str
 """
 

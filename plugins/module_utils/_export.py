@@ -47,11 +47,11 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._domain_template
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
 from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.model import FORWARDING_HOST
 from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host.model import desired_from_params as forwarding_host_desired
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import BOOL_FLAGS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import BOOL_FLAGS, DEFAULT_SPAM_SCORE
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import CREATE_DEFAULTS as MAILBOX_DEFAULTS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import desired_from_params as mailbox_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.model import normalize as mailbox_normalize
-from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import list_mailboxes
+from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox.api import get_spam_scores, list_mailboxes
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template.model import MAILBOX, MAILBOX_TEMPLATE, TemplateKind
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template.model import desired_from_params as template_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain, unicode_domain
@@ -64,7 +64,15 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows imp
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import CREATE_DEFAULTS as RELAYHOST_DEFAULTS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import RELAYHOST
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.model import desired_from_params as relayhost_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.api import read_current as read_resources
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.model import CREATE_DEFAULTS as RESOURCE_DEFAULTS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.model import desired_from_params as resource_desired
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.model import local_part_of
 from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, read_rows
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.api import read_entries as read_policy
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import LISTS as POLICY_LISTS
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import Target as PolicyTarget
+from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import check_sender
 from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.api import list_filters
 from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.model import desired_from_params as sieve_filter_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.model import FIELDS as SYNCJOB_FIELDS
@@ -86,7 +94,7 @@ DOMAIN_SETTINGS = ("description", "active", "max_mailboxes", "max_aliases", "def
 DOMAIN_NOT_IN_ROLE = ("gal", "backupmx", "relay_all_recipients", "relay_unknown_only", "rate_limit", "tags")
 # What Mailcow gives a DKIM key made without a selector or size (the key a new domain gets).
 DKIM_DEFAULTS = {"selector": "dkim", "key_size": 2048}
-MAILBOX_FIELDS = ("local_part", "name", "quota", "active") + BOOL_FLAGS + ("tags", "rate_limit", "sender_acl")
+MAILBOX_FIELDS = ("local_part", "name", "quota", "active") + BOOL_FLAGS + ("tags", "rate_limit", "sender_acl", "relayhost", "spam_score")
 ALIAS_FIELDS = ("address", "goto", "goto_null", "goto_spam", "goto_ham", "active", "sogo_visible", "sender_allowed", "public_comment", "private_comment")
 SYNCJOB_DEFAULTS = {field.option: field.default for field in SYNCJOB_FIELDS}
 APP_PASSWORD_READS = 4  # app passwords are listed one mailbox per request: this many at a time
@@ -144,32 +152,49 @@ def select_domains(client: MailcowClient, wanted: t.Sequence[str] | None) -> tup
 
 class ServerWide(t.NamedTuple):
     """What is read once for every domain: alias domains, domain administrators, sync jobs, BCC and recipient maps, the
-    Sieve filters of every mailbox, and the relayhosts' host names by id (read only when a domain has a relayhost)."""
+    Sieve filters of every mailbox, the resources, and the relayhosts' host names by id (``relayhosts()``: read the first
+    time a domain or a mailbox has a relayhost, once)."""
 
     alias_domains: list[dict[str, t.Any]]
     admins: list[dict[str, t.Any]]
     syncjobs: list[dict[str, t.Any]]
     bcc_maps: list[dict[str, t.Any]] = []
     recipient_maps: list[dict[str, t.Any]] = []
-    relayhosts: dict[int, list[str]] = {}
+    relayhosts: t.Callable[[], dict[int, list[str]]] = dict
     filters: list[dict[str, t.Any]] = []
+    resources: list[dict[str, t.Any]] = []
 
 
-def read_server_wide(client: MailcowClient, domains: t.Sequence[dict[str, t.Any]] = ()) -> ServerWide:
-    relayhosts: dict[int, list[str]] = {}
-    if any(domain.get("relayhost_id") for domain in domains):
-        for rows in read_relayhosts(client).values():
-            for row in rows:
-                relayhosts.setdefault(row.item["id"], []).append(row.item["hostname"])
+def _relayhost_names(client: MailcowClient) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    for rows in read_relayhosts(client).values():
+        for row in rows:
+            names.setdefault(row.item["id"], []).append(row.item["hostname"])
+    return names
+
+
+def read_server_wide(client: MailcowClient) -> ServerWide:
     return ServerWide(
         [alias_domain_normalize(raw) for raw in list_alias_domains(client)],
         [admin_normalize(raw) for raw in list_domain_admins(client)],
         [syncjob_normalize(raw) for raw in list_jobs(client)],
         [row.item for rows in read_bcc_maps(client).values() for row in rows],
         [row.item for rows in read_recipient_maps(client).values() for row in rows],
-        relayhosts,
+        functools.lru_cache(maxsize=1)(functools.partial(_relayhost_names, client)),
         list_filters(client),
+        [row.item for rows in read_resources(client).values() for row in rows],
     )
+
+
+def relayhost_name(server: ServerWide, relayhost_id: int, what: str) -> tuple[str, str]:
+    """The host name of the relayhost ``relayhost_id`` that ``what`` (the domain's, mailbox x's) uses, or "" and a note
+    saying why the role cannot name it (deleted, or a host name two relayhosts have)."""
+    names = server.relayhosts()
+    hostnames = names.get(relayhost_id, [])
+    if len(hostnames) == 1 and len([h for ids in names.values() for h in ids if h.lower() == hostnames[0].lower()]) == 1:
+        return hostnames[0], ""
+    return "", "%s relayhost (id %d) %s: the role names a relayhost by its host name, so it is left as it is" % (
+        what, relayhost_id, "no longer exists" if not hostnames else "has a host name another relayhost has too")
 
 
 def read_app_passwords(client: MailcowClient, addresses: t.Sequence[str]) -> dict[str, list[dict[str, t.Any]]]:
@@ -187,8 +212,10 @@ def read_app_passwords(client: MailcowClient, addresses: t.Sequence[str]) -> dic
 # -- the role's variables --------------------------------------------------------------------------
 
 
-def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: ServerWide, *, purge: bool = True) -> DomainExport:
-    """Read one domain's objects and turn them into the role's variables and their file."""
+def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: ServerWide, *, purge: bool = True,
+                  spam_scores: bool = False) -> DomainExport:
+    """Read one domain's objects and turn them into the role's variables and their file (with ``spam_scores``, each
+    mailbox's spam score too: one request per mailbox)."""
     name = domain["domain"]
     refused: list[Refused] = []
     notes: list[str] = []
@@ -197,6 +224,18 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
     dkim = get_key(client, name)
     readable = [m["address"] for m in mailboxes if not path_problem(m["address"])]
     app_passwords = read_app_passwords(client, readable)
+    policy = read_policy(client, PolicyTarget("domain", name))
+    scores = get_spam_scores(client, readable, concurrency=APP_PASSWORD_READS) if spam_scores else {}
+    for mailbox in mailboxes:
+        # Written only when they differ from a new mailbox's: no relayhost, Mailcow's default score.
+        if mailbox.get("relayhost_id"):
+            hostname, note = relayhost_name(server, mailbox["relayhost_id"], "mailbox %s's" % _printable(mailbox["address"]))
+            if hostname:
+                mailbox["relayhost"] = hostname
+            else:
+                notes.append(note)
+        if scores.get(mailbox["address"]) not in (None, DEFAULT_SPAM_SCORE):
+            mailbox["spam_score"] = scores[mailbox["address"]]
 
     mailbox_entries, mailbox_lines = _checked(name, "mailbox", mailboxes, lambda m: m["address"], _mailbox_entry, _check_mailbox, refused)
     alias_entries, alias_lines = _checked(name, "alias", aliases, lambda a: a["address"], _alias_entry, _check_alias, refused)
@@ -225,15 +264,17 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         name, "recipient map", sorted((m for m in server.recipient_maps if domain_part(m["old_recipient"]) == name),
                                       key=lambda m: (m["old_recipient"], m["id"])),
         lambda m: m["old_recipient"], _recipient_map_entry, lambda m, entry: _parsed(recipient_map_desired, entry), refused)
+    resource_entries, resource_lines = _checked(
+        name, "resource", sorted((r for r in server.resources if r["domain"] == name), key=lambda r: r["address"].lower()),
+        lambda r: r["address"], _resource_entry, lambda r, entry: _check_resource(r, entry, notes), refused)
+    spam_policy, policy_lines = _spam_policy(name, policy, refused)
 
     settings = _domain_settings(domain)
     if domain.get("relayhost_id"):
-        hostnames = server.relayhosts.get(domain["relayhost_id"], [])
-        if len(hostnames) == 1 and len([h for ids in server.relayhosts.values() for h in ids if h.lower() == hostnames[0].lower()]) == 1:
-            settings["relayhost"] = hostnames[0]
-        else:
-            notes.append("the domain's relayhost (id %d) %s: the role names a relayhost by its host name, so it is left as it is" % (
-                domain["relayhost_id"], "no longer exists" if not hostnames else "has a host name another relayhost has too"))
+        settings["relayhost"], note = relayhost_name(server, domain["relayhost_id"], "the domain's")
+        if not settings["relayhost"]:
+            del settings["relayhost"]
+            notes.append(note)
     for option in DOMAIN_NOT_IN_ROLE:
         if domain.get(option) != DOMAIN_DEFAULTS[option]:
             notes.append("domain setting %s is %s: the role does not manage it (left as it is)" % (option, json.dumps(domain.get(option))))
@@ -254,6 +295,8 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         "mailcow_bcc_maps": bcc_entries,
         "mailcow_recipient_maps": recipient_entries,
         "mailcow_sieve_filters": filter_entries,
+        "mailcow_spam_policy": spam_policy,
+        "mailcow_resources": resource_entries,
     })
     kinds_refused = {r.kind for r in refused}
     purges = {
@@ -263,28 +306,33 @@ def export_domain(client: MailcowClient, domain: dict[str, t.Any], server: Serve
         "mailcow_bcc_maps_purge": purge and "BCC map" not in kinds_refused,
         "mailcow_recipient_maps_purge": purge and "recipient map" not in kinds_refused,
         "mailcow_sieve_filters_purge": purge and "Sieve filter" not in kinds_refused,
+        "mailcow_spam_policy_purge": purge and "listed sender" not in kinds_refused,
+        "mailcow_resources_purge": purge and "resource" not in kinds_refused,
     }
     empty = [name for name, entries, key in (("mailboxes and aliases", mailbox_entries + alias_entries, "mailcow_mailboxes_purge"),
                                              ("sync jobs", job_entries, "mailcow_syncjobs_purge"),
                                              ("BCC maps", bcc_entries, "mailcow_bcc_maps_purge"),
                                              ("recipient maps", recipient_entries, "mailcow_recipient_maps_purge"),
-                                             ("Sieve filters", filter_entries, "mailcow_sieve_filters_purge")) if purges[key] and not entries]
+                                             ("Sieve filters", filter_entries, "mailcow_sieve_filters_purge"),
+                                             ("senders on its allow and deny lists", list(spam_policy.values()), "mailcow_spam_policy_purge"),
+                                             ("resources", resource_entries, "mailcow_resources_purge")) if purges[key] and not entries]
     purges_note = ""
     if empty:
         # The server has none: a purge of an empty list is what the export means, and the role refuses one unless told.
         purges["mailcow_mailboxes_purge_allow_empty"] = True
         purges_note = "# The domain has no %s: a purge with an empty list must be allowed explicitly." % " and no ".join(empty)
     variables.update(purges)
-    if purge and not all(purges[key] for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge",
-                                                 "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge", "mailcow_sieve_filters_purge")):
+    if purge and not all(purges.values()):
         notes.append("purge is off for the lists with a refused entry: a purge would delete the object the comment stands for")
 
     commented = {"mailcow_mailboxes": mailbox_lines, "mailcow_aliases": alias_lines, "mailcow_app_passwords": app_password_lines,
                  "mailcow_alias_domains": alias_domain_lines, "mailcow_domain_admins": admin_lines, "mailcow_syncjobs": job_lines,
-                 "mailcow_bcc_maps": bcc_lines, "mailcow_recipient_maps": recipient_lines, "mailcow_sieve_filters": filter_lines}
+                 "mailcow_bcc_maps": bcc_lines, "mailcow_recipient_maps": recipient_lines, "mailcow_sieve_filters": filter_lines,
+                 "mailcow_spam_policy": policy_lines, "mailcow_resources": resource_lines}
     counts = {"mailboxes": len(mailbox_entries), "aliases": len(alias_entries), "app_passwords": sum(len(v) for v in app_password_map.values()),
               "alias_domains": len(alias_domain_entries), "domain_admins": len(admin_entries), "syncjobs": len(job_entries),
-              "bcc_maps": len(bcc_entries), "recipient_maps": len(recipient_entries), "sieve_filters": len(filter_entries)}
+              "bcc_maps": len(bcc_entries), "recipient_maps": len(recipient_entries), "sieve_filters": len(filter_entries),
+              "spam_policy": sum(len(senders) for senders in spam_policy.values()), "resources": len(resource_entries)}
     content = render(name, variables, commented, notes, purges_note)
     return DomainExport(name, variables, content, counts, refused, notes)
 
@@ -426,6 +474,42 @@ def _check_sieve_filter(item: dict[str, t.Any], entry: Entry, held: int, refused
         return "Mailcow holds %d filters of this name; the module manages a name held once only (delete the extra ones)" % held
     sieve_filter_desired(entry, default_domain=item["mailbox"].rpartition("@")[2], where="Sieve filter")
     return ""
+
+
+def _resource_entry(resource: dict[str, t.Any]) -> Entry:
+    """A resource as the role's entry: named by its address (which stays when the description changes)."""
+    entry: Entry = {"address": resource["address"], "description": resource["description"], "kind": resource["kind"]}
+    entry.update(_differs(resource, RESOURCE_DEFAULTS, ("multiple_bookings", "active")))
+    return entry
+
+
+def _check_resource(resource: dict[str, t.Any], entry: Entry, notes: list[str]) -> str:
+    resource_desired(entry, where="resource")
+    if local_part_of(resource["description"]).lower() != resource["local_part"].lower():
+        notes.append("resource %s: Mailcow makes a new resource's address from its description, and %r no longer gives it; on a server "
+                     "without it the role refuses to create it (create it with a description that does, then change the description)"
+                     % (_printable(resource["address"]), _printable(resource["description"])))
+    return ""
+
+
+def _spam_policy(domain: str, found: t.Sequence[t.Any], refused: list[Refused]) -> tuple[dict[str, list[str]], list[str]]:
+    """The domain's lists as the role's ``{allow: [...], deny: [...]}`` (an empty list left out), each sender as the module
+    checks it; one it would refuse (or one held twice) is a comment line, recorded in ``refused``."""
+    policy: dict[str, list[str]] = {}
+    lines: list[str] = []
+    senders = [entry.sender for entry in found]
+    for entry in sorted(found, key=lambda e: (POLICY_LISTS.index(e.list), e.sender)):
+        try:
+            check_sender(entry.sender, entry.list)
+            if senders.count(entry.sender) > 1:
+                raise MailcowOptionError("Mailcow holds it %d times; the module manages a sender held once only" % senders.count(entry.sender))
+        except MailcowOptionError as exc:
+            if not any(r.kind == "listed sender" and r.name == _printable(entry.sender) for r in refused):
+                refused.append(Refused(domain, "listed sender", _printable(entry.sender), _printable(exc)))
+                lines.append("# refused listed sender %s: %s" % (_printable(json.dumps(entry.sender, ensure_ascii=False)), _printable(exc)))
+            continue
+        policy.setdefault(entry.list, []).append(entry.sender)
+    return policy, lines
 
 
 def _alias_domain_entry(alias_domain: dict[str, t.Any]) -> Entry:
@@ -649,6 +733,12 @@ def render(domain: str, variables: dict[str, t.Any], commented: dict[str, list[s
         extra = commented.get(key, [])
         if isinstance(value, list):
             lines.extend(_list_lines(key, value, extra))
+        elif key == "mailcow_spam_policy":
+            lines.append("%s:" % key if value or extra else "%s: {}" % key)
+            for which, senders in value.items():
+                lines.append("  %s:" % which)
+                lines.extend("    - %s" % scalar(sender) for sender in senders)
+            lines.extend("  %s" % line for line in extra)
         elif key == "mailcow_app_passwords":
             lines.append("%s:" % key if value else "%s: {}" % key)
             for mailbox, entries in value.items():
@@ -671,7 +761,8 @@ def _list_lines(key: str, entries: list[Entry], commented: list[str]) -> list[st
 KIND_WORDS = {"mailboxes": ("mailbox", "mailboxes"), "aliases": ("alias", "aliases"), "app_passwords": ("app password", "app passwords"),
               "alias_domains": ("alias domain", "alias domains"), "domain_admins": ("domain administrator", "domain administrators"),
               "syncjobs": ("sync job", "sync jobs"), "bcc_maps": ("BCC map", "BCC maps"), "recipient_maps": ("recipient map", "recipient maps"),
-              "sieve_filters": ("Sieve filter", "Sieve filters")}
+              "sieve_filters": ("Sieve filter", "Sieve filters"), "spam_policy": ("listed sender", "listed senders"),
+              "resources": ("resource", "resources")}
 
 
 def summary_line(export: DomainExport) -> str:
@@ -681,13 +772,14 @@ def summary_line(export: DomainExport) -> str:
     return "%s: %s%s" % (export.domain, counts or "no objects", refused)
 
 
-def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purge: bool = True, server_wide: bool = True) -> dict[str, t.Any]:
+def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purge: bool = True, server_wide: bool = True,
+                  spam_scores: bool = False) -> dict[str, t.Any]:
     """The module's result: one file per domain (and one for the server-wide objects), the inventory naming them, what was
-    refused, a summary, warnings."""
+    refused, a summary, warnings. ``spam_scores``: read each mailbox's spam score (one request per mailbox)."""
     domains, refused, missing = select_domains(client, wanted)
     warnings = ["domain %s does not exist on this Mailcow: nothing exported for it" % name for name in missing]
-    server = read_server_wide(client, domains) if domains else ServerWide([], [], [])
-    exports = [export_domain(client, domain, server, purge=purge) for domain in domains]
+    server = read_server_wide(client) if domains else ServerWide([], [], [])
+    exports = [export_domain(client, domain, server, purge=purge, spam_scores=spam_scores) for domain in domains]
     wide = export_server_wide(client, purge=purge) if server_wide else None
     refused = refused + [item for export in exports for item in export.refused] + (wide.refused if wide else [])
     summary = [summary_line(export) for export in exports]

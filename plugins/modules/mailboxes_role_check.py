@@ -34,12 +34,12 @@ options:
     default: []
   lists:
     description: The role's lists by kind (C(mailboxes), C(aliases), C(app_passwords), C(syncjobs), C(alias_domains), C(domain_admins),
-      C(bcc_maps), C(recipient_maps)), each checked against its module's entry options, and C(spam_policy), the domain's
+      C(bcc_maps), C(recipient_maps), C(sieve_filters), C(resources)), each checked against its module's entry options, and C(spam_policy), the domain's
       C({allow, deny}) lists of senders.
     type: dict
     default: {}
   domain:
-    description: The role's domain, for the message.
+    description: The role's domain, for the message; an entry of C(resources) must be in it.
     type: str
   purge:
     description: The role's C(mailcow_mailboxes_purge).

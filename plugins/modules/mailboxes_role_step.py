@@ -33,7 +33,7 @@ options:
     type: str
     required: true
     choices: [mailcow_app_password, mailcow_alias_domain, mailcow_bcc_map, mailcow_dkim, mailcow_domain_admin,
-              mailcow_recipient_map, mailcow_sieve_filter, mailcow_spam_policy, mailcow_syncjob]
+              mailcow_recipient_map, mailcow_resource, mailcow_sieve_filter, mailcow_spam_policy, mailcow_syncjob]
   module_args:
     description: The module's options (the connection may be left out, see above).
     type: dict

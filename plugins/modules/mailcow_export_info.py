@@ -15,9 +15,11 @@ description:
     variables file (host_vars) for the role P(glassdome.mailcow.mailboxes#role), ready to write as it is
     (the playbook C(glassdome.mailcow.export) writes them).
   - Each file holds the domain's settings, DKIM selector and key size, mailboxes (name, quota, active, access flags,
-    tags, rate limit, sender ACL), aliases, app passwords (name, protocols, active), alias domains, domain
-    administrators (domains, active), sync jobs and the Sieve filters of its mailboxes (script, active). Values equal
-    to what the modules give a new object are left out.
+    tags, rate limit, sender ACL, relayhost by host name, and with O(spam_scores=true) the spam score), aliases, app
+    passwords (name, protocols, active), alias domains, domain administrators (domains, active), sync jobs, the Sieve
+    filters of its mailboxes (script, active), the domain's allow and deny lists of senders (C(mailcow_spam_policy)) and
+    its resources (C(mailcow_resources) - address, description, kind, multiple bookings, active). Values equal to what the
+    modules give a new object are left out.
   - The text depends only on the server's state (fixed key order, entries sorted, one per line), so two exports of an
     unchanged server are byte-identical and a diff of two exports reads as a change log.
   - No secret is read or returned. Passwords cannot be read from Mailcow (the modules need one only to create an
@@ -31,9 +33,16 @@ description:
     C(Default) ones included) and OAuth2 clients (by redirect URI), checked and written the same way. Mailcow returns relayhost
     and transport map passwords and OAuth2 client secrets, but they are never read into the file or the result; a client
     recreated from the file gets a new client id and secret.
-  - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map, recipient map and
-    Sieve filter listings once (and the relayhosts when a domain has one), then per domain its full mailbox listing, its aliases and its
-    DKIM key, and one app password listing per mailbox; with O(server_wide=true), one listing per server-wide type.
+  - A read-only API key is enough. It reads the domain, alias domain, administrator, sync job, BCC map, recipient map,
+    Sieve filter and resource listings once (and the relayhosts once, when a domain or a mailbox has one), then per domain
+    its full mailbox listing, its aliases, its DKIM key and its allow and deny lists (two requests), and one app password
+    listing per mailbox (and one spam score per mailbox with O(spam_scores=true)); with O(server_wide=true), one listing per
+    server-wide type.
+  - A relayhost that no longer exists, or whose host name another relayhost has too, cannot be named by host name; the
+    domain's or the mailbox's is then left out, with a note in the file.
+  - A resource whose description no longer gives its address (Mailcow makes a new resource's address from its
+    description and keeps it when the description changes) is exported by its address, with a note that the role cannot
+    create it on a server that does not have it.
   - A domain's BCC maps and recipient maps are those of the domain itself and of its addresses (their local destination,
     their old recipient); its relayhost is written by host name in C(mailcow_domain_settings).
 author:
@@ -53,11 +62,20 @@ options:
   purge:
     description:
       - The value written for C(mailcow_mailboxes_purge), C(mailcow_app_passwords_purge), C(mailcow_syncjobs_purge),
-        C(mailcow_bcc_maps_purge), C(mailcow_recipient_maps_purge) and C(mailcow_sieve_filters_purge)
+        C(mailcow_bcc_maps_purge), C(mailcow_recipient_maps_purge), C(mailcow_sieve_filters_purge), C(mailcow_spam_policy_purge)
+        and C(mailcow_resources_purge)
         (a list with a refused entry always gets V(false)). With V(true) the files put the whole domain under code, and a
         later run deletes what they do not name, so run the role with C(--check --diff) first (see docs/adopt.md).
     type: bool
     default: true
+  spam_scores:
+    description:
+      - Also read each mailbox's spam score and write it as C(spam_score) in its entry when it is not Mailcow's default
+        (V(5,15)).
+      - Mailcow gives a mailbox's score only one mailbox per request, so this costs one request per mailbox (a few at a
+        time); off by default. Without it the files leave every mailbox's score as it is (the role does not compare it).
+    type: bool
+    default: false
   server_wide:
     description:
       - Also export the server-wide objects as the server role's variables (RV(server)), and name their host in RV(inventory).
@@ -113,7 +131,8 @@ domains:
     counts:
       description: How many objects of each kind the file names.
       type: dict
-      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0, sieve_filters: 1}
+      sample: {mailboxes: 2, aliases: 1, app_passwords: 0, alias_domains: 0, domain_admins: 1, syncjobs: 0, sieve_filters: 1, spam_policy: 2,
+               resources: 1}
     summary:
       description: One line saying what the file holds.
       type: str
@@ -179,12 +198,13 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._runner import r
 
 
 def task(client: MailcowClient, params: dict) -> dict:
-    return dict(export_server(client, params["domains"], purge=params["purge"], server_wide=params["server_wide"]), changed=False)
+    return dict(export_server(client, params["domains"], purge=params["purge"], server_wide=params["server_wide"], spam_scores=params["spam_scores"]),
+                changed=False)
 
 
 def main() -> None:
     spec = dict(api_argspec(), domains={"type": "list", "elements": "str", "default": []}, purge={"type": "bool", "default": True},
-                server_wide={"type": "bool", "default": True})
+                server_wide={"type": "bool", "default": True}, spam_scores={"type": "bool", "default": False})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run_api_module(module, task)
 

@@ -27,6 +27,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._forwarding_host
 from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_template import model as _mailbox_template
 from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client import model as _oauth2_client
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost import model as _relayhost
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource import model as _resource
 from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map import model as _tls_policy_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map import model as _transport_map
 from ansible_collections.glassdome.mailcow.plugins.module_utils._alias.argspec import alias_attr_argspec
@@ -43,11 +44,13 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._mailbox_templat
 from ansible_collections.glassdome.mailcow.plugins.module_utils._oauth2_client.argspec import oauth2_client_entry_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._recipient_map.argspec import recipient_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._relayhost.argspec import relayhost_attr_argspec
+from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.argspec import resource_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._sieve_filter.argspec import sieve_filter_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._syncjob.argspec import syncjob_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._tls_policy_map.argspec import tls_policy_map_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._transport_map.argspec import transport_attr_argspec
 from ansible_collections.glassdome.mailcow.plugins.module_utils._errors import MailcowOptionError
+from ansible_collections.glassdome.mailcow.plugins.module_utils._names import ascii_domain
 
 # The collection's roles, from plugins/plugin_utils/.
 ROLES = Path(__file__).resolve().parents[2] / "roles"
@@ -60,10 +63,18 @@ def _alias_domain_entry() -> dict[str, dict[str, t.Any]]:
     return {key: spec[key] for key in ("alias_domain", "active")}
 
 
+def _resource_entry(entry: dict[str, t.Any], domain: str = "") -> None:
+    """A resource of the role's domain, parsed as mailcow_resource's bulk form parses it (the address made of a
+    description alone needs the domain)."""
+    desired = _resource.desired_from_params(entry, domain=domain or None)
+    if domain and desired.domain != ascii_domain(domain):
+        raise MailcowOptionError("%s is not in the domain %s" % (desired.address, domain))
+
+
 ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
     "mailboxes": mailbox_attr_argspec, "aliases": alias_attr_argspec, "app_passwords": app_password_attr_argspec,
     "syncjobs": syncjob_attr_argspec, "bcc_maps": bcc_map_attr_argspec, "recipient_maps": recipient_map_attr_argspec,
-    "sieve_filters": sieve_filter_attr_argspec,
+    "sieve_filters": sieve_filter_attr_argspec, "resources": lambda: {k: v for k, v in resource_argspec()["resources"]["options"].items() if k != "state"},
     "alias_domains": _alias_domain_entry, "domain_admins": lambda: {k: v for k, v in domain_admin_argspec().items() if k != "state"},
     # The server role's lists (the bulk options of the server-wide modules).
     "relayhosts": relayhost_attr_argspec, "transport_maps": transport_attr_argspec,
@@ -73,7 +84,7 @@ ENTRY_SPECS: dict[str, t.Callable[[], dict[str, dict[str, t.Any]]]] = {
 }
 # The fields that name an entry in messages, and those an entry must have (the modules check the rest).
 NAMED_BY = {"app_passwords": ("name",), "alias_domains": ("alias_domain",), "domain_admins": ("username",), "bcc_maps": ("local_dest",),
-            "recipient_maps": ("old_recipient",), "sieve_filters": ("description", "mailbox"),
+            "recipient_maps": ("old_recipient",), "sieve_filters": ("description", "mailbox"), "resources": ("address", "local_part", "description"),
             "relayhosts": ("hostname",), "transport_maps": ("destination",), "forwarding_hosts": ("host",), "tls_policy_maps": ("destination",),
             "domain_templates": ("name",), "mailbox_templates": ("name",), "oauth2_clients": ("redirect_uri",)}
 REQUIRED = {"app_passwords": ("name",), "sieve_filters": ("mailbox", "filter_type", "description")}
@@ -86,6 +97,7 @@ SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
     "domain_admins": _domain_admin.desired_from_params,
     "bcc_maps": _bcc_map.desired_from_params,
     "recipient_maps": _recipient_map.desired_from_params,
+    "resources": _resource_entry,
     "relayhosts": _relayhost.desired_from_params,
     "transport_maps": _transport_map.desired_from_params,
     "forwarding_hosts": _forwarding_host.desired_from_params,
@@ -94,6 +106,8 @@ SINGLE_ENTRIES: dict[str, t.Callable[..., t.Any]] = {
     "mailbox_templates": functools.partial(_mailbox_template.desired_from_params, _mailbox_template.MAILBOX),
     "oauth2_clients": _oauth2_client.desired_from_params,
 }
+# Of those, the ones whose entries are parsed within the role's domain (given as ``domain``).
+IN_THE_DOMAIN = frozenset(("resources",))
 EXPECTED = {
     "int": "a whole number",
     "bool": "true or false",
@@ -147,8 +161,9 @@ def _spam_policy_errors(given: t.Any, variable: str) -> list[str]:
     return errors
 
 
-def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
-    """What is wrong with the entries of a bulk list (``kind``: a key of ENTRY_SPECS), one line per problem.
+def entry_errors(entries: t.Any, kind: str, variable: str = "", domain: str = "") -> list[str]:
+    """What is wrong with the entries of a bulk list (``kind``: a key of ENTRY_SPECS), one line per problem; ``domain``
+    the role's domain (entries of the kinds IN_THE_DOMAIN must be in it).
 
     For app_passwords, ``entries`` may also be a mapping of mailbox (local part or address) to its list.
     """
@@ -173,18 +188,20 @@ def entry_errors(entries: t.Any, kind: str, variable: str = "") -> list[str]:
         errors.extend("%s: %s is required" % (where, field) for field in REQUIRED.get(kind, ()) if entry.get(field) in (None, ""))
         problems = _field_problems(entry, specs)
         if not problems and kind in SINGLE_ENTRIES:
-            problems = _parse_problems(entry, kind)
+            problems = _parse_problems(entry, kind, domain)
         errors.extend("%s: %s" % (where, problem) for problem in problems)
     return errors
 
 
-def _parse_problems(entry: dict[str, t.Any], kind: str) -> list[str]:
+def _parse_problems(entry: dict[str, t.Any], kind: str, domain: str = "") -> list[str]:
     """The module's own option checks (names, domains, passwords), which never show a secret."""
-    name = NAMED_BY[kind][0]
-    if not entry.get(name):
-        return ["%s is required" % name]
+    if not any(entry.get(name) for name in NAMED_BY[kind]):
+        return ["%s is required" % " or ".join(NAMED_BY[kind])]
     try:
-        SINGLE_ENTRIES[kind](entry)
+        if kind in IN_THE_DOMAIN:
+            SINGLE_ENTRIES[kind](entry, domain=domain)
+        else:
+            SINGLE_ENTRIES[kind](entry)
     except MailcowOptionError as exc:
         return [str(exc)]
     return []
@@ -266,5 +283,5 @@ def first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[st
         return ("mailcow_mailboxes_purge is true but mailcow_mailboxes and mailcow_aliases are both empty: this would delete every mailbox "
                 "and alias of %s. Check the names of those variables, or set mailcow_mailboxes_purge_allow_empty: true to empty the domain "
                 "on purpose." % domain)
-    errors = [error for kind, entries in lists.items() for error in entry_errors(entries, kind)]
+    errors = [error for kind, entries in lists.items() for error in entry_errors(entries, kind, domain=domain)]
     return "; ".join(errors[:10]) + ("; and %d more" % (len(errors) - 10) if len(errors) > 10 else "")

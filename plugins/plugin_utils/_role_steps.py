@@ -5,8 +5,8 @@
 
 Each step is one call of an API module (run by the action glassdome.mailcow.mailboxes_role_step), in this
 order: the DKIM key, the app passwords of each listed mailbox, the sync jobs, each alias domain, each domain
-administrator, the BCC maps, the recipient maps, the allow and deny lists of senders. A step is left out when there is nothing to do for it (an empty
-list without purge, an empty mapping), so a domain without optional objects has no step. Each step is
+administrator, the BCC maps, the recipient maps, the allow and deny lists of senders, the resources. A step is left out when there is
+nothing to do for it (an empty list without purge, an empty mapping), so a domain without optional objects has no step. Each step is
 ``{kind, label, module, args}``: ``label`` is the loop item shown (never a secret), ``args`` the module's
 options without the connection (the role's module_defaults give it).
 """
@@ -34,7 +34,7 @@ def _picked(entry: dict[str, t.Any], keys: t.Iterable[str]) -> dict[str, t.Any]:
 def role_steps(given: dict[str, t.Any]) -> list[Step]:
     """The steps for the role's variables ``given``: domain, dkim, app_passwords, app_passwords_purge, syncjobs,
     syncjobs_purge, sieve_filters, sieve_filters_purge, alias_domains, domain_admins, bcc_maps, bcc_maps_purge, recipient_maps, recipient_maps_purge,
-    spam_policy ({allow, deny}), spam_policy_purge;
+    spam_policy ({allow, deny}), spam_policy_purge, resources, resources_purge;
     purge_allow_empty, purge_max_share, concurrency; check_mode, created (this run created the domain)."""
     domain = str(given["domain"])
     created, check_mode = _flag(given.get("created")), _flag(given.get("check_mode"))
@@ -82,4 +82,5 @@ def role_steps(given: dict[str, t.Any]) -> list[Step]:
             {"domain": domain, "allow": policy.get("allow") or [], "deny": policy.get("deny") or [], "purge": given.get("spam_policy_purge"),
              "purge_allow_empty": given.get("purge_allow_empty"), "purge_max_share": given.get("purge_max_share"),
              "concurrency": given.get("concurrency")})
+    listed("resources", "resources", "mailcow_resource")
     return steps

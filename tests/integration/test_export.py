@@ -5,7 +5,8 @@ A rich state is made by hand, straight through Mailcow's API (as a user would in
 domain, a mailbox with every flag off, an alias with several targets, a catch-all, tags, a rate
 limit, a sender ACL, app passwords, a sync job, Sieve filters (one inactive), an alias domain, an administrator of two
 domains, a DKIM key of its own selector and size, a relayhost, BCC maps and recipient maps of the domain and of
-its addresses (and one of another domain), and a mailbox whose name no API path can carry. Then:
+its addresses (and one of another domain), the domain's allow and deny lists, resources (one inactive), a mailbox
+with a relayhost and one with a spam score of its own, and a mailbox whose name no API path can carry. Then:
 
 - the export playbook writes the files; a second export of the unchanged server is byte-identical
   and reports no change;
@@ -144,7 +145,15 @@ def make_state(api: Api) -> None:
         api.post("add/bcc", {"local_dest": local_dest, "type": kind, "bcc_dest": bcc_dest, "active": active})
     for old, new, active in (("old@" + MAIN, "alice@" + MAIN, 1), ("gone@" + MAIN, "bob@" + MAIN, 0), ("x@" + OTHER, "bob@" + MAIN, 1)):
         api.post("add/recipient_map", {"recipient_map_old": old, "recipient_map_new": new, "active": active})
+    for sender, which in (("*@partner.example", "wl"), ("spammer@bad.example", "bl"), ("junk.example", "bl")):
+        api.post("add/domain-policy", {"domain": MAIN, "object_from": sender, "object_list": which})
+    api.post("add/resource", {"domain": MAIN, "description": "Room 1", "kind": "location", "multiple_bookings": 1, "active": 1})
+    api.post("add/resource", {"domain": MAIN, "description": "Beamer", "kind": "thing", "multiple_bookings": -1, "active": 0})
+    api.post("edit/spam-score", {"items": ["alice@" + MAIN], "attr": {"spam_score": "8,15"}})
     make_server_wide(api)
+    # A mailbox's relayhost, by id as Mailcow stores it: one of the server-wide relayhosts (the server role makes it first).
+    relay_id = next(row["id"] for row in api.get("relayhost/all") if row["hostname"] == RELAY)
+    api.post("edit/mailbox", {"items": ["bob@" + MAIN], "attr": {"relayhost": str(relay_id)}})
 
 
 def make_server_wide(api: Api) -> None:
@@ -209,6 +218,13 @@ def empty_server(api: Api) -> None:
     if recipient_maps:
         api.post("delete/recipient_map", recipient_maps)
     api.post("delete/alias-domain", [ALIAS_DOMAIN])
+    resources = [row["name"] for row in api.get("resource/all") or [] if row["domain"] in domains]
+    if resources:
+        api.post("delete/resource", resources)
+    prefids = [str(row["prefid"]) for which in ("wl", "bl") for row in api.get("policy_%s_domain/%s" % (which, MAIN)) or []]
+    if prefids:
+        api.post("delete/domain-policy", prefids)
+    api.post("edit/spam-score", {"items": ["alice@" + MAIN], "attr": {"spam_score": "default"}})
     for domain in domains:
         aliases = api.get("alias/all/" + domain) or []
         ids = [str(alias["id"]) for alias in aliases if alias.get("domain") == domain]
@@ -230,7 +246,7 @@ def remove_others(api: Api) -> None:
 
 def export(runner: Runner, dest: Path, *args: str) -> t.Any:
     return runner.playbook(EXPORT, "-e", "mailcow_export_dir=%s" % dest, "-e", json.dumps({"mailcow_export_domains": [MAIN, IDN, "slash" + MAIN]}),
-                           *args, check=True)
+                           "-e", "mailcow_export_spam_scores=true", *args, check=True)
 
 
 def load_vars(text: str) -> t.Any:
@@ -279,8 +295,8 @@ def test_export_writes_the_role_variables_without_secrets(first: Path, runner: R
     main = load_vars(written["host_vars/%s.yml" % MAIN])
     mailboxes = {entry["local_part"]: entry for entry in main["mailcow_mailboxes"]}
     assert mailboxes["alice"] == {"local_part": "alice", "name": "Alice Example", "quota": 1024, "tls_enforce_in": True, "tags": ["staff", "vip"],
-                                  "rate_limit": {"value": 100, "frame": "h"}, "sender_acl": ["@" + IDN_ASCII, "bob@" + MAIN]}
-    assert mailboxes["bob"] == {"local_part": "bob"}
+                                  "rate_limit": {"value": 100, "frame": "h"}, "sender_acl": ["@" + IDN_ASCII, "bob@" + MAIN], "spam_score": "8,15"}
+    assert mailboxes["bob"] == {"local_part": "bob", "relayhost": RELAY}
     assert mailboxes["carol"] == {"local_part": "carol", "name": "Carol", "active": "login-disabled", "imap_access": False, "pop3_access": False,
                                   "smtp_access": False, "sieve_access": False, "sogo_access": False, "eas_access": False, "dav_access": False}
     aliases = {entry["address"]: entry for entry in main["mailcow_aliases"]}
@@ -302,9 +318,15 @@ def test_export_writes_the_role_variables_without_secrets(first: Path, runner: R
                                         {"local_dest": MAIN, "kind": "recipient", "bcc_dest": "copy@other.example", "active": False}]
     assert main["mailcow_recipient_maps"] == [{"old_recipient": "gone@" + MAIN, "new_recipient": "bob@" + MAIN, "active": False},
                                               {"old_recipient": "old@" + MAIN, "new_recipient": "alice@" + MAIN}]
+    assert main["mailcow_spam_policy"] == {"allow": ["*@partner.example"], "deny": ["junk.example", "spammer@bad.example"]}
+    assert main["mailcow_resources"] == [
+        {"address": "Beamer@" + MAIN, "description": "Beamer", "kind": "thing", "multiple_bookings": -1, "active": False},
+        {"address": "Room1@" + MAIN, "description": "Room 1", "kind": "location", "multiple_bookings": 1}]
     assert all(main[key] is True for key in ("mailcow_mailboxes_purge", "mailcow_app_passwords_purge", "mailcow_syncjobs_purge",
-                                             "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge", "mailcow_sieve_filters_purge"))
+                                             "mailcow_bcc_maps_purge", "mailcow_recipient_maps_purge", "mailcow_sieve_filters_purge",
+                                             "mailcow_spam_policy_purge", "mailcow_resources_purge"))
     idn = load_vars(written["host_vars/%s.yml" % IDN_ASCII])
+    assert idn["mailcow_spam_policy"] == {} and idn["mailcow_resources"] == [] and idn["mailcow_resources_purge"] is True
     assert idn["mailcow_domain_settings"] == {"active": True} and "mailcow_dkim" not in idn
     assert idn["mailcow_bcc_maps"] == [] and idn["mailcow_recipient_maps"] == [] and idn["mailcow_bcc_maps_purge"] is True
     assert idn["mailcow_domain_admins"] == main["mailcow_domain_admins"]
@@ -392,15 +414,20 @@ def test_drift_report_passes_then_names_each_change(first: Path, runner: Runner,
     api.post("add/alias", {"address": "new@" + MAIN, "goto": "bob@" + MAIN, "active": 1, "sogo_visible": 0, "sender_allowed": 0})
     sales = [alias for alias in api.get("alias/all/" + MAIN) if alias["address"] == "sales@" + MAIN]
     api.post("delete/alias", [str(sales[0]["id"])])
+    # And objects the role ensures as its steps: a resource changed, a sender added to the deny list.
+    api.post("edit/resource", {"items": ["Room1@" + MAIN], "attr": {"multiple_bookings": 3}})
+    api.post("add/domain-policy", {"domain": MAIN, "object_from": "more.example", "object_list": "bl"})
     api.control("stats/reset", {})
     drifted = runner.run(["ansible-playbook", "-i", str(first / "inventory.yml"), str(DRIFT), "-e", "glassdome_drift_report=%s" % (first / "drift.json")])
     assert drifted.returncode != 0, drifted.stdout
-    assert re.search(r"%s: 1 to create, 1 to change \(quota\), 2 not in code" % re.escape(MAIN), drifted.stdout), drifted.stdout
+    assert re.search(r"%s: 1 to create, 3 to change \(deny, multiple_bookings, quota\), 2 not in code" % re.escape(MAIN), drifted.stdout), drifted.stdout
     assert "%s: no drift" % IDN_ASCII in drifted.stdout
     assert api.writes() == {}  # read-only
     report = json.loads((first / "drift.json").read_text())
     assert report[MAIN]["create"] == ["alias sales@%s" % MAIN]
-    assert report[MAIN]["change"] == {"mailbox alice@%s" % MAIN: ["quota"]}
+    # The allow and deny lists are one object (the module's diff is the domain's lists before and after).
+    assert report[MAIN]["change"] == {"mailbox alice@%s" % MAIN: ["quota"], "resource Room1@%s" % MAIN: ["multiple_bookings"],
+                                      "allow and deny lists %s" % MAIN: ["deny"]}, report
     assert sorted(report[MAIN]["not_in_code"]) == sorted(["alias new@%s" % MAIN, "mailbox eve@%s" % MAIN])
     assert report[IDN_ASCII] == {"create": [], "change": {}, "not_in_code": []}
     # A real run makes the server what the code says again: no drift left.

@@ -63,3 +63,14 @@ def test_other_scalars(value) -> None:
 
 def test_a_line_break_never_leaves_its_line() -> None:
     assert "\n" not in flow({"a": "x\ny", "b": ["\r", "\u2028"]})
+
+
+def test_the_allow_and_deny_lists_one_sender_a_line_read_back_as_themselves() -> None:
+    from ansible_collections.glassdome.mailcow.plugins.module_utils._export import render  # pylint: disable=import-outside-toplevel
+
+    policy = {"allow": ["*@partner.example", "yes"], "deny": ["junk.example"]}
+    text = render("example.org", {"mailcow_spam_policy": policy, "mailcow_spam_policy_purge": True},
+                  {"mailcow_spam_policy": ['# refused listed sender "a b": not a sender']}, [], "")
+    assert '\nmailcow_spam_policy:\n  allow:\n    - "*@partner.example"\n    - "yes"\n  deny:\n    - junk.example\n  # refused listed sender' in text
+    assert load(text) == {"mailcow_spam_policy": policy, "mailcow_spam_policy_purge": True}
+    assert "\nmailcow_spam_policy: {}\n" in render("example.org", {"mailcow_spam_policy": {}}, {}, [], "")

@@ -217,3 +217,26 @@ def test_sieve_filter_entries_name_the_filter_and_need_its_name() -> None:
         "mailcow_sieve_filters[1] (Big): filter_type must be one of prefilter, postfilter, got 'afterfilter'",
         "mailcow_sieve_filters[2] (carol): filter_type is required",
         "mailcow_sieve_filters[2] (carol): description is required"]
+
+
+def test_resource_entries_are_parsed_in_the_domain_before_any_request() -> None:
+    resources = [
+        {"description": "Room 1", "kind": "location", "multiple_bookings": 1},
+        {"address": "Beamer@d.example", "description": "Beamer", "kind": "thing"},
+        {"local_part": "Room2", "description": "Room 3", "kind": "location"},
+        {"description": "Car", "kind": "vehicle"},
+        {"address": "Room9@other.example", "kind": "location"},
+        {"kind": "thing"},
+        {"descripton": "Van", "kind": "thing"},
+        {"description": "Hall", "multiple_bookings": "many"},
+    ]
+    assert entry_errors(resources[:2], "resources", domain="d.example") == []
+    errors = entry_errors(resources, "resources", domain="d.example")
+    assert errors[0] == "mailcow_resources[3] (Car): kind must be one of location, thing, group, got 'vehicle'"
+    assert errors[1] == "mailcow_resources[4] (Room9@other.example): Room9@other.example is not in the domain d.example"
+    assert errors[2] == "mailcow_resources[5] (?): address or local_part or description is required"
+    assert errors[3] == "mailcow_resources[6] (?): unknown field descripton (did you mean description?)"
+    assert errors[4] == "mailcow_resources[7] (Hall): multiple_bookings must be a whole number, got 'many'"
+    assert len(errors) == 5
+    assert first_problem(KNOWN, KNOWN, {"resources": [{"address": "R@x.example"}]}, domain="d.example", purge=False,
+                         purge_allow_empty=False) == "mailcow_resources[0] (R@x.example): R@x.example is not in the domain d.example"

@@ -59,7 +59,7 @@ def test_the_action_runs_exactly_the_modules_its_documentation_lists() -> None:
     assert {step["module"] for step in role_steps(dict(
         GUARDS, domain="d.example", dkim={"selector": "x"}, app_passwords={"a": []}, syncjobs_purge=True, alias_domains=[{"alias_domain": "a.example"}],
         domain_admins=[{"username": "u"}], bcc_maps_purge=True, recipient_maps_purge=True, spam_policy_purge=True,
-        sieve_filters_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
+        sieve_filters_purge=True, resources_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
 
 
 def test_the_allow_and_deny_lists_are_one_step_after_the_maps() -> None:
@@ -71,3 +71,13 @@ def test_the_allow_and_deny_lists_are_one_step_after_the_maps() -> None:
         "domain": "example.org", "allow": [], "deny": ["junk.example"], "purge": False, "purge_allow_empty": False, "purge_max_share": 50,
         "concurrency": 4}
     assert role_steps(dict(GUARDS, domain="example.org", spam_policy=None, spam_policy_purge="yes"))[0]["args"]["purge"] == "yes"
+
+
+def test_the_resources_are_one_step_last_in_the_domain() -> None:
+    given = dict(GUARDS, domain="example.org", spam_policy={"deny": ["junk.example"]})
+    assert [s["kind"] for s in role_steps(dict(given, resources=[], resources_purge=False))] == ["spam_policy"]
+    steps = role_steps(dict(given, resources=[{"description": "Room 1", "kind": "location"}], resources_purge=True))
+    assert [(s["kind"], s["label"], s["module"]) for s in steps[1:]] == [("resources", "resources", "mailcow_resource")]
+    assert steps[1]["args"] == {"domain": "example.org", "resources": [{"description": "Room 1", "kind": "location"}], "purge": True,
+                                "purge_allow_empty": False, "purge_max_share": 50, "concurrency": 4}
+    assert role_steps(dict(GUARDS, domain="example.org", resources=None, resources_purge="yes"))[0]["args"]["resources"] == []
