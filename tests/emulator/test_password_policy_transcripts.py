@@ -3,7 +3,7 @@
 
 The recording is tests/fixtures/mailcow-api/transcripts-password-policy.jsonl: the default policy
 (as strings, and as the HTML help text), an edit read back as strings, edits whose too-small or
-non-numeric length is kept as it was while "yes" becomes 0, an empty edit, read-only and bad keys.
+non-numeric length is kept as it was while "yes" becomes 0, an empty edit, read-only and bad keys; between them, a mailbox whose password the edited policy refuses.
 """
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ CASES = [json.loads(line) for line in RECORDING.read_text(encoding="utf-8").spli
 @pytest.fixture(scope="module")
 def policy_replay(tmp_path_factory: pytest.TempPathFactory, tls_dir: dict[str, str]) -> Iterator[Replay]:
     emulator = start_emulator(tmp_path_factory.mktemp("password-policy"), tls_dir)
+    # The recording's domain, made before it (add_mailbox_weak_password_after_policy adds a mailbox in it).
+    assert emulator.request("POST", "/api/v1/add/domain", {"domain": "rb.example", "active": 1}).status == 200
     yield Replay(emulator)
     emulator.stop()
 

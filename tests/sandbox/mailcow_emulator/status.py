@@ -5,11 +5,14 @@ The containers and mail storage are modelled from the recording (transcripts-ope
 the 18 containers of a default install, each ``running`` since the emulator started, and the vmail
 answer the recording's dockerapi gave (no disk figures). The control API (/_sandbox/status) sets a
 container's state or the storage figures, so a test can see an unhealthy Mailcow; a reset restores
-them. get/status/solr, host, and unknown objects print nothing here (the recorded solr answer is an
-empty body; host is not emulated).
+them. get/status/host answers in the recorded form (the recording's dockerapi gave zeros for usage, memory and
+uptime): this machine's core count and architecture, the time now. get/status/solr and unknown objects print
+nothing here (the recorded solr answer is an empty body).
 """
 from __future__ import annotations
 
+import os
+import platform
 import threading
 import time
 from typing import Any
@@ -76,4 +79,7 @@ class Status:
         if obj == "vmail":
             with self._lock:
                 return phpjson.encode_compact(self.vmail)
-        return ""  # solr has no case in Mailcow's status router; host is not emulated; unknown objects print nothing
+        if obj == "host":
+            return phpjson.encode_compact({"cpu": {"cores": os.cpu_count() or 1, "usage": 0}, "memory": {"total": 0, "usage": 0, "swap": []},
+                                           "uptime": 0, "system_time": docker_time(time.time()), "architecture": platform.machine()})
+        return ""  # solr has no case in Mailcow's status router; unknown objects print nothing
