@@ -3,7 +3,8 @@
 
 The recording is tests/fixtures/mailcow-api/transcripts-password-policy.jsonl: the default policy
 (as strings, and as the HTML help text), an edit read back as strings, edits whose too-small or
-non-numeric length is kept as it was while "yes" becomes 0, an empty edit, read-only and bad keys; between them, a mailbox whose password the edited policy refuses.
+non-numeric length is kept as it was while "yes" becomes 0, an empty edit, read-only and bad keys;
+between them, a mailbox whose password the edited policy refuses.
 """
 from __future__ import annotations
 
