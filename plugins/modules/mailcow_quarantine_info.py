@@ -21,6 +21,7 @@ author:
 extends_documentation_fragment:
   - glassdome.mailcow.attributes
   - glassdome.mailcow.api
+  - glassdome.mailcow.quarantine
   - glassdome.mailcow.attributes.INFO_MODULE
 options:
   identities:
@@ -28,40 +29,6 @@ options:
       - Only the items with these identities (as RV(quarantined[].identity) returned them). An empty list selects nothing.
     type: list
     elements: str
-  mailbox:
-    description:
-      - Only items for these recipients (full addresses, case-insensitive).
-    type: list
-    elements: str
-    aliases: [recipient]
-  domain:
-    description:
-      - Only items for recipients in these domains.
-    type: list
-    elements: str
-  sender:
-    description:
-      - Only items from these envelope senders; an entry is an address, or a domain (V(example.org) or V(@example.org))
-        for every sender in it.
-    type: list
-    elements: str
-  older_than:
-    description:
-      - Only items quarantined before this time. An ISO 8601 time (UTC when it has no offset), such as
-        V(2026-12-01T00:00:00Z), or an age, a whole number with V(s), V(m), V(h), V(d) or V(w), such as V(30d).
-    type: str
-  newer_than:
-    description:
-      - Only items quarantined at or after this time; the same forms as O(older_than). With both, it must be the earlier.
-    type: str
-  min_score:
-    description:
-      - Only items with a spam score of at least this.
-    type: float
-  max_score:
-    description:
-      - Only items with a spam score of at most this.
-    type: float
 notes:
   - An item's identity is made from its Postfix queue id, its recipient and the time it was quarantined, which do not
     change while it is held; a message held for two recipients is two items. Mailcow's own numeric ids are returned too
