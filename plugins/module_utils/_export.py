@@ -68,7 +68,7 @@ from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.api im
 from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.model import CREATE_DEFAULTS as RESOURCE_DEFAULTS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.model import desired_from_params as resource_desired
 from ansible_collections.glassdome.mailcow.plugins.module_utils._resource.model import local_part_of
-from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, read_rows
+from ansible_collections.glassdome.mailcow.plugins.module_utils._server_rows import Kind, Row, read_rows
 from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.api import read_entries as read_policy
 from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import LISTS as POLICY_LISTS
 from ansible_collections.glassdome.mailcow.plugins.module_utils._spam_policy.model import Target as PolicyTarget
@@ -150,10 +150,14 @@ def select_domains(client: MailcowClient, wanted: t.Sequence[str] | None) -> tup
     return [found[name] for name in sorted(set(asked)) if name in found], refused, sorted({name for name in asked if name not in found})
 
 
+# The relayhost listing by host name, read on the first call only (one per export).
+RelayhostRows = t.Callable[[], t.Dict[str, t.List[Row]]]
+
+
 class ServerWide(t.NamedTuple):
     """What is read once for every domain: alias domains, domain administrators, sync jobs, BCC and recipient maps, the
     Sieve filters of every mailbox, the resources, and the relayhosts' host names by id (``relayhosts()``: read the first
-    time a domain or a mailbox has a relayhost, once)."""
+    time a domain or a mailbox has a relayhost, from the same listing the server-wide file reads)."""
 
     alias_domains: list[dict[str, t.Any]]
     admins: list[dict[str, t.Any]]
@@ -165,22 +169,23 @@ class ServerWide(t.NamedTuple):
     resources: list[dict[str, t.Any]] = []
 
 
-def _relayhost_names(client: MailcowClient) -> dict[int, list[str]]:
+def _relayhost_names(relayhost_rows: RelayhostRows) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    for rows in read_relayhosts(client).values():
+    for rows in relayhost_rows().values():
         for row in rows:
             names.setdefault(row.item["id"], []).append(row.item["hostname"])
     return names
 
 
-def read_server_wide(client: MailcowClient) -> ServerWide:
+def read_server_wide(client: MailcowClient, relayhost_rows: RelayhostRows) -> ServerWide:
+    """``relayhost_rows``: the relayhost listing, read on the first call only (see export_server)."""
     return ServerWide(
         [alias_domain_normalize(raw) for raw in list_alias_domains(client)],
         [admin_normalize(raw) for raw in list_domain_admins(client)],
         [syncjob_normalize(raw) for raw in list_jobs(client)],
         [row.item for rows in read_bcc_maps(client).values() for row in rows],
         [row.item for rows in read_recipient_maps(client).values() for row in rows],
-        functools.lru_cache(maxsize=1)(functools.partial(_relayhost_names, client)),
+        functools.lru_cache(maxsize=1)(functools.partial(_relayhost_names, relayhost_rows)),
         list_filters(client),
         [row.item for rows in read_resources(client).values() for row in rows],
     )
@@ -626,8 +631,9 @@ class ServerExport(t.NamedTuple):
     refused: list[Refused]
 
 
-def export_server_wide(client: MailcowClient, *, purge: bool = True) -> ServerExport:
-    """The server-wide objects (one listing per type) as the server role's variables and their file."""
+def export_server_wide(client: MailcowClient, relayhost_rows: RelayhostRows, *, purge: bool = True) -> ServerExport:
+    """The server-wide objects (one listing per type; the relayhosts' from ``relayhost_rows``) as the server role's variables
+    and their file."""
     variables: dict[str, t.Any] = {}
     commented: dict[str, list[str]] = {}
     refused: list[Refused] = []
@@ -635,7 +641,8 @@ def export_server_wide(client: MailcowClient, *, purge: bool = True) -> ServerEx
         kind = server_kind.kind
         entries: list[Entry] = []
         lines: list[str] = []
-        for _key, rows in sorted(read_rows(client, kind).items(), key=lambda pair: pair[0]):
+        listed = relayhost_rows() if kind is RELAYHOST else read_rows(client, kind)
+        for _key, rows in sorted(listed.items(), key=lambda pair: pair[0]):
             name = rows[0].item[kind.named]
             entry = server_kind.entry(rows[0].item)
             try:
@@ -778,9 +785,11 @@ def export_server(client: MailcowClient, wanted: t.Sequence[str] | None, *, purg
     refused, a summary, warnings. ``spam_scores``: read each mailbox's spam score (one request per mailbox)."""
     domains, refused, missing = select_domains(client, wanted)
     warnings = ["domain %s does not exist on this Mailcow: nothing exported for it" % name for name in missing]
-    server = read_server_wide(client) if domains else ServerWide([], [], [])
+    # One relayhost listing, read at most once, for both the domains' and mailboxes' relayhosts and the server-wide file.
+    relayhost_rows = functools.lru_cache(maxsize=1)(functools.partial(read_relayhosts, client))
+    server = read_server_wide(client, relayhost_rows) if domains else ServerWide([], [], [])
     exports = [export_domain(client, domain, server, purge=purge, spam_scores=spam_scores) for domain in domains]
-    wide = export_server_wide(client, purge=purge) if server_wide else None
+    wide = export_server_wide(client, relayhost_rows, purge=purge) if server_wide else None
     refused = refused + [item for export in exports for item in export.refused] + (wide.refused if wide else [])
     summary = [summary_line(export) for export in exports]
     if wide:

@@ -381,11 +381,14 @@ def test_a_name_no_path_can_carry_is_a_comment_and_purge_stays_off(first: Path) 
     assert variables["mailcow_mailboxes_purge"] is False  # a purge would delete a/b, which the file cannot name
 
 
-def test_second_export_is_byte_identical(first: Path, runner: Runner, tmp_path: Path) -> None:
+def test_second_export_is_byte_identical(first: Path, runner: Runner, api: Api, tmp_path: Path) -> None:
     proc = export(runner, first)
     assert recap(proc)["changed"] == 0, proc.stdout
+    api.control("stats/reset", {})
     export(runner, tmp_path)
     assert files(tmp_path) == files(first)
+    # The relayhosts are listed once: for the main domain's relayhost and for the server-wide file alike.
+    assert api.control("stats")["by_route"].get("GET /api/v1/get/relayhost/all") == 1
 
 
 def test_role_with_the_exported_files_changes_nothing_and_writes_nothing(first: Path, runner: Runner, api: Api) -> None:
