@@ -210,8 +210,12 @@ FLUSH = """
         action: flush
         sender: {sender}
       register: flushed
+    # Released mail is back in Postfix's deferred queue, which Postfix itself scans every 5 s in the sandbox: now
+    # that the next hop listens, that scan may deliver it between the two tasks. Then the flush finds nothing to do.
     - ansible.builtin.assert:
-        that: flushed is changed and flushed.queue_ids == [{first!r}]
+        that: >-
+          (flushed is changed and flushed.queue_ids == [{first!r}])
+          or (flushed is not changed and flushed.queue_ids == [])
 """
 
 
