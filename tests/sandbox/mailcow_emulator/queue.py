@@ -67,7 +67,9 @@ class PostfixQueue:
     def running(self) -> bool:
         """The master of that Postfix runs (its pid file names a live process)."""
         if self._queue_dir is None:
-            if not Path(TOOLS["postconf"]).exists():
+            # Without its main.cf there is no such Postfix: postconf would say so only after the second that Postfix's
+            # fatal errors wait, on every request of an emulator that runs without a mail stack.
+            if not Path(TOOLS["postconf"]).exists() or not Path(self.postfix_dir, "main.cf").exists():
                 return False
             code, out = self._run("postconf", "-h", "queue_directory")
             if code != 0:
