@@ -29,15 +29,24 @@ extends_documentation_fragment:
   - glassdome.mailcow.api
 options:
   module:
-    description: The module to run, by its short name.
+    description:
+      - The module to run, by its short name.
+      - Required unless O(step) is given.
     type: str
-    required: true
     choices: [mailcow_app_password, mailcow_alias_domain, mailcow_bcc_map, mailcow_dkim, mailcow_domain_admin,
               mailcow_recipient_map, mailcow_resource, mailcow_sieve_filter, mailcow_spam_policy, mailcow_syncjob]
   module_args:
-    description: The module's options (the connection may be left out, see above).
+    description:
+      - The module's options (the connection may be left out, see above).
+      - Mutually exclusive with O(step).
     type: dict
-    default: {}
+  step:
+    description:
+      - The index of one of the role's steps in the list its variable C(_glassdome_mailcow_steps) holds for the host,
+        which names the module and its arguments; mutually exclusive with O(module) and O(module_args).
+      - The role loops over its steps this way, so that the list is templated once in the loop's worker (for step
+        V(0)) and not again for each step.
+    type: int
 attributes:
   check_mode:
     support: full
@@ -63,6 +72,14 @@ EXAMPLES = r"""
       syncjobs: []
       purge: true
       purge_allow_empty: true
+
+# As the role loops over its steps: the loop items are their labels, the index names the step.
+- name: Ensure the domain's other objects
+  glassdome.mailcow.mailboxes_role_step:
+    step: "{{ _glassdome_mailcow_step }}"
+  loop: "{{ _glassdome_mailcow_steps | map(attribute='label') | list }}"
+  loop_control:
+    index_var: _glassdome_mailcow_step
 """
 
 RETURN = r"""

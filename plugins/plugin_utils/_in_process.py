@@ -203,7 +203,7 @@ class InProcessModuleAction(ActionBase):
         task_vars = task_vars or {}
         result = super().run(tmp, task_vars)
         try:
-            module_name, module_args = self.module_call()
+            module_name, module_args = self.module_call(task_vars)
         except CallRefused as ex:
             return merge_hash(result, {"failed": True, "msg": str(ex)})
         reason = self.module_process_reason(task_vars)
@@ -225,7 +225,7 @@ class InProcessModuleAction(ActionBase):
 
     # -- what ---------------------------------------------------------------------------------
 
-    def module_call(self) -> tuple[str, dict[str, t.Any]]:
+    def module_call(self, task_vars: dict[str, t.Any]) -> tuple[str, dict[str, t.Any]]:  # pylint: disable=unused-argument
         """The module to run and its arguments (after module_defaults): the task's own, unless a subclass says otherwise.
 
         CallRefused fails the task with its message before anything runs."""

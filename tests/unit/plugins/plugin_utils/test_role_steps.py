@@ -81,3 +81,23 @@ def test_the_resources_are_one_step_last_in_the_domain() -> None:
     assert steps[1]["args"] == {"domain": "example.org", "resources": [{"description": "Room 1", "kind": "location"}], "purge": True,
                                 "purge_allow_empty": False, "purge_max_share": 50, "concurrency": 4}
     assert role_steps(dict(GUARDS, domain="example.org", resources=None, resources_purge="yes"))[0]["args"]["resources"] == []
+
+
+def test_a_step_by_its_index_names_its_module_and_arguments() -> None:
+    steps = role_steps(dict(GUARDS, domain="d.example", syncjobs_purge=True, bcc_maps=[{"local_dest": "a@d.example", "bcc_dest": "b@d.example"}]))
+    assert mailboxes_role_step.step_call(steps, 0) == ("mailcow_syncjob", steps[0]["args"])
+    # A loop's index var arrives as an int, or as a string when templated by an older ansible-core.
+    assert mailboxes_role_step.step_call(steps, "1") == ("mailcow_bcc_map", steps[1]["args"])
+
+
+def test_a_step_that_is_not_there_is_refused_with_the_reason() -> None:
+    steps = role_steps(dict(GUARDS, domain="d.example", syncjobs_purge=True))
+    missing = "needs the role's list of steps in the variable _glassdome_mailcow_steps, got NoneType"
+    for steps_, index, words in ((steps, 1, "step 1 is not one of the role's 1 steps"), (steps, -1, "step -1 is not one of"),
+                                 (steps, "x", "step must be the index"), (None, 0, missing)):
+        try:
+            mailboxes_role_step.step_call(steps_, index)
+        except mailboxes_role_step.CallRefused as ex:
+            assert words in str(ex), ex
+        else:
+            raise AssertionError("step %r of %r was not refused" % (index, steps_))
