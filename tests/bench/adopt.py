@@ -7,14 +7,15 @@ domain) is seeded over the API at zero latency; then, at realistic latency:
 - export: playbooks/export.yml (mailcow_export_info, all domains), under measure.py (wall time,
   peak RSS of the process tree). Its floor: a plain `requests` script, sequential with keep-alive,
   making only the reads the same export needs - the domain, alias domain, administrator, sync
-  job, BCC map and recipient map listings once, then per domain its full mailbox listing, its
-  aliases and its DKIM key, and one app password listing per mailbox (Mailcow lists them only
-  mailbox by mailbox).
+  job, BCC map, recipient map, Sieve filter, resource and server-wide listings once, then per
+  domain its full mailbox listing, its aliases, its DKIM key and its allow and deny lists, and one
+  app password listing per mailbox (Mailcow lists them only mailbox by mailbox).
 - re-apply: the role over all exported domains in one `ansible-playbook` run (playbooks/provision.yml,
   purge on as exported), which must change nothing and send no write. Its floor: the reads a plain
   script needs to confirm that nothing differs - per domain the domain, its reduced mailbox
   listing, its aliases, its sync jobs, BCC maps and recipient maps (the server's listings, which
-  the role reads for each domain) and the app passwords of each mailbox the files list.
+  the role reads for each domain), the app passwords of each mailbox the files list, its Sieve
+  filters, allow and deny lists and resources; and each server-wide listing the files list, once.
 Target: the re-apply within 2x its floor. The export's ratio is reported.
 BENCH_ADOPT_FORKS=N runs the re-apply with ansible-playbook --forks N (default: Ansible's, 5).
 """
@@ -102,6 +103,15 @@ def seed(bench: Bench) -> None:
         bench.sandbox.set_latency("realistic")
 
 
+# The listings that confirm each list of the exported files: per domain (besides its domain, mailboxes, aliases, sync
+# jobs, maps and app passwords), and server-wide.
+DOMAIN_LISTINGS = {"mailcow_sieve_filters": ("filters/all",), "mailcow_spam_policy": ("policy_wl_domain/{domain}", "policy_bl_domain/{domain}"),
+                   "mailcow_resources": ("resource/all",)}
+SERVER_LISTINGS = {"mailcow_relayhosts": "relayhost/all", "mailcow_transport_maps": "transport/all", "mailcow_forwarding_hosts": "fwdhost/all",
+                   "mailcow_tls_policy_maps": "tls-policy-map/all", "mailcow_domain_templates": "domain/template/all",
+                   "mailcow_mailbox_templates": "mailbox/template/all", "mailcow_oauth2_clients": "oauth2-client/all"}
+
+
 def export_floor(bench: Bench) -> dict[str, t.Any]:
     """The reads a plain script needs for the same export, sequential."""
     api = Api(bench)
@@ -112,11 +122,17 @@ def export_floor(bench: Bench) -> dict[str, t.Any]:
     api.get("syncjobs/all/no_log")
     api.get("bcc/all")
     api.get("recipient_map/all")
+    api.get("filters/all")
+    api.get("resource/all")
+    for listing in SERVER_LISTINGS.values():
+        api.get(listing)
     mailboxes = 0
     for domain in names:
         boxes = _as_list(api.get("mailbox/all/" + domain))
         api.get("alias/all/" + domain)
         api.get("dkim/" + domain)
+        api.get("policy_wl_domain/" + domain)
+        api.get("policy_bl_domain/" + domain)
         for box in boxes:
             api.get("app-passwd/all/" + str(box.get("username")))
         mailboxes += len(boxes)
@@ -124,12 +140,19 @@ def export_floor(bench: Bench) -> dict[str, t.Any]:
 
 
 def reapply_floor(bench: Bench, export_dir: Path) -> dict[str, t.Any]:
-    """The reads a plain script needs to confirm that the exported files match the server, sequential."""
+    """The reads a plain script needs to confirm that the exported files match the server, sequential: the listings of
+    what each file lists (with purge, as exported), each once."""
     api = Api(bench)
     started = time.monotonic()
     for path in sorted((export_dir / "host_vars").glob("*.yml")):
+        text = path.read_text()
+        if path.stem == "server":  # the server-wide objects (the server role), one listing each
+            for variable, listing in SERVER_LISTINGS.items():
+                if "\n%s:" % variable in text:
+                    api.get(listing)
+            continue
         domain = path.stem
-        listed = [line for line in path.read_text().splitlines() if line.startswith("  ") and line.rstrip().endswith(":")]
+        listed = [line for line in text.splitlines() if line.startswith("  ") and line.rstrip().endswith(":")]
         api.get("domain/" + domain)
         api.get("mailbox/reduced/" + domain)
         api.get("alias/all/" + domain)
@@ -138,6 +161,10 @@ def reapply_floor(bench: Bench, export_dir: Path) -> dict[str, t.Any]:
         api.get("recipient_map/all")
         for line in listed:  # the mailboxes under mailcow_app_passwords
             api.get("app-passwd/all/%s@%s" % (line.strip().rstrip(":"), domain))
+        for variable, listings in DOMAIN_LISTINGS.items():
+            if "\n%s:" % variable in text:
+                for listing in listings:
+                    api.get(listing.format(domain=domain))
     return {"wall_s": round(time.monotonic() - started, 3), "requests": api.requests}
 
 
