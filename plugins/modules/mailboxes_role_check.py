@@ -8,13 +8,14 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: mailboxes_role_check
-short_description: The mailboxes role's checks of its variables, before any request
+short_description: The mailboxes (or server) role's checks of its variables, before any request
 version_added: 0.1.0
 description:
-  - Internal to the role C(glassdome.mailcow.mailboxes), not a stable interface for playbooks.
+  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), not a stable interface for playbooks.
   - Fails with one short message naming the first problem, in this order - a variable whose name starts with C(mailcow_)
     and is not one of the role's (a typo, named with the closest of the role's), a purge with both C(mailcow_mailboxes) and
     C(mailcow_aliases) empty, the malformed entries of the role's lists (the first 10, each naming the entry and the field).
+  - With O(role=server), the purge problem is a type whose purge switch (O(purges)) is on while its list is empty.
   - Runs on the controller only, reads nothing but the role's argument specs, and never shows a secret.
   - This is implemented as an action plugin.
 author:
@@ -35,7 +36,8 @@ options:
   lists:
     description: The role's lists by kind (C(mailboxes), C(aliases), C(app_passwords), C(syncjobs), C(alias_domains), C(domain_admins),
       C(bcc_maps), C(recipient_maps), C(sieve_filters), C(resources)), each checked against its module's entry options, and C(spam_policy), the domain's
-      C({allow, deny}) lists of senders.
+      C({allow, deny}) lists of senders. With O(role=server), its lists (C(relayhosts), C(transport_maps), C(forwarding_hosts),
+      C(tls_policy_maps), C(domain_templates), C(mailbox_templates), C(oauth2_clients)).
     type: dict
     default: {}
   domain:
@@ -46,9 +48,18 @@ options:
     type: bool
     default: false
   purge_allow_empty:
-    description: The role's C(mailcow_mailboxes_purge_allow_empty).
+    description: The role's C(mailcow_mailboxes_purge_allow_empty) (C(mailcow_server_purge_allow_empty) with O(role=server)).
     type: bool
     default: false
+  role:
+    description: Whose variables - the role C(glassdome.mailcow.mailboxes) or C(glassdome.mailcow.server) (its messages and purge rule).
+    type: str
+    choices: [mailboxes, server]
+    default: mailboxes
+  purges:
+    description: With O(role=server), each type's purge switch by type (C(relayhosts) - C(mailcow_relayhosts_purge), ...).
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""

@@ -284,4 +284,25 @@ def first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[st
                 "and alias of %s. Check the names of those variables, or set mailcow_mailboxes_purge_allow_empty: true to empty the domain "
                 "on purpose." % domain)
     errors = [error for kind, entries in lists.items() for error in entry_errors(entries, kind, domain=domain)]
+    return _first_ten(errors)
+
+
+def server_first_problem(names: t.Iterable[str], known: t.Iterable[str], lists: dict[str, t.Any], *, purges: dict[str, bool],
+                         purge_allow_empty: bool) -> str:
+    """The server role's first problem with its variables, in this order, or "": a ``mailcow_`` variable that is not one
+    of ``known`` (a typo), a type whose purge (``purges``, {kind: mailcow_<kind>_purge}) is on with its list empty, the
+    malformed entries of ``lists`` ({kind: the role's list of it}; the first 10 problems and how many more)."""
+    unknown = unknown_vars(names, known, roles=True)
+    if unknown:
+        return ("Unknown variable%s for the role glassdome.mailcow.server: %s. Fix the name, or list variables of other roles in "
+                "mailcow_server_ignore_vars." % ("s" if len(unknown) > 1 else "", ", ".join(unknown)))
+    empty = [kind for kind in lists if purges.get(kind) and not lists[kind]]
+    if empty and not purge_allow_empty:
+        return ("%s: this would delete every one of them on the server. Check the names of those variables, or set "
+                "mailcow_server_purge_allow_empty: true to delete them all on purpose."
+                % "; ".join("mailcow_%s_purge is true but mailcow_%s is empty" % (kind, kind) for kind in empty))
+    return _first_ten([error for kind, entries in lists.items() for error in entry_errors(entries, kind)])
+
+
+def _first_ten(errors: list[str]) -> str:
     return "; ".join(errors[:10]) + ("; and %d more" % (len(errors) - 10) if len(errors) > 10 else "")

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.glassdome.mailcow.plugins.filter.bulk_entry_errors import FilterModule as EntryFilters
 from ansible_collections.glassdome.mailcow.plugins.filter.unknown_vars import FilterModule as VarFilters
-from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_checks import first_problem, known_options
+from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_checks import first_problem, known_options, server_first_problem
 
 unknown_vars = VarFilters().filters()["unknown_vars"]
 entry_errors = EntryFilters().filters()["bulk_entry_errors"]
@@ -240,3 +240,21 @@ def test_resource_entries_are_parsed_in_the_domain_before_any_request() -> None:
     assert len(errors) == 5
     assert first_problem(KNOWN, KNOWN, {"resources": [{"address": "R@x.example"}]}, domain="d.example", purge=False,
                          purge_allow_empty=False) == "mailcow_resources[0] (R@x.example): R@x.example is not in the domain d.example"
+
+
+def test_the_server_roles_first_problem_in_order_typo_then_empty_purges_then_entries() -> None:
+    known = known_options(str(ROLE_SPECS.parents[2] / "server" / "meta" / "argument_specs.yml"))
+    assert {"mailcow_relayhosts", "mailcow_oauth2_clients_purge", "mailcow_server_purge_allow_empty"} <= set(known)
+    lists = {"relayhosts": [], "transport_maps": [], "tls_policy_maps": [{"destination": "example.org", "policy": "bogus"}] * 11}
+    purges = {"relayhosts": True, "transport_maps": True, "tls_policy_maps": True}
+    typo = server_first_problem(known + ["mailcow_relayhost"], known, lists, purges=purges, purge_allow_empty=False)
+    assert typo == ("Unknown variable for the role glassdome.mailcow.server: mailcow_relayhost (did you mean mailcow_relayhosts?). "
+                    "Fix the name, or list variables of other roles in mailcow_server_ignore_vars.")
+    assert server_first_problem(known, known, lists, purges=purges, purge_allow_empty=False) == (
+        "mailcow_relayhosts_purge is true but mailcow_relayhosts is empty; mailcow_transport_maps_purge is true but mailcow_transport_maps is "
+        "empty: this would delete every one of them on the server. Check the names of those variables, or set "
+        "mailcow_server_purge_allow_empty: true to delete them all on purpose.")
+    entries = server_first_problem(known, known, lists, purges=purges, purge_allow_empty=True)
+    assert entries.startswith("mailcow_tls_policy_maps[0] (example.org): policy must be one of") and entries.endswith("; and 1 more")
+    assert server_first_problem(known, known, dict(lists, relayhosts=[{"hostname": "smtp.example.org"}], tls_policy_maps=[]),
+                                purges=dict(purges, transport_maps=False, tls_policy_maps=False), purge_allow_empty=False) == ""
