@@ -12,8 +12,9 @@ version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
-  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), which check their variables with it
-    before any request; not a stable interface for playbooks, and left out of the collection's documentation site.
+  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), whose checks of their variables
+    (the action C(glassdome.mailcow.mailboxes_role_check), before any request) are the same; not a stable interface for
+    playbooks, and left out of the collection's documentation site.
   - Checks each entry of a list meant for the bulk form of M(glassdome.mailcow.mailcow_mailbox) (O(kind=mailboxes)),
     M(glassdome.mailcow.mailcow_alias) (O(kind=aliases)), M(glassdome.mailcow.mailcow_app_password) (O(kind=app_passwords)),
     M(glassdome.mailcow.mailcow_syncjob) (O(kind=syncjobs)) or M(glassdome.mailcow.mailcow_sieve_filter) (O(kind=sieve_filters),
@@ -36,8 +37,6 @@ description:
   - "Each problem names the entry by index and address and the field, for example
     C(mailcow_mailboxes[2] (carol): quota must be a whole number of MiB (e.g. 1024 for 1 GiB), got '1G')."
   - Values of secret fields (passwords) are never shown.
-  - The role C(glassdome.mailcow.server) uses it before any write; the role C(glassdome.mailcow.mailboxes) runs the same checks
-    (in the action C(glassdome.mailcow.mailboxes_role_check)) before any write.
 positional: kind, variable
 options:
   _input:

@@ -12,11 +12,12 @@ version_added: 0.1.0
 author:
   - glassdome.mailcow contributors (@glassdome)
 description:
-  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), which check their variables with it
-    before any request; not a stable interface for playbooks, and left out of the collection's documentation site.
+  - Internal to the roles C(glassdome.mailcow.mailboxes) and C(glassdome.mailcow.server), whose checks of their variables
+    (the action C(glassdome.mailcow.mailboxes_role_check), before any request) are the same; not a stable interface for
+    playbooks, and left out of the collection's documentation site.
   - Returns, sorted, each name of the input that starts with O(prefix) and is not in O(known),
     followed by C( (did you mean X?)) when a known name is close (Python's difflib, the prefix left out).
-  - The role C(glassdome.mailcow.mailboxes) uses it to refuse a typo such as C(mailcow_mailbox) for C(mailcow_mailboxes).
+  - The roles refuse a typo such as C(mailcow_mailbox) for C(mailcow_mailboxes) with the same check.
 positional: known
 options:
   _input:
