@@ -10,7 +10,7 @@ import typing as t
 from ansible_collections.glassdome.mailcow.plugins.plugin_utils._in_process import CallRefused, InProcessModuleAction, preload
 
 # The modules the role runs as steps (the choices of the module's documentation; a unit test checks they agree).
-STEP_MODULES = ("mailcow_app_password", "mailcow_alias_domain", "mailcow_bcc_map", "mailcow_dkim", "mailcow_dns_records", "mailcow_domain_admin",
+STEP_MODULES = ("mailcow_app_password", "mailcow_alias_domain", "mailcow_bcc_map", "mailcow_dkim", "mailcow_domain_admin",
                 "mailcow_recipient_map", "mailcow_resource", "mailcow_sieve_filter", "mailcow_spam_policy", "mailcow_syncjob")
 # The role's variable that holds the host's steps (roles/mailboxes/vars/main.yml), read by option ``step``.
 STEPS_VAR = "_glassdome_mailcow_steps"
@@ -23,8 +23,8 @@ preload(__name__, *STEP_MODULES)
 _LOOP_STEPS: dict[tuple[str, str], list[t.Any]] = {}
 
 
-def step_call(steps: t.Any, index: t.Any) -> tuple[str, dict[str, t.Any], str]:
-    """The module, arguments and ``tolerate`` ("" when none) of step ``index`` of ``steps``; CallRefused when there is no such step."""
+def step_call(steps: t.Any, index: t.Any) -> tuple[str, dict[str, t.Any]]:
+    """The module and arguments of step ``index`` of ``steps``; CallRefused when there is no such step."""
     if not isinstance(steps, list):
         raise CallRefused("step needs the role's list of steps in the variable %s, got %s" % (STEPS_VAR, type(steps).__name__))
     try:
@@ -33,23 +33,11 @@ def step_call(steps: t.Any, index: t.Any) -> tuple[str, dict[str, t.Any], str]:
         raise CallRefused("step must be the index of one of the role's steps, got %r" % (index,)) from None
     if not 0 <= number < len(steps) or not isinstance(steps[number], dict):
         raise CallRefused("step %d is not one of the role's %d steps (%s)" % (number, len(steps), STEPS_VAR))
-    return str(steps[number].get("module")), steps[number].get("args"), str(steps[number].get("tolerate") or "")
+    return str(steps[number].get("module")), steps[number].get("args")
 
 
 class ActionModule(InProcessModuleAction):
     """The module named by ``module`` with ``module_args``, or by the role's step ``step``, over the task's other arguments (the connection)."""
-
-    # A failure of the step's module whose message contains this is the step's answer (see _role_steps.py).
-    _tolerate = ""
-
-    def run(self, tmp: str | None = None, task_vars: dict[str, t.Any] | None = None) -> dict[str, t.Any]:
-        self._tolerate = ""
-        result = super().run(tmp, task_vars)
-        if self._tolerate and result.get("failed") and self._tolerate in str(result.get("msg") or ""):
-            # Its message stays; the failure's traceback (which the output shows as an error) goes.
-            result.pop("exception", None)
-            result.update(failed=False, tolerated=True)
-        return result
 
     def module_call(self, task_vars: dict[str, t.Any]) -> tuple[str, dict[str, t.Any]]:
         args = dict(self._task.args)
@@ -61,7 +49,7 @@ class ActionModule(InProcessModuleAction):
             if str(index) == "0" or key not in _LOOP_STEPS:
                 _LOOP_STEPS.clear()
                 _LOOP_STEPS[key] = self._templar.template(task_vars.get(STEPS_VAR))
-            module, module_args, self._tolerate = step_call(_LOOP_STEPS[key], index)
+            module, module_args = step_call(_LOOP_STEPS[key], index)
         if module not in STEP_MODULES:
             raise CallRefused("module must be one of %s, got %r" % (", ".join(STEP_MODULES), module))
         if module_args is not None and not isinstance(module_args, dict):

@@ -15,15 +15,14 @@ description:
     M(glassdome.mailcow.mailboxes_role_step); not a stable interface for playbooks, and left out of the collection's
     documentation site.
   - Each step is one module call - the DKIM key, the app passwords of each listed mailbox, the sync jobs, each alias domain,
-    each domain administrator, the BCC maps, the recipient maps, the allow and deny lists, the resources, and last the list of
-    DNS records the domain needs - left out when there is nothing to do for it.
+    each domain administrator, the BCC maps, the recipient maps, the allow and deny lists, the resources - left out when there is nothing to do for it.
 options:
   _input:
     description:
       - The role's variables - C(domain), C(dkim), C(app_passwords), C(app_passwords_purge), C(syncjobs), C(syncjobs_purge),
         C(sieve_filters), C(sieve_filters_purge), C(alias_domains), C(domain_admins), C(bcc_maps), C(bcc_maps_purge), C(recipient_maps),
         C(recipient_maps_purge), C(spam_policy), C(spam_policy_purge), C(resources),
-        C(resources_purge), C(dns) (the role's C(mailcow_dns)), C(purge_allow_empty), C(purge_max_share), C(concurrency), C(check_mode),
+        C(resources_purge), C(purge_allow_empty), C(purge_max_share), C(concurrency), C(check_mode),
         C(created) (this run created the domain).
     type: dict
     required: true
@@ -37,9 +36,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description:
-    - The steps, each with C(kind), C(label) (no secret), C(module) and C(args) (the module's options without the connection).
-    - A step may have C(tolerate), text of a failure message that is the step's answer rather than a failure.
+  description: The steps, each with C(kind), C(label) (no secret), C(module) and C(args) (the module's options without the connection).
   type: list
   elements: dict
 """

@@ -15,8 +15,7 @@ description:
     O(module) names instead.
   - Runs the module O(module) of this collection with the arguments O(module_args), exactly as a task of that module
     would (check mode, diff, C(no_log) of its secret options, its result). The role loops over its optional steps
-    (DKIM key, app passwords, sync jobs, alias domains, domain administrators, BCC maps, recipient maps, ..., the list of
-    DNS records) with it, so
+    (DKIM key, app passwords, sync jobs, alias domains, domain administrators, BCC maps, recipient maps) with it, so
     that a domain costs one task for all of them instead of one task each (on the controller each task costs about as
     much for a skipped step as for one that runs, for every host).
   - The other options (the connection) are passed to the module unless O(module_args) sets them; as this action is in
@@ -34,7 +33,7 @@ options:
       - The module to run, by its short name.
       - Required unless O(step) is given.
     type: str
-    choices: [mailcow_app_password, mailcow_alias_domain, mailcow_bcc_map, mailcow_dkim, mailcow_dns_records, mailcow_domain_admin,
+    choices: [mailcow_app_password, mailcow_alias_domain, mailcow_bcc_map, mailcow_dkim, mailcow_domain_admin,
               mailcow_recipient_map, mailcow_resource, mailcow_sieve_filter, mailcow_spam_policy, mailcow_syncjob]
   module_args:
     description:
@@ -47,8 +46,6 @@ options:
         which names the module and its arguments; mutually exclusive with O(module) and O(module_args).
       - The role loops over its steps this way, so that the list is templated once in the loop's worker (for step
         V(0)) and not again for each step.
-      - A step may name a failure that is its answer (the DNS listing without a mail host name); the result is then
-        not failed, with RV(tolerated).
     type: int
 attributes:
   check_mode:
@@ -94,9 +91,4 @@ msg:
   description: The module's message.
   returned: when the module gives one
   type: str
-tolerated:
-  description: The module failed in the way the step O(step) allows (its message says why); the task does not fail.
-  returned: when that happened
-  type: bool
-  sample: true
 """

@@ -5,12 +5,10 @@
 
 Each step is one call of an API module (run by the action glassdome.mailcow.mailboxes_role_step), in this
 order: the DKIM key, the app passwords of each listed mailbox, the sync jobs, each alias domain, each domain
-administrator, the BCC maps, the recipient maps, the allow and deny lists of senders, the resources, and last the list of
-the DNS records the domain needs. A step is left out when there is nothing to do for it (an empty list without purge, an
-empty mapping, ``mailcow_dns.print: false``). Each step is ``{kind, label, module, args}``: ``label`` is the loop item
-shown (never a secret), ``args`` the module's options without the connection (the role's module_defaults give it).
-A step may also have ``tolerate``: a failure whose message contains it is that step's answer, not a failure (the DNS
-listing without a mail host name: the role's closing note says why).
+administrator, the BCC maps, the recipient maps, the allow and deny lists of senders, the resources. A step is left out when there is
+nothing to do for it (an empty list without purge, an empty mapping), so a domain without optional objects has no step. Each step is
+``{kind, label, module, args}``: ``label`` is the loop item shown (never a secret), ``args`` the module's
+options without the connection (the role's module_defaults give it).
 """
 
 from __future__ import annotations
@@ -22,7 +20,6 @@ from ansible.module_utils.parsing.convert_bool import boolean
 Step = t.Dict[str, t.Any]
 # The options of each single-object module the role hands an entry to (what an entry may hold; the role checked them).
 ALIAS_DOMAIN_KEYS = ("alias_domain", "active", "state")
-DNS_KEYS = ("mail_host", "ttl", "mx_priority", "spf_policy", "spf_extra", "dmarc_policy", "dmarc_rua")
 DOMAIN_ADMIN_KEYS = ("username", "password", "update_password", "domains", "active", "acl", "update_acl", "rename_from", "state")
 
 
@@ -37,7 +34,7 @@ def _picked(entry: dict[str, t.Any], keys: t.Iterable[str]) -> dict[str, t.Any]:
 def role_steps(given: dict[str, t.Any]) -> list[Step]:
     """The steps for the role's variables ``given``: domain, dkim, app_passwords, app_passwords_purge, syncjobs,
     syncjobs_purge, sieve_filters, sieve_filters_purge, alias_domains, domain_admins, bcc_maps, bcc_maps_purge, recipient_maps, recipient_maps_purge,
-    spam_policy ({allow, deny}), spam_policy_purge, resources, resources_purge, dns (mailcow_dns);
+    spam_policy ({allow, deny}), spam_policy_purge, resources, resources_purge;
     purge_allow_empty, purge_max_share, concurrency; check_mode, created (this run created the domain)."""
     domain = str(given["domain"])
     created, check_mode = _flag(given.get("created")), _flag(given.get("check_mode"))
@@ -86,10 +83,4 @@ def role_steps(given: dict[str, t.Any]) -> list[Step]:
              "purge_allow_empty": given.get("purge_allow_empty"), "purge_max_share": given.get("purge_max_share"),
              "concurrency": given.get("concurrency")})
     listed("resources", "resources", "mailcow_resource")
-    # Last, the DNS records to publish (read-only; the role prints them at the end). Without a mail host name (none
-    # given, and an IP address in the API URL) the list cannot be made: the role's closing note says so. In check mode
-    # a domain this run would create has no DKIM key to list yet.
-    dns = given.get("dns") or {}
-    if _flag(dns.get("print", True)) and not (check_mode and created):
-        add("dns", "DNS records", "mailcow_dns_records", dict(_picked(dns, DNS_KEYS), domain=domain), tolerate="mail_host")
     return steps

@@ -9,8 +9,7 @@ from ansible_collections.glassdome.mailcow.plugins.action import mailboxes_role_
 from ansible_collections.glassdome.mailcow.plugins.modules import mailboxes_role_step as step_doc
 from ansible_collections.glassdome.mailcow.plugins.plugin_utils._role_steps import role_steps
 
-# The DNS listing (a step unless mailcow_dns.print is false) is left out but where a test is about it.
-GUARDS = {"purge_allow_empty": False, "purge_max_share": 50, "concurrency": 4, "dns": {"print": False}}
+GUARDS = {"purge_allow_empty": False, "purge_max_share": 50, "concurrency": 4}
 
 
 def test_a_domain_without_optional_objects_has_no_step() -> None:
@@ -60,7 +59,7 @@ def test_the_action_runs_exactly_the_modules_its_documentation_lists() -> None:
     assert {step["module"] for step in role_steps(dict(
         GUARDS, domain="d.example", dkim={"selector": "x"}, app_passwords={"a": []}, syncjobs_purge=True, alias_domains=[{"alias_domain": "a.example"}],
         domain_admins=[{"username": "u"}], bcc_maps_purge=True, recipient_maps_purge=True, spam_policy_purge=True,
-        sieve_filters_purge=True, resources_purge=True, dns={}))} == set(mailboxes_role_step.STEP_MODULES)
+        sieve_filters_purge=True, resources_purge=True))} == set(mailboxes_role_step.STEP_MODULES)
 
 
 def test_the_allow_and_deny_lists_are_one_step_after_the_maps() -> None:
@@ -86,9 +85,9 @@ def test_the_resources_are_one_step_last_in_the_domain() -> None:
 
 def test_a_step_by_its_index_names_its_module_and_arguments() -> None:
     steps = role_steps(dict(GUARDS, domain="d.example", syncjobs_purge=True, bcc_maps=[{"local_dest": "a@d.example", "bcc_dest": "b@d.example"}]))
-    assert mailboxes_role_step.step_call(steps, 0) == ("mailcow_syncjob", steps[0]["args"], "")
+    assert mailboxes_role_step.step_call(steps, 0) == ("mailcow_syncjob", steps[0]["args"])
     # A loop's index var arrives as an int, or as a string when templated by an older ansible-core.
-    assert mailboxes_role_step.step_call(steps, "1") == ("mailcow_bcc_map", steps[1]["args"], "")
+    assert mailboxes_role_step.step_call(steps, "1") == ("mailcow_bcc_map", steps[1]["args"])
 
 
 def test_a_step_that_is_not_there_is_refused_with_the_reason() -> None:
@@ -102,17 +101,3 @@ def test_a_step_that_is_not_there_is_refused_with_the_reason() -> None:
             assert words in str(ex), ex
         else:
             raise AssertionError("step %r of %r was not refused" % (index, steps_))
-
-
-def test_the_dns_records_are_listed_last_unless_print_is_false() -> None:
-    given = dict(GUARDS, domain="example.org", syncjobs_purge=True)
-    steps = role_steps(dict(given, dns={"mail_host": "mail.example.org", "ttl": 300, "print": True, "dmarc_rua": None}))
-    assert [(s["kind"], s["label"], s["module"]) for s in steps] == [("syncjobs", "sync jobs", "mailcow_syncjob"),
-                                                                     ("dns", "DNS records", "mailcow_dns_records")]
-    assert steps[1]["args"] == {"mail_host": "mail.example.org", "ttl": 300, "domain": "example.org"}
-    # Without a mail host name the module cannot list them: that failure is the step's answer (the role's note says why).
-    assert mailboxes_role_step.step_call(steps, 1) == ("mailcow_dns_records", steps[1]["args"], "mail_host")
-    assert [s["kind"] for s in role_steps(dict(given, dns=None))] == ["syncjobs", "dns"]  # mailcow_dns: {} (the default) lists them
-    assert [s["kind"] for s in role_steps(dict(given, dns={"print": "no"}))] == ["syncjobs"]
-    # In check mode, a domain the run would create has no DKIM key to list yet.
-    assert [s["kind"] for s in role_steps(dict(given, dns={}, check_mode=True, created=True))] == ["syncjobs"]
