@@ -68,18 +68,13 @@ options:
         unchanged; it is listed in RV(missing).
     type: bool
     default: false
-  older_than:
-    description:
-      - Only items quarantined before this time. An ISO 8601 time (UTC when it has no offset), such as
-        V(2026-12-01T00:00:00Z), or an age, a whole number with V(s), V(m), V(h), V(d) or V(w), such as V(30d).
-      - V(0s) selects every item (with O(max_share=100)).
-    type: str
   max_share:
     description:
       - When the items are selected by filters alone (no O(identities)), the largest share of the quarantine, in percent
         from V(0) to V(100), that one run may act on.
       - A run that would act on more is refused before anything is written (also in check mode); the message names the
         items and this option. Raise it (up to V(100)) when that is intended.
+      - To act on every item, select them all with O(older_than=0s) and set O(max_share=100).
     type: int
     default: 50
 notes:
